@@ -1,0 +1,33 @@
+import os
+
+import pytest
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+
+SAMPLE_TEXTS = [
+    "The river flows past the old mill every spring.",
+    "La rivière coule près du vieux moulin chaque printemps.",
+    "O rio passa pelo velho moinho todas as primaveras.",
+    "Река течёт мимо старой мельницы каждую весну.",
+    "What is the capital of France? Paris is the capital of France.",
+    "Quelle est la capitale de la France ? Paris est la capitale de la France.",
+] * 20
+
+
+@pytest.fixture(scope="session")
+def tiny_lm_dir(tmp_path_factory):
+    """A random-init tiny Llama + byte-level BPE tokenizer with the LLaMA-2 chat template, saved
+    with save_pretrained (no pretraining: fast, meaningless, same classes as a real model)."""
+    import torch
+
+    from xlit.chat import LLAMA2_TEMPLATE
+    from xlit.tiny import build_llama, train_tokenizer
+
+    torch.set_num_threads(1)
+    out = tmp_path_factory.mktemp("tiny_lm")
+    tok = train_tokenizer(SAMPLE_TEXTS, 400, LLAMA2_TEMPLATE)
+    model = build_llama(tok, hidden_size=32, num_layers=2, num_heads=2, max_position_embeddings=512)
+    model.save_pretrained(out)
+    tok.save_pretrained(out)
+    return out
