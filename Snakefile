@@ -1,0 +1,23 @@
+# xlit: zero-shot cross-lingual transfer in instruction tuning (Chirkova & Nikoulina, INLG 2024).
+#   snakemake --cores 2                                  # the tiny offline demo (config/config.yaml)
+#   snakemake --profile slurm --configfile config/paper.yaml   # the paper's study on a SLURM cluster
+from snakemake.utils import min_version
+
+min_version("9.0")
+
+
+configfile: "config/config.yaml"
+
+
+include: "workflow/rules/common.smk"
+include: "workflow/rules/demo.smk"
+include: "workflow/rules/base.smk"
+include: "workflow/rules/data.smk"
+include: "workflow/rules/train.smk"
+include: "workflow/rules/generate.smk"
+
+
+rule all:
+    default_target: True
+    input:
+        all_generation_files(),

@@ -1,0 +1,93 @@
+import copy
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from xlit import config as xc
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def raw(name="config.yaml"):
+    return yaml.safe_load((ROOT / "config" / name).read_text())
+
+
+@pytest.mark.parametrize("name", ["config.yaml", "paper.yaml"])
+def test_shipped_configs_validate(name):
+    cfg = xc.load(ROOT / "config" / name)
+    assert cfg["languages"][0] == "en"
+    assert cfg["training"]["adam_beta2"] == 0.95  # defaults filled
+
+
+def test_paper_grid_matches_the_study():
+    cfg = xc.load(ROOT / "config" / "paper.yaml")
+    runs = xc.runs(cfg)
+    assert {(r.model, r.data, r.adaptation) for r in runs.values() if r.strategy == "en"} == {
+        ("llama2-7b", "dolly", "ft"), ("llama2-13b", "dolly", "ft"), ("llama2-13b", "dolly", "lora"),
+        ("llama2-13b", "lima", "ft"), ("tower-7b", "dolly", "ft")}
+    for ad, released in (("ft", 1e-5), ("lora", 1e-4)):
+        lrs = cfg["adaptations"][ad]["learning_rates"]
+        assert len(lrs) >= 4 and released in lrs and max(lrs) / min(lrs) >= 30
+    t = cfg["training"]
+    assert (t["adam_beta1"], t["adam_beta2"], t["weight_decay"], t["max_length"]) == (0.9, 0.95, 0.1, 2048)
+    assert cfg["adaptations"]["lora"]["r"] == 16 and cfg["adaptations"]["lora"]["alpha"] == 8
+    assert cfg["generation"] == {"max_new_tokens": 512, "repetition_penalty": 1.2, "batch_size": 16,
+                                 "do_sample": False}
+
+
+@pytest.mark.parametrize("mutate, expected", [
+    (lambda c: c["training"].update(max_length="long"), "training.max_length: expected"),
+    (lambda c: c["runs"][0].update(strategy="xx"), "runs.0.strategy: expected one of ['en', 'dt']"),
+    (lambda c: c["runs"][0].pop("adaptation"), "runs.0.adaptation: required key is missing"),
+    (lambda c: c["adaptations"]["lora"].update(r=0), "adaptations.lora.r"),
+    (lambda c: c.update(bogus=1), "unknown key(s): 'bogus'"),
+    (lambda c: c["runs"][0].update(model="nope"), "runs.0.model: 'nope' is not defined in `base_models`"),
+    (lambda c: c["eval_sets"]["test"].pop("ru"), "eval_sets.test: no prompt file for language(s) ['ru']"),
+    (lambda c: c["runs"].append(dict(c["runs"][0])), "duplicate run"),
+    (lambda c: c["languages"].append("EN"), "languages.4"),
+])
+def test_bad_config_names_the_key(mutate, expected):
+    cfg = copy.deepcopy(raw())
+    mutate(cfg)
+    with pytest.raises(xc.ConfigError) as e:
+        xc.validate(cfg, "my.yaml")
+    msg = str(e.value)
+    assert "\n" not in msg and msg.startswith("my.yaml: ")
+    assert expected in msg
+
+
+def test_dt_refused_without_translation():
+    cfg = copy.deepcopy(raw())
+    cfg.pop("translation", None)
+    cfg["runs"].append({"model": "tiny-en", "data": "demo-dolly", "strategy": "dt", "adaptation": "ft"})
+    with pytest.raises(xc.ConfigError, match="`dt` needs a `translation` section"):
+        xc.validate(cfg)
+
+
+def test_yaml_syntax_error_names_line(tmp_path):
+    p = tmp_path / "c.yaml"
+    p.write_text("languages: [en\nruns: 1\n")
+    with pytest.raises(xc.ConfigError, match=r"c.yaml:\d+: not valid YAML"):
+        xc.load(p)
+
+
+def test_lr_strings_and_grid():
+    cfg = xc.load(ROOT / "config" / "config.yaml")
+    assert xc.lr_str(1e-5) == "1e-05" and xc.lr_str(3e-4) == "0.0003"
+    ckpts = xc.checkpoints(cfg)
+    n = sum(len(cfg["adaptations"][r["adaptation"]]["learning_rates"]) for r in cfg["runs"])
+    assert len(ckpts) == n == len(set(ckpts))
+
+
+def test_snakemake_rejects_bad_config_before_any_job(tmp_path):
+    bad = tmp_path / "bad.yaml"
+    cfg = raw()
+    cfg["generation"]["repetition_penalty"] = "high"
+    bad.write_text(yaml.safe_dump(cfg))
+    r = subprocess.run([sys.executable, "-m", "snakemake", "-n", "--configfile", str(bad)], cwd=ROOT,
+                       capture_output=True, text=True)
+    assert r.returncode != 0
+    assert "generation.repetition_penalty: expected number, got 'high'" in r.stdout + r.stderr

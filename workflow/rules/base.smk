@@ -1,0 +1,28 @@
+# Base models: tiny ones are built and pretrained here; hub models are only recorded.
+
+
+def base_inputs(wildcards):
+    m = model_cfg(wildcards.model)
+    if "tiny" in m:
+        return [f"{DEMO_DIR}/corpus/{l}.txt" for l in m["tiny"]["corpus_langs"]]
+    return []
+
+
+rule build_base:
+    input:
+        base_inputs,
+    output:
+        base_source("{model}"),
+    params:
+        model=lambda wc: model_cfg(wc.model),
+        outdir=lambda wc: f"results/base/{wc.model}/model",
+    log:
+        "logs/build_base/{model}.log",
+    benchmark:
+        "benchmarks/build_base/{model}.tsv"
+    threads: 1
+    resources:
+        mem_mb=lambda wc: model_cfg(wc.model)["mem_mb"] if "tiny" in model_cfg(wc.model) else 500,
+        runtime=lambda wc: model_cfg(wc.model)["runtime"] if "tiny" in model_cfg(wc.model) else 5,
+    script:
+        "../scripts/build_base.py"

@@ -1,0 +1,55 @@
+# Chat-formatted instruction-tuning data per (dataset, strategy).
+
+
+def it_source(wildcards):
+    d = config["it_datasets"][wildcards.data]
+    return [d["path"]] if "path" in d else []
+
+
+def it_translations(wildcards):
+    if wildcards.strategy != "dt":
+        return []
+    return [f"results/translations/{wildcards.data}/{lang}.jsonl" for lang in LANGS[1:]]
+
+
+rule prepare_it_data:
+    input:
+        source=it_source,
+        translations=it_translations,
+    output:
+        it_data_file("{data}", "{strategy}"),
+    params:
+        dataset=lambda wc: config["it_datasets"][wc.data],
+        lang=LANGS[0],
+        seed=config["seed"],
+    log:
+        "logs/prepare_it_data/{data}_{strategy}.log",
+    benchmark:
+        "benchmarks/prepare_it_data/{data}_{strategy}.tsv"
+    threads: 1
+    resources:
+        mem_mb=2000,
+        runtime=30,
+    script:
+        "../scripts/prepare_it_data.py"
+
+
+if config.get("downloads"):
+
+    rule download:
+        output:
+            "{path}",
+        wildcard_constraints:
+            path="|".join(map(re.escape, config["downloads"])),
+        params:
+            url=lambda wc: config["downloads"][wc.path],
+        log:
+            "logs/download/{path}.log",
+        benchmark:
+            "benchmarks/download/{path}.tsv"
+        threads: 1
+        resources:
+            mem_mb=500,
+            runtime=10,
+        script:
+            "../scripts/download.py"

@@ -1,0 +1,17 @@
+from pathlib import Path
+
+from xlit.chat import get_template
+from xlit.io import write_json
+from xlit.smk import job
+from xlit.tiny import build_tiny_base
+
+with job(snakemake, "build_base") as log:  # noqa: F821
+    smk = snakemake  # noqa: F821
+    m = smk.params.model
+    if "tiny" in m:
+        stats = build_tiny_base(list(smk.input), smk.params.outdir, chat_template=get_template(m["chat_template"]),
+                                **{k: v for k, v in m["tiny"].items() if k != "corpus_langs"}, log=log.info)
+        log.info("pretraining: %s", stats)
+        write_json(smk.output[0], {"path": str(Path(smk.params.outdir).resolve()), "tiny": True, **stats})
+    else:
+        write_json(smk.output[0], {"path": m["hf"], "tiny": False})

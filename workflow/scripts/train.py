@@ -1,0 +1,24 @@
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from xlit.io import write_json
+from xlit.smk import job
+from xlit.train import resolve_base, train
+
+with job(snakemake, "train") as log:  # noqa: F821
+    smk = snakemake  # noqa: F821
+    spec = {**smk.params.spec, "base": resolve_base(smk.input.base), "data": smk.input.data,
+            "output_dir": smk.output[0], "threads": smk.threads}
+    gpus = int(smk.params.gpus)
+    if gpus > 1:
+        # multi-GPU full fine-tuning: one process per GPU through accelerate, same entry point
+        spec_file = Path(spec["checkpoint_dir"]) / "spec.json"
+        write_json(spec_file, spec)
+        cmd = [sys.executable, "-m", "accelerate.commands.launch", "--num_processes", str(gpus),
+               "--num_machines", "1", "--mixed_precision", "no", "-m", "xlit.train", str(spec_file)]
+        log.info("launching %s", " ".join(cmd))
+        subprocess.run(cmd, check=True)
+    else:
+        train(spec)
