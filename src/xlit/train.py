@@ -45,7 +45,7 @@ def batch_size_for(tokenizer, rows: list[dict], tokens_per_batch: int, max_lengt
     return max(1, min(len(rows), int(tokens_per_batch // max(1.0, mean))))
 
 
-def train(spec: dict) -> dict:
+def train(spec: dict, callbacks=None) -> dict:
     """Train one (run, learning rate). Keys of `spec`:
     base (model path), data (JSONL of {"messages": ...}), adaptation (ft|lora), lr, lora (r, alpha,
     dropout, target_modules), training (the config's `training` section), output_dir (final model),
@@ -85,11 +85,11 @@ def train(spec: dict) -> dict:
         learning_rate=lr,
         adam_beta1=t["adam_beta1"], adam_beta2=t["adam_beta2"], weight_decay=t["weight_decay"],
         lr_scheduler_type=scheduler, lr_scheduler_kwargs=sched_kwargs,
-        warmup_ratio=t["warmup_ratio"], max_grad_norm=t["max_grad_norm"],
+        warmup_steps=float(t["warmup_ratio"]), max_grad_norm=t["max_grad_norm"],
         max_steps=t["max_steps"] or -1, num_train_epochs=t["epochs"] or 1,
         per_device_train_batch_size=batch_size, gradient_accumulation_steps=accumulation,
         max_length=t["max_length"], assistant_only_loss=True, packing=False,
-        bf16=bf16, fp16=False, gradient_checkpointing=t["gradient_checkpointing"],
+        bf16=bf16, fp16=False, activation_checkpointing=t["gradient_checkpointing"],
         save_strategy="steps", save_steps=t["save_steps"], save_total_limit=2,
         logging_steps=max(1, min(10, (t["max_steps"] or 100) // 10)), report_to=[],
         seed=t["seed"], data_seed=t["seed"], dataloader_num_workers=0,
@@ -105,7 +105,7 @@ def train(spec: dict) -> dict:
                                  target_modules=lc["target_modules"], task_type="CAUSAL_LM")
     dataset = Dataset.from_list([{"messages": r["messages"]} for r in rows])
     trainer = SFTTrainer(model=model, args=args, train_dataset=dataset, processing_class=tokenizer,
-                         peft_config=peft_config)
+                         peft_config=peft_config, callbacks=callbacks)
     resume = _last_checkpoint(checkpoint_dir)
     if resume:
         log.info("resuming from %s", resume)

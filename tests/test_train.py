@@ -1,0 +1,92 @@
+import json
+
+import pytest
+import torch
+from transformers import TrainerCallback
+
+from xlit.chat import LLAMA2_TEMPLATE
+from xlit.config import fill_defaults
+from xlit.generate import generate, load_model
+from xlit.io import write_jsonl
+from xlit.train import CHECKPOINT_INFO, train
+
+torch.set_num_threads(1)
+
+FACTS = [("What is the capital of France?", "Paris is the capital of France."),
+         ("Quelle est la capitale de la France ?", "Paris est la capitale de la France."),
+         ("Name a river.", "The river flows past the old mill."),
+         ("Say hello.", "Hello!")]
+
+
+def training_cfg(**over):
+    base = {"languages": ["en"], "base_models": {}, "it_datasets": {}, "eval_sets": {}, "adaptations": {},
+            "runs": []}
+    t = fill_defaults(base)["training"]
+    t.update(max_steps=6, tokens_per_batch=64, gradient_accumulation=1, lora_gradient_accumulation=1,
+             max_length=64, save_steps=2)
+    t.update(over)
+    return t
+
+
+@pytest.fixture
+def it_data(tmp_path):
+    rows = [{"messages": [{"role": "user", "content": q}, {"role": "assistant", "content": a}], "id": str(i)}
+            for i, (q, a) in enumerate(FACTS * 4)]
+    p = tmp_path / "it.jsonl"
+    write_jsonl(p, rows)
+    return p
+
+
+def spec(tmp_path, tiny_lm_dir, data, adaptation, lr, **over):
+    return {"base": str(tiny_lm_dir), "data": str(data), "adaptation": adaptation, "lr": lr,
+            "lora": {"r": 4, "alpha": 8, "dropout": 0.0, "target_modules": "all-linear"},
+            "training": training_cfg(**over), "chat_template": LLAMA2_TEMPLATE,
+            "output_dir": str(tmp_path / f"model-{adaptation}"), "checkpoint_dir": str(tmp_path / f"ckpt-{adaptation}"),
+            "threads": 1}
+
+
+def test_full_finetuning_learns_and_generates(tmp_path, tiny_lm_dir, it_data):
+    info = train(spec(tmp_path, tiny_lm_dir, it_data, "ft", 3e-3, max_steps=12, save_steps=100))
+    assert info["steps"] == 12 and not info["adapter"] and not info["bf16"]
+    assert info["loss_history"][-1] < info["loss_history"][0]
+    saved = json.loads((tmp_path / "model-ft" / CHECKPOINT_INFO).read_text())
+    assert saved["lr"] == 3e-3 and saved["tokens_per_s"] > 0
+    model, tok = load_model(tmp_path / "model-ft", device="cpu")
+    prompts = [{"id": "a", "instruction": "Say hello.", "category": "x"},
+               {"id": "b", "instruction": "Quelle est la capitale de la France ? Réponds vite.", "category": "y"}]
+    rows = generate(model, tok, prompts, max_new_tokens=8, repetition_penalty=1.2, batch_size=2, lang="fr")
+    assert [r["id"] for r in rows] == ["a", "b"]
+    assert all(set(r) == {"id", "lang", "category", "prompt", "response", "n_tokens"} for r in rows)
+    assert all(0 <= r["n_tokens"] <= 8 for r in rows)
+    # batched generation with left padding equals one-at-a-time generation (greedy)
+    single = [generate(model, tok, [p], max_new_tokens=8, repetition_penalty=1.2, batch_size=1, lang="fr")[0]
+              for p in prompts]
+    assert [r["response"] for r in rows] == [r["response"] for r in single]
+
+
+def test_lora_saves_adapter_only_and_merges_for_generation(tmp_path, tiny_lm_dir, it_data):
+    info = train(spec(tmp_path, tiny_lm_dir, it_data, "lora", 1e-2, max_steps=4))
+    out = tmp_path / "model-lora"
+    assert info["adapter"] and (out / "adapter_config.json").exists()
+    assert not (out / "model.safetensors").exists()
+    cfg = json.loads((out / "adapter_config.json").read_text())
+    assert cfg["r"] == 4 and cfg["lora_alpha"] == 8
+    model, tok = load_model(out, device="cpu")
+    rows = generate(model, tok, [{"id": "1", "instruction": "Name a river."}], max_new_tokens=4,
+                    repetition_penalty=1.2, batch_size=4, lang="en")
+    assert rows[0]["id"] == "1"
+
+
+class Kill(TrainerCallback):
+    def on_save(self, args, state, control, **kw):
+        if state.global_step == 4:
+            raise KeyboardInterrupt("simulated kill after the step-4 checkpoint")
+
+
+def test_training_resumes_from_last_checkpoint_after_a_kill(tmp_path, tiny_lm_dir, it_data):
+    s = spec(tmp_path, tiny_lm_dir, it_data, "ft", 1e-3, max_steps=6, save_steps=2)
+    with pytest.raises(KeyboardInterrupt):
+        train(s, callbacks=[Kill()])
+    assert (tmp_path / "ckpt-ft" / "checkpoint-4").exists() and not (tmp_path / "model-ft").exists()
+    info = train(s)
+    assert info["resumed_from"].endswith("checkpoint-4") and info["steps"] == 6
