@@ -24,5 +24,7 @@ rule build_base:
     resources:
         mem_mb=lambda wc: model_cfg(wc.model)["mem_mb"] if "tiny" in model_cfg(wc.model) else 500,
         runtime=lambda wc: model_cfg(wc.model)["runtime"] if "tiny" in model_cfg(wc.model) else 5,
+    conda:
+        "../../envs/train.yaml"
     script:
         "../scripts/build_base.py"

@@ -30,6 +30,8 @@ rule prepare_it_data:
     resources:
         mem_mb=2000,
         runtime=30,
+    conda:
+        "../../envs/train.yaml"
     script:
         "../scripts/prepare_it_data.py"
 
@@ -51,5 +53,7 @@ if config.get("downloads"):
         resources:
             mem_mb=500,
             runtime=10,
+        conda:
+            "../../envs/report.yaml"
         script:
             "../scripts/download.py"

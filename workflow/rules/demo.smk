@@ -30,5 +30,7 @@ if "demo" in config:
         resources:
             mem_mb=1000,
             runtime=10,
+        conda:
+            "../../envs/report.yaml"
         script:
             "../scripts/demo_world.py"

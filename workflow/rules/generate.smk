@@ -23,6 +23,8 @@ rule generate:
         gpu=generate_gpus,
         mem_mb=lambda wc: model_cfg(run_of(wc).model)["mem_mb"],
         runtime=lambda wc: max(10, model_cfg(run_of(wc).model)["runtime"] // 4),
+    conda:
+        "../../envs/train.yaml"
     script:
         "../scripts/generate.py"
 

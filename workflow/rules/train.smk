@@ -46,5 +46,7 @@ rule train:
         gpu=train_gpus,
         mem_mb=lambda wc: model_cfg(run_of(wc).model)["mem_mb"],
         runtime=lambda wc: model_cfg(run_of(wc).model)["runtime"],
+    conda:
+        "../../envs/train.yaml"
     script:
         "../scripts/train.py"
