@@ -15,9 +15,16 @@ include: "workflow/rules/base.smk"
 include: "workflow/rules/data.smk"
 include: "workflow/rules/train.smk"
 include: "workflow/rules/generate.smk"
+include: "workflow/rules/surface.smk"
+include: "workflow/rules/judge.smk"
+include: "workflow/rules/human.smk"
+include: "workflow/rules/figures.smk"
+
+
+report: "workflow/report/workflow.rst"
 
 
 rule all:
     default_target: True
     input:
-        all_generation_files(),
+        study_targets(),

@@ -68,3 +68,65 @@ def all_generation_files():
 
 def eval_file(split, lang):
     return config["eval_sets"][split][lang]
+
+
+# ---- surface features and LR selection -------------------------------------------------------------
+def fluency_model_input(wildcards):
+    m = config["surface"]["fluency_model"]
+    return [base_source(m)] if m in config["base_models"] else []
+
+
+def fluency_model_param(wildcards):
+    m = config["surface"]["fluency_model"]
+    return "" if m in config["base_models"] else m
+
+
+def surface_summary(run, lr, split, lang):
+    return f"results/surface/{run}/lr{lr}/{split}/{lang}.summary.json"
+
+
+def surface_summaries(wildcards=None):
+    return [surface_summary(run, lr, split, lang)
+            for run, lr in CHECKPOINTS for split in xc.SPLITS for lang in LANGS]
+
+
+# ---- the selected checkpoints (after the select_lr checkpoint) -----------------------------------
+def selected_lrs():
+    """{run: lr} under config selection.criterion, read once select_lr has run."""
+    from xlit.select import read_selected
+
+    table = checkpoints.select_lr.get().output.selected
+    return {r["run"]: r["lr"] for r in read_selected(table, config["selection"]["criterion"])}
+
+
+def selected_generations(wildcards=None):
+    split = config["judge"]["split"]
+    return [generation_file(run, lr, split, lang) for run, lr in selected_lrs().items() for lang in LANGS]
+
+
+def judge_outputs(wildcards=None):
+    return [f"results/judge/{judge}/{run}/lr{lr}/{lang}.jsonl"
+            for judge in config["judges"] for run, lr in selected_lrs().items() for lang in LANGS]
+
+
+# ---- human ratings ----------------------------------------------------------------------------------
+def human_rating_sheets():
+    return [r["path"] for r in config["human"]["ratings"]]
+
+
+def human_annotators():
+    return [r["annotator"] for r in config["human"]["ratings"]]
+
+
+def human_key_files():
+    return sorted({f"results/human/keys/{r['lang']}.csv" for r in config["human"]["ratings"]})
+
+
+# ---- the default target --------------------------------------------------------------------------
+def study_targets():
+    figs = [f"results/fig{i}.{ext}" for i in (2, 3, 4, 5) for ext in ("pdf", "png")]
+    tables = [f"results/tables/{t}.tsv" for t in
+              ("surface", "selected_lr", "judge_scores", "judge_cost", "human_scores", "agreement")]
+    if any(r.strategy == "dt" for r in RUNS.values()):
+        tables.append("results/tables/translation_quality.tsv")
+    return figs + tables + ["results/human/guidelines.md"]

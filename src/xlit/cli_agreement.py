@@ -1,0 +1,73 @@
+"""``xlit agreement A.csv B.csv``: agreement between any two ratings files.
+
+Each file: CSV (TSV if named ``.tsv``) with columns ``id criterion score`` (optionally ``lang``), one
+row per rating, scores 0-2, an empty score meaning not rated. Items are matched on (lang, id). Prints
+the agreement table (per criterion and language, plus ``all``) as aligned text, or TSV with ``--tsv``;
+``--out`` also writes the TSV file.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+from .agreement import COLUMNS, agreement_table, format_table, read_rating_file
+from .io import InputError, write_tsv
+
+
+def add_parser(subparsers) -> argparse.ArgumentParser:
+    """Register ``agreement`` on an argparse subparsers object; sets ``func`` (returns an exit code)."""
+    p = subparsers.add_parser(
+        "agreement", help="agreement (kappa, alpha, matrices) between two ratings files",
+        description=__doc__.split("\n\n", 1)[1], formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("a", metavar="A.csv", help="first ratings file (id criterion score [lang])")
+    p.add_argument("b", metavar="B.csv", help="second ratings file")
+    p.add_argument("--n-boot", type=int, default=1000, help="bootstrap resamples for the kappa interval (default 1000)")
+    p.add_argument("--seed", type=int, default=0, help="bootstrap seed (default 0)")
+    p.add_argument("--tsv", action="store_true", help="print TSV instead of an aligned table")
+    p.add_argument("--out", metavar="FILE.tsv", help="also write the table here")
+    p.set_defaults(func=run)
+    return p
+
+
+def run(args: argparse.Namespace) -> int:
+    name_a = os.path.splitext(os.path.basename(args.a))[0]
+    name_b = os.path.splitext(os.path.basename(args.b))[0]
+    if name_a == name_b:
+        name_a, name_b = f"{name_a}(A)", f"{name_b}(B)"
+    try:
+        ratings = read_rating_file(args.a, name_a) + read_rating_file(args.b, name_b)
+    except (InputError, OSError) as e:
+        print(f"xlit agreement: {e}", file=sys.stderr)
+        return 2
+    if args.n_boot < 0:
+        print("xlit agreement: --n-boot must be >= 0", file=sys.stderr)
+        return 2
+    rows = agreement_table(ratings, [(name_a, name_b)], n_boot=args.n_boot, seed=args.seed)
+    if not any(r["n"] for r in rows):
+        print("xlit agreement: the two files have no (id, lang, criterion) in common", file=sys.stderr)
+    if args.tsv:
+        print("\t".join(COLUMNS))
+        for r in rows:
+            print("\t".join(_cell(r[c]) for c in COLUMNS))
+    else:
+        print(format_table(rows))
+    if args.out:
+        write_tsv(args.out, rows, COLUMNS)
+    return 0
+
+
+def _cell(v) -> str:
+    return f"{v:.6g}" if isinstance(v, float) else str(v)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Standalone entry (``python -m xlit.cli_agreement A.csv B.csv``), for use before ``xlit.cli`` wires it."""
+    parser = argparse.ArgumentParser(prog="xlit")
+    add_parser(parser.add_subparsers(dest="command", required=True))
+    args = parser.parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

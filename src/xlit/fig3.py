@@ -1,0 +1,162 @@
+"""Figure 3 (left): surface features against the learning rate, per run.
+
+One row of panels per run, one panel per feature (`FEATURES`), LR on a log x axis, one line per
+language (same colour in every panel), and vertical lines on the chosen LR of each selection criterion
+(`multilingual`: solid black, filled triangle at the top; `english`: dashed grey, open triangle at the
+bottom, so both stay visible when they choose the same LR).
+
+Right panel hooks (Figure 3 right, helpfulness by task category, is drawn by other code through them;
+use one of the two):
+- `right_panel=fn`: one more column, one axes per run; `fn(ax, run)` draws into each;
+- `right_spanning=fn`: one more column holding a single axes spanning every row; `fn(ax, runs)` draws
+  into it, `runs` in the figure's row order (top to bottom), e.g.
+  `lambda ax, runs: xlit.figures.plot_category_scores(ax, rows, runs=runs)`.
+`right_title` is set when the hook leaves the axes untitled; `right_width` is its width relative to a
+feature panel.
+"""
+from __future__ import annotations
+
+import math
+from pathlib import Path
+from typing import Callable, Iterable
+
+FEATURES = [
+    ("correct_lang", "correct language", "share of responses"),
+    ("code_switch", "code-switching", "share of sentences"),
+    ("mean_tokens", "length", "tokens per response"),
+    ("repetition", "repetition", "share of repeated 4-grams"),
+    ("fluency_ppl", "fluency", "perplexity (ref. LM)"),
+]
+SHARES = {"correct_lang", "code_switch", "repetition", "empty"}
+# marker position: "top" (pointing down from the top edge) or "bottom" (pointing up), so that two
+# criteria choosing the same LR stay distinguishable
+CRITERION_STYLE = {
+    "multilingual": {"color": "black", "linestyle": "-", "marker": "v", "fill": "full", "y": 1.0},
+    "english": {"color": "tab:gray", "linestyle": "--", "marker": "^", "fill": "none", "y": 0.0},
+}
+OTHER_STYLE = {"color": "tab:purple", "linestyle": ":", "marker": "D", "fill": "none", "y": 1.0}
+
+
+def _f(v) -> float:
+    try:
+        return math.nan if v is None or v == "" else float(v)
+    except ValueError:
+        return math.nan
+
+
+def _lang_order(langs: Iterable[str], english: str = "en") -> list[str]:
+    langs = set(langs)
+    return ([english] if english in langs else []) + sorted(langs - {english})
+
+
+def figure(surface_rows: list[dict], selected_rows: list[dict] = (), *, split: str = "valid",
+           features=FEATURES, english: str = "en",
+           right_panel: Callable | None = None, right_spanning: Callable | None = None,
+           right_title: str = "helpfulness by category", right_width: float = 1.6):
+    """The figure (matplotlib Figure, Agg backend) from surface-table rows and selected-LR rows."""
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    from matplotlib.lines import Line2D
+    from matplotlib.ticker import FuncFormatter, NullFormatter
+
+    rows = [r for r in surface_rows if r["split"] == split]
+    if not rows:
+        raise ValueError(f"no surface rows on split '{split}'")
+    runs = sorted({r["run"] for r in rows})
+    langs = _lang_order((r["lang"] for r in rows), english)
+    colours = {lang: plt.get_cmap("tab10")(i % 10) for i, lang in enumerate(langs)}
+    chosen: dict[str, dict[str, float]] = {}
+    for s in selected_rows:
+        chosen.setdefault(s["run"], {})[s["criterion"]] = float(s["lr"])
+
+    if right_panel and right_spanning:
+        raise ValueError("give right_panel or right_spanning, not both")
+    extra = bool(right_panel or right_spanning)
+    widths = [1.0] * len(features) + ([right_width] if extra else [])
+    fig = plt.figure(figsize=(2.9 * sum(widths), 2.4 * len(runs) + 0.8), layout="constrained")
+    gs = fig.add_gridspec(len(runs), len(widths), width_ratios=widths)
+    axes = [[fig.add_subplot(gs[i, j]) for j in range(len(features))]
+            + ([fig.add_subplot(gs[i, -1])] if right_panel else []) for i in range(len(runs))]
+    for i, run in enumerate(runs):
+        run_rows = [r for r in rows if r["run"] == run]
+        lr_values = sorted({float(r["lr"]) for r in run_rows})
+        lr_labels = {float(r["lr"]): str(r["lr"]) for r in run_rows}
+        for j, (key, title, unit) in enumerate(features):
+            ax = axes[i][j]
+            for lang in langs:
+                pts = sorted((float(r["lr"]), _f(r.get(key))) for r in run_rows if r["lang"] == lang)
+                if pts:
+                    ax.plot([p[0] for p in pts], [p[1] for p in pts], marker="o", ms=4, lw=1.5,
+                            color=colours[lang], label=lang)
+            ax.set_xscale("log")
+            lo, hi = lr_values[0], lr_values[-1]
+            pad = (hi / lo) ** 0.2 if hi > lo else 3.0
+            ax.set_xlim(lo / pad, hi * pad)
+            ax.set_xticks(lr_values, [lr_labels[v] for v in lr_values], fontsize=7)
+            ax.minorticks_off()
+            if key in SHARES:
+                ax.set_ylim(-0.05, 1.05)
+            elif key == "fluency_ppl":
+                vals = [v for v in (_f(r.get(key)) for r in run_rows) if v > 0]
+                if vals and max(vals) / min(vals) >= 20:  # >= a decade: log scale, plain numbers
+                    ax.set_yscale("log")
+                    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
+                    ax.yaxis.set_minor_formatter(NullFormatter())
+            for crit, lr in chosen.get(run, {}).items():
+                st = CRITERION_STYLE.get(crit, OTHER_STYLE)
+                ax.axvline(lr, color=st["color"], linestyle=st["linestyle"], lw=1.2, zorder=0)
+                ax.plot([lr], [st["y"]], transform=ax.get_xaxis_transform(), marker=st["marker"], ms=8,
+                        color=st["color"], fillstyle=st["fill"], clip_on=False, ls="none", zorder=5)
+            ax.set_title(title, fontsize=9)
+            ax.tick_params(axis="y", labelsize=7)
+            ax.grid(alpha=0.3)
+            if i == len(runs) - 1:
+                ax.set_xlabel("learning rate", fontsize=8)
+            if j == 0:
+                ax.set_ylabel(f"{run}\n{unit}", fontsize=8)
+            else:
+                ax.set_ylabel(unit, fontsize=7)
+        if right_panel:
+            ax = axes[i][-1]
+            right_panel(ax, run)
+            if not ax.get_title():
+                ax.set_title(right_title, fontsize=9)
+
+    if right_spanning:
+        ax = fig.add_subplot(gs[:, -1])
+        right_spanning(ax, list(runs))
+        if not ax.get_title():
+            ax.set_title(right_title, fontsize=9)
+
+    handles = [Line2D([], [], color=colours[l], marker="o", ms=4, label=l) for l in langs]
+    used = {c for d in chosen.values() for c in d}
+    for crit in [c for c in CRITERION_STYLE if c in used] + sorted(used - set(CRITERION_STYLE)):
+        st = CRITERION_STYLE.get(crit, OTHER_STYLE)
+        handles.append(Line2D([], [], color=st["color"], linestyle=st["linestyle"], marker=st["marker"],
+                              fillstyle=st["fill"], label=f"chosen LR ({crit})"))
+    fig.legend(handles=handles, loc="outside lower center", ncol=len(handles), fontsize=8, frameon=False)
+    fig.suptitle(f"Surface features vs learning rate ({split} split)", fontsize=10)
+    return fig
+
+
+def save(fig, paths: Iterable[str | Path]) -> None:
+    """Save to each path (format from the suffix), atomically."""
+    import matplotlib.pyplot as plt
+
+    from .io import atomic_path
+
+    for p in paths:
+        with atomic_path(p) as tmp:
+            fig.savefig(tmp, format=Path(p).suffix.lstrip("."), dpi=150)
+    plt.close(fig)
+
+
+def make(surface_tsv, selected_tsv, out_paths: Iterable[str | Path], *, split: str = "valid",
+         english: str = "en", **hooks) -> None:
+    """Read the two tables and write the figure to every path in `out_paths` (.pdf, .png); `hooks`:
+    right_panel / right_spanning / right_title / right_width, as for `figure`."""
+    from .io import read_tsv
+
+    selected = read_tsv(selected_tsv) if selected_tsv else []
+    save(figure(read_tsv(surface_tsv), selected, split=split, english=english, **hooks), out_paths)

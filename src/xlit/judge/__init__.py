@@ -1,0 +1,35 @@
+"""The LLM judge: six criteria rated 1-3 stars (scores 0-2) by an OpenAI-compatible endpoint or a local
+causal LM, with a persistent cache, cost accounting and estimates.
+
+Public API
+- `CRITERIA`: ("language", "fluency", "helpfulness", "accuracy", "logic", "harmlessness")
+- prompts: `DEFAULT_TEMPLATE`, `load_template(path|None)`, `render(template, instruction, response)`,
+  `neutralise(text, markers(template))`
+- parsing: `parse_answer(text) -> Parsed` (`.stars` 1-3, `.scores` 0-2, `.missing`, `.unparsed`)
+- running: `read_responses(path) -> [Item]`, `judge_items(items, judge_name, judge_cfg, template=,
+  cache_dir=, base_dir=, on_row=) -> [row]`, `summary(rows)`
+- tables: `score_rows(rows, judge, run, lr, lang)`, `cost_row(rows, judge_cfg, judge, run, lr, lang)`,
+  `parse_job_path(path)`, `SCORE_COLUMNS`, `COST_COLUMNS`
+- estimate: `estimate(files, judges_cfg, template=, cache_dir=) -> [row]`, `ESTIMATE_COLUMNS`
+
+A row: {"id", "lang", "category", "judge", "scores": {criterion: 0-2}, "stars": {criterion: 1-3},
+"missing": [criteria not read], "unparsed": bool (nothing readable), "raw": the answer text, "usage":
+{"prompt_tokens", "completion_tokens"}, "cached": bool, "error": str|None, and per backend "logprobs"
+(openai, when returned) or "probs"/"mass"/"truncated" (transformers)}.
+
+Judge config keys read (`judges.<name>`): backend, model, base_url, api_key_env, temperature (0),
+max_tokens (256), concurrency, max_retries, timeout, backoff_base, backoff_max, logprobs (true),
+top_logprobs, price_in_per_mtok, price_out_per_mtok; transformers: batch_size (responses per forward
+pass, each with its six criterion suffixes; 8), max_length (context cap; default the model's).
+Answers are cached in `<cache_dir>/judge/chat.sqlite`.
+"""
+from xlit.judge.core import (COST_COLUMNS, ESTIMATE_COLUMNS, SCORE_COLUMNS, Item, LocalJudge, cost_row,
+                             endpoint_of, estimate, judge_items, parse_job_path, read_responses,
+                             resolve_model, score_rows, summary)
+from xlit.judge.parse import Parsed, parse_answer
+from xlit.judge.prompt import CRITERIA, DEFAULT_TEMPLATE, load_template, markers, neutralise, render
+
+__all__ = ["CRITERIA", "COST_COLUMNS", "DEFAULT_TEMPLATE", "ESTIMATE_COLUMNS", "Item", "LocalJudge", "Parsed",
+           "SCORE_COLUMNS", "cost_row", "endpoint_of", "estimate", "judge_items", "load_template", "markers",
+           "neutralise", "parse_answer", "parse_job_path", "read_responses", "render", "resolve_model",
+           "score_rows", "summary"]

@@ -1,0 +1,464 @@
+"""Chat-completion calls to any OpenAI-compatible endpoint: bounded concurrency, retries, a persistent cache.
+
+Shared by the LLM judge and by anything else that sends many chat requests (e.g. machine translation).
+
+API
+---
+``Endpoint`` (frozen dataclass; ``Endpoint.from_config(mapping)`` ignores unknown keys)
+    ``model`` (required), ``base_url`` (None: the client's default / ``OPENAI_BASE_URL``),
+    ``api_key_env`` (NAME of the environment variable holding the key, default ``OPENAI_API_KEY``; None or
+    an unset variable is allowed only with a ``base_url``: local servers get a placeholder key). The key
+    itself is read at call time, is never stored on the Endpoint, and is scrubbed from every error message.
+    ``temperature`` (0.0), ``max_tokens`` (None), ``logprobs`` (False), ``top_logprobs`` (None),
+    ``extra_body`` (dict, extra request fields, part of the cache key), ``timeout`` (s per attempt, 60),
+    ``concurrency`` (in-flight requests, 8), ``max_retries`` (6: at most 1 + 6 attempts),
+    ``backoff_base`` (1 s) and ``backoff_max`` (60 s): attempt n waits min(max, base * 2**n) scaled by a
+    random factor in [0.5, 1] ("equal jitter"); a ``Retry-After`` / ``retry-after-ms`` header replaces that
+    wait (capped at ``retry_after_max``, 600 s) and a 429 pauses every worker of the run until it has passed.
+    Retried: 408, 409, 429, 5xx, timeouts, connection errors. Anything else (400, 401, 404, ...) fails at
+    once. The openai client's own retries are off (``max_retries=0``): this module's logic is the only one.
+    Requests go through ``AsyncOpenAI.post("/chat/completions", cast_to=ChatCompletion)``: the same body
+    and parsing as ``chat.completions.create`` minus its per-request parameter transform (~0.5 ms CPU).
+
+``ChatCache(path)``: persistent content-addressed answer cache, one sqlite file (WAL, busy timeout), safe
+    for several processes writing at once. ``path`` may be a directory (the file is ``<dir>/chat.sqlite``) or
+    a ``.sqlite`` file. Key: ``request_key(endpoint, messages)`` = sha256 of the canonical JSON of backend,
+    model, the full messages and the sampling parameters (temperature, max_tokens, logprobs, top_logprobs,
+    extra_body). Not part of the key: base_url, timeouts, concurrency, retries, the key. Methods ``get(key)``,
+    ``put(key, record)``, ``has(key)``, ``missing(keys)``, ``__len__``. Only successful answers are stored,
+    each one the moment it arrives (committed before ``on_result`` sees it). ``ChatCache(None)``: no cache.
+
+``run_chat(requests, endpoint, cache, on_result=None) -> list[ChatResult]``
+    ``requests`` is a list of conversations (each a list of ``{"role", "content"}`` dicts); results come
+    back in the same order. Cached answers are returned without a request; identical requests in one call
+    are sent once. ``on_result(index, result)`` is called for every index as soon as its result is known
+    (cached ones first); if it raises, outstanding requests are cancelled and the exception propagates
+    (everything answered so far is already in the cache). ``arun_chat`` is the coroutine; ``run_chat``
+    works also when called from inside a running event loop (it then uses a worker thread).
+
+``ChatResult``: ``text`` (str or None on error), ``usage`` ({"prompt_tokens", "completion_tokens"} or
+    None), ``logprobs`` (list of {"token", "logprob", "top_logprobs": {token: logprob}} when the endpoint
+    returned them, else None), ``cached`` (bool), ``error`` (str or None, key scrubbed), ``key``,
+    ``finish_reason``, ``attempts`` (HTTP attempts made, 0 when cached), ``model`` (as returned).
+    ``ok`` is True when there is no error. ``to_dict()`` gives a JSON-able dict.
+"""
+from __future__ import annotations
+
+import asyncio
+import email.utils
+import hashlib
+import json
+import logging
+import os
+import random
+import sqlite3
+import threading
+import time
+from dataclasses import asdict, dataclass, field, fields
+from pathlib import Path
+from typing import Any, Callable, Mapping, Sequence
+
+log = logging.getLogger("xlit.llm")
+
+Messages = Sequence[Mapping[str, Any]]
+
+RETRY_STATUS = frozenset({408, 409, 429})
+PLACEHOLDER_KEY = "no-key-needed"
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    model: str
+    base_url: str | None = None
+    api_key_env: str | None = "OPENAI_API_KEY"
+    backend: str = "openai"
+    temperature: float = 0.0
+    max_tokens: int | None = None
+    logprobs: bool = False
+    top_logprobs: int | None = None
+    extra_body: Mapping[str, Any] | None = None
+    timeout: float = 60.0
+    concurrency: int = 8
+    max_retries: int = 6
+    backoff_base: float = 1.0
+    backoff_max: float = 60.0
+    retry_after_max: float = 600.0
+
+    def __post_init__(self):
+        if not self.model:
+            raise ValueError("endpoint: 'model' is required")
+        if self.concurrency < 1:
+            raise ValueError(f"endpoint: concurrency must be >= 1, got {self.concurrency}")
+        if self.max_retries < 0:
+            raise ValueError(f"endpoint: max_retries must be >= 0, got {self.max_retries}")
+        if self.timeout <= 0:
+            raise ValueError(f"endpoint: timeout must be > 0, got {self.timeout}")
+
+    @classmethod
+    def from_config(cls, cfg: Mapping[str, Any], **overrides) -> "Endpoint":
+        """An Endpoint from a config mapping (unknown keys such as prices or batch_size are ignored)."""
+        names = {f.name for f in fields(cls)}
+        kw = {k: v for k, v in dict(cfg).items() if k in names and v is not None}
+        kw.update({k: v for k, v in overrides.items() if v is not None})
+        return cls(**kw)
+
+    def params(self) -> dict[str, Any]:
+        """The sampling parameters that go into each request and into the cache key."""
+        p: dict[str, Any] = {"temperature": self.temperature}
+        if self.max_tokens is not None:
+            p["max_tokens"] = int(self.max_tokens)
+        if self.logprobs:
+            p["logprobs"] = True
+            if self.top_logprobs is not None:
+                p["top_logprobs"] = int(self.top_logprobs)
+        if self.extra_body:
+            p["extra_body"] = dict(self.extra_body)
+        return p
+
+    def api_key(self) -> str:
+        """The key, read from the environment now (never stored). Raises naming the variable only."""
+        if self.api_key_env:
+            value = os.environ.get(self.api_key_env)
+            if value:
+                return value
+            if not self.base_url:
+                raise RuntimeError(f"the API key environment variable {self.api_key_env} is not set")
+        elif not self.base_url:
+            raise RuntimeError("endpoint without base_url needs api_key_env (the OpenAI API needs a key)")
+        return PLACEHOLDER_KEY
+
+
+def request_key(endpoint: Endpoint, messages: Messages, backend: str | None = None) -> str:
+    """sha256 of backend, model, full messages and sampling parameters (canonical JSON)."""
+    payload = {
+        "backend": backend or endpoint.backend,
+        "model": endpoint.model,
+        "messages": [dict(m) for m in messages],
+        "params": endpoint.params(),
+    }
+    return hash_json(payload)
+
+
+def hash_json(obj: Any) -> str:
+    blob = json.dumps(obj, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(blob.encode("utf-8")).hexdigest()
+
+
+# ----------------------------------------------------------------------------------------------- cache
+class ChatCache:
+    """Content-addressed answers in one sqlite file (WAL): safe for concurrent writer processes."""
+
+    FILENAME = "chat.sqlite"
+
+    def __init__(self, path: str | os.PathLike | None):
+        self.path: Path | None = None
+        self._conn: sqlite3.Connection | None = None
+        self._lock = threading.Lock()
+        if path is None:
+            return
+        p = Path(path)
+        if p.suffix not in (".sqlite", ".db", ".sqlite3"):
+            p = p / self.FILENAME
+        p.parent.mkdir(parents=True, exist_ok=True)
+        self.path = p
+        conn = sqlite3.connect(str(p), timeout=60.0, check_same_thread=False, isolation_level=None)
+        conn.execute("PRAGMA busy_timeout=60000")
+        for _ in range(50):  # switching to WAL needs a moment without other writers
+            try:
+                conn.execute("PRAGMA journal_mode=WAL")
+                break
+            except sqlite3.OperationalError:
+                time.sleep(0.1)
+        conn.execute("PRAGMA synchronous=NORMAL")  # WAL + NORMAL: a killed process loses no commit
+        conn.execute("CREATE TABLE IF NOT EXISTS answers (key TEXT PRIMARY KEY, value TEXT NOT NULL, "
+                     "created REAL NOT NULL)")
+        self._conn = conn
+
+    def __bool__(self) -> bool:  # a cache object is "present" even when empty
+        return True
+
+    @property
+    def enabled(self) -> bool:
+        return self._conn is not None
+
+    def get(self, key: str) -> dict | None:
+        if self._conn is None:
+            return None
+        with self._lock:
+            row = self._conn.execute("SELECT value FROM answers WHERE key = ?", (key,)).fetchone()
+        return json.loads(row[0]) if row else None
+
+    def has(self, key: str) -> bool:
+        if self._conn is None:
+            return False
+        with self._lock:
+            return self._conn.execute("SELECT 1 FROM answers WHERE key = ?", (key,)).fetchone() is not None
+
+    def missing(self, keys: Sequence[str]) -> set[str]:
+        """The keys (of `keys`) that the cache does not hold."""
+        wanted = set(keys)
+        if self._conn is None:
+            return wanted
+        have: set[str] = set()
+        ks = list(wanted)
+        with self._lock:
+            for i in range(0, len(ks), 500):
+                chunk = ks[i:i + 500]
+                q = "SELECT key FROM answers WHERE key IN (%s)" % ",".join("?" * len(chunk))
+                have.update(r[0] for r in self._conn.execute(q, chunk))
+        return wanted - have
+
+    def put(self, key: str, record: Mapping[str, Any]) -> None:
+        if self._conn is None:
+            return
+        blob = json.dumps(record, ensure_ascii=False, sort_keys=True)
+        with self._lock:
+            self._conn.execute("INSERT OR REPLACE INTO answers (key, value, created) VALUES (?, ?, ?)",
+                               (key, blob, time.time()))
+
+    def __len__(self) -> int:
+        if self._conn is None:
+            return 0
+        with self._lock:
+            return self._conn.execute("SELECT COUNT(*) FROM answers").fetchone()[0]
+
+    def close(self) -> None:
+        if self._conn is not None:
+            with self._lock:
+                self._conn.close()
+            self._conn = None
+
+
+# ---------------------------------------------------------------------------------------------- results
+@dataclass
+class ChatResult:
+    text: str | None = None
+    usage: dict | None = None
+    logprobs: list | None = None
+    cached: bool = False
+    error: str | None = None
+    key: str = ""
+    finish_reason: str | None = None
+    attempts: int = 0
+    model: str | None = None
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    def record(self) -> dict:
+        """What the cache stores for a successful answer."""
+        return {"text": self.text, "usage": self.usage, "logprobs": self.logprobs,
+                "finish_reason": self.finish_reason, "model": self.model}
+
+    @classmethod
+    def from_record(cls, key: str, rec: Mapping[str, Any]) -> "ChatResult":
+        return cls(text=rec.get("text"), usage=rec.get("usage"), logprobs=rec.get("logprobs"),
+                   finish_reason=rec.get("finish_reason"), model=rec.get("model"), cached=True, key=key)
+
+
+def scrub(text: str, secret: str | None) -> str:
+    """`text` with the secret (and its common masked forms' long fragments) removed."""
+    if not secret or secret == PLACEHOLDER_KEY:
+        return text
+    out = text.replace(secret, "***")
+    if len(secret) >= 16:  # servers echo fragments of a wrong key; drop any 8+ char run of it
+        for n in range(len(secret) - 1, 7, -1):
+            for i in range(0, len(secret) - n + 1):
+                frag = secret[i:i + n]
+                if frag in out:
+                    out = out.replace(frag, "***")
+    return out
+
+
+def _retry_after(headers) -> float | None:
+    """Seconds from Retry-After / retry-after-ms headers (number or HTTP date), None if absent."""
+    if headers is None:
+        return None
+    try:
+        ms = headers.get("retry-after-ms")
+        if ms is not None:
+            return max(0.0, float(ms) / 1000.0)
+    except (TypeError, ValueError):
+        pass
+    ra = headers.get("retry-after")
+    if ra is None:
+        return None
+    try:
+        return max(0.0, float(ra))
+    except ValueError:
+        pass
+    try:
+        when = email.utils.parsedate_to_datetime(ra)
+        return max(0.0, when.timestamp() - time.time())
+    except (TypeError, ValueError, IndexError):
+        return None
+
+
+def backoff_delay(endpoint: Endpoint, attempt: int, retry_after: float | None = None,
+                  rng: random.Random | None = None) -> float:
+    """Seconds to wait before retry number `attempt` (0-based)."""
+    r = (rng or random).random()
+    if retry_after is not None:
+        return min(retry_after, endpoint.retry_after_max) + 0.05 * r * min(retry_after, 1.0)
+    ceiling = min(endpoint.backoff_max, endpoint.backoff_base * (2 ** attempt))
+    return ceiling * (0.5 + 0.5 * r)
+
+
+def _logprobs_of(choice) -> list | None:
+    lp = getattr(choice, "logprobs", None)
+    content = getattr(lp, "content", None) if lp is not None else None
+    if not content:
+        return None
+    out = []
+    for t in content:
+        top = {x.token: x.logprob for x in (getattr(t, "top_logprobs", None) or [])}
+        out.append({"token": t.token, "logprob": t.logprob, "top_logprobs": top})
+    return out
+
+
+# ----------------------------------------------------------------------------------------------- runner
+class _Runner:
+    def __init__(self, endpoint: Endpoint, cache: ChatCache | None):
+        self.ep = endpoint
+        self.cache = cache if cache is not None else ChatCache(None)
+        self.pause_until = 0.0
+        self.rng = random.Random()
+        self.sent = 0
+
+    async def one(self, client, sem: asyncio.Semaphore, key: str, messages: Messages, secret: str) -> ChatResult:
+        import openai
+        from openai.types.chat import ChatCompletion
+
+        ep = self.ep
+        params = ep.params()
+        body = {"model": ep.model, "messages": [dict(m) for m in messages], **params.pop("extra_body", {}),
+                **params}
+        last_err = "no attempt made"
+        for attempt in range(ep.max_retries + 1):
+            retry_after = None
+            async with sem:
+                while (wait := self.pause_until - time.monotonic()) > 0:  # a 429 told everyone to wait
+                    await asyncio.sleep(wait)
+                self.sent += 1
+                try:
+                    # the client's generic POST (documented for endpoints the SDK does not type) sends the
+                    # same body as chat.completions.create without its ~0.5 ms/request parameter transform;
+                    # auth, base_url, timeout, error classes and response parsing are the SDK's own
+                    resp = await client.post("/chat/completions", cast_to=ChatCompletion, body=body,
+                                             options={"timeout": ep.timeout})
+                except openai.APIStatusError as e:
+                    status = e.status_code
+                    last_err = scrub(f"{type(e).__name__} (HTTP {status}): {e.message}", secret)
+                    if not (status in RETRY_STATUS or status >= 500):
+                        return ChatResult(error=last_err, key=key, attempts=attempt + 1)
+                    retry_after = _retry_after(getattr(e.response, "headers", None))
+                    if status == 429 and retry_after is not None:
+                        self.pause_until = max(self.pause_until, time.monotonic() + retry_after)
+                except (openai.APITimeoutError, openai.APIConnectionError) as e:
+                    last_err = scrub(f"{type(e).__name__}: {e}", secret)
+                except openai.OpenAIError as e:  # e.g. a response that does not parse
+                    return ChatResult(error=scrub(f"{type(e).__name__}: {e}", secret), key=key,
+                                      attempts=attempt + 1)
+                else:
+                    return self._success(resp, key, attempt + 1)
+            if attempt < ep.max_retries:
+                delay = backoff_delay(ep, attempt, retry_after, self.rng)
+                log.info("retry %d/%d in %.2fs after %s", attempt + 1, ep.max_retries, delay, last_err)
+                await asyncio.sleep(delay)
+        return ChatResult(error=f"{last_err} (gave up after {ep.max_retries + 1} attempts)", key=key,
+                          attempts=ep.max_retries + 1)
+
+    def _success(self, resp, key: str, attempts: int) -> ChatResult:
+        choice = resp.choices[0] if resp.choices else None
+        usage = None
+        if getattr(resp, "usage", None) is not None:
+            usage = {"prompt_tokens": resp.usage.prompt_tokens or 0,
+                     "completion_tokens": resp.usage.completion_tokens or 0}
+        if choice is None:
+            return ChatResult(error="the response has no choices", key=key, attempts=attempts, usage=usage)
+        res = ChatResult(text=choice.message.content if choice.message else None, usage=usage,
+                         logprobs=_logprobs_of(choice), finish_reason=choice.finish_reason,
+                         model=getattr(resp, "model", None), key=key, attempts=attempts)
+        if res.text is None:
+            res.text = ""
+        self.cache.put(key, res.record())  # stored the moment it arrives
+        return res
+
+
+async def arun_chat(requests: Sequence[Messages], endpoint: Endpoint, cache: ChatCache | None = None,
+                    on_result: Callable[[int, ChatResult], Any] | None = None) -> list[ChatResult]:
+    """The coroutine behind `run_chat`."""
+    runner = _Runner(endpoint, cache)
+    keys = [request_key(endpoint, m) for m in requests]
+    results: list[ChatResult | None] = [None] * len(requests)
+    pending: dict[str, list[int]] = {}
+    absent = runner.cache.missing(keys)  # one query for a cold cache instead of one per request
+    for i, k in enumerate(keys):
+        rec = runner.cache.get(k) if k not in absent and k not in pending else None
+        if rec is not None:
+            results[i] = ChatResult.from_record(k, rec)
+            if on_result is not None:
+                on_result(i, results[i])
+        else:
+            pending.setdefault(k, []).append(i)
+    if not pending:
+        return results  # type: ignore[return-value]
+
+    import openai
+
+    secret = endpoint.api_key()
+    client = openai.AsyncOpenAI(api_key=secret, base_url=endpoint.base_url, max_retries=0,
+                                timeout=endpoint.timeout)
+    sem = asyncio.Semaphore(endpoint.concurrency)
+    n_done = 0
+    t0 = time.monotonic()
+    try:
+        tasks = {asyncio.ensure_future(runner.one(client, sem, k, requests[idx[0]], secret)): k
+                 for k, idx in pending.items()}
+        try:
+            for fut in asyncio.as_completed(list(tasks)):
+                res = await fut
+                for j, i in enumerate(pending[res.key]):
+                    r = res if j == 0 else ChatResult(**{**res.to_dict(), "attempts": 0})
+                    results[i] = r
+                    if on_result is not None:
+                        on_result(i, r)
+                n_done += 1
+                if n_done % 100 == 0 or n_done == len(pending):
+                    log.info("%d/%d requests answered in %.1fs", n_done, len(pending), time.monotonic() - t0)
+        finally:
+            for t in tasks:
+                t.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+    finally:
+        await client.close()
+    return results  # type: ignore[return-value]
+
+
+def run_chat(requests: Sequence[Messages], endpoint: Endpoint, cache: ChatCache | None = None,
+             on_result: Callable[[int, ChatResult], Any] | None = None) -> list[ChatResult]:
+    """Send chat requests (cached ones are not sent); results in request order. See the module docstring."""
+    coro_args = (requests, endpoint, cache, on_result)
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(arun_chat(*coro_args))
+    box: dict[str, Any] = {}
+
+    def work():
+        try:
+            box["value"] = asyncio.run(arun_chat(*coro_args))
+        except BaseException as e:  # noqa: BLE001 - re-raised in the caller's thread
+            box["error"] = e
+
+    t = threading.Thread(target=work, name="xlit-llm")
+    t.start()
+    t.join()
+    if "error" in box:
+        raise box["error"]
+    return box["value"]

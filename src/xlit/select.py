@@ -1,0 +1,157 @@
+"""Choosing each run's learning rate from the surface table (`tables/surface.tsv`).
+
+Quality of one (checkpoint, language) row of the table:
+
+    quality = correct_lang - 0.5 * code_switch - 0.5 * repetition - 0.5 * empty
+
+(weights overridable with `weights={"correct_lang": .., "code_switch": .., "repetition": .., "empty": ..}`;
+a NaN feature contributes nothing). Fluency perplexity is deliberately left out: a degenerate, looping
+response gets a *low* perplexity, and its scale differs between languages.
+
+Criteria (`select_lr(rows, criterion)`), on one split (default `valid`):
+- `multilingual`: mean quality over the non-English languages, among the LRs whose English
+  `correct_lang` is at least `english_floor`. If no LR reaches the floor, the LR with the best English
+  `correct_lang` is taken (with a warning) and reported with its multilingual score. If the run has no
+  English rows the floor is not applied (warning).
+- `english`: quality of English alone (what an English-only practitioner would pick).
+
+Missing languages: the languages a run is judged on are those any of its LRs has on the split. An LR
+missing one of them is skipped with a warning (a missing language must not count as a good one); if no
+LR has them all, every LR is scored on the languages it has (warning).
+
+Ties (scores equal to 1e-9): the smaller LR wins (the conservative choice; the study finds smaller LRs
+transfer better). Output rows: `{"run", "criterion", "lr", "score"}` with `lr` as written in the table.
+"""
+from __future__ import annotations
+
+import math
+import warnings
+from collections import defaultdict
+
+from .io import read_tsv, write_tsv
+
+CRITERIA = ("multilingual", "english")
+DEFAULT_WEIGHTS = {"correct_lang": 1.0, "code_switch": 0.5, "repetition": 0.5, "empty": 0.5}
+SELECTED_COLUMNS = ["run", "criterion", "lr", "score"]
+
+
+class SelectionWarning(UserWarning):
+    pass
+
+
+def _f(v) -> float:
+    if v is None or v == "":
+        return math.nan
+    return float(v)
+
+
+def quality(row: dict, weights: dict | None = None) -> float:
+    """correct_lang minus weighted penalties (see the module docstring); NaN features count as 0."""
+    w = {**DEFAULT_WEIGHTS, **(weights or {})}
+    total = 0.0
+    for key, sign in (("correct_lang", 1), ("code_switch", -1), ("repetition", -1), ("empty", -1)):
+        x = _f(row.get(key))
+        if not math.isnan(x):
+            total += sign * w[key] * x
+    return total
+
+
+def _best(candidates: dict[str, float]) -> str:
+    """The LR with the highest score; ties (to 1e-9) go to the smaller LR."""
+    return min(candidates, key=lambda lr: (-round(candidates[lr], 9), float(lr)))
+
+
+def _warn(msg: str) -> None:
+    warnings.warn(msg, SelectionWarning, stacklevel=3)
+
+
+def select_lr(table_rows: list[dict], criterion: str, *, split: str = "valid", english: str = "en",
+              english_floor: float = 0.5, weights: dict | None = None) -> list[dict]:
+    """One `{"run","criterion","lr","score"}` per run found in `table_rows` (sorted by run)."""
+    if criterion not in CRITERIA:
+        raise ValueError(f"unknown selection criterion {criterion!r}; expected one of {list(CRITERIA)}")
+    all_runs = sorted({r["run"] for r in table_rows})
+    grid: dict[str, dict[str, dict[str, dict]]] = defaultdict(lambda: defaultdict(dict))
+    for r in table_rows:
+        if r["split"] != split:
+            continue
+        cell = grid[r["run"]][r["lr"]]
+        if r["lang"] in cell:
+            raise ValueError(f"two rows for run {r['run']} lr {r['lr']} split {split} lang {r['lang']}")
+        if _f(r.get("n", 1)) == 0:
+            continue  # no responses: as if missing
+        cell[r["lang"]] = r
+    out = []
+    for run in all_runs:
+        if run not in grid:
+            raise ValueError(f"run {run} has no surface rows on split '{split}'")
+        lrs = grid[run]
+        pick = _select_multilingual if criterion == "multilingual" else _select_english
+        lr, score = pick(run, lrs, english=english, english_floor=english_floor, weights=weights)
+        out.append({"run": run, "criterion": criterion, "lr": lr, "score": round(score, 6)})
+    return out
+
+
+def _complete(run: str, lrs: dict[str, dict[str, dict]], langs: set[str]) -> dict[str, dict[str, dict]]:
+    ok = {lr: cell for lr, cell in lrs.items() if langs <= set(cell)}
+    if not ok:
+        _warn(f"{run}: no learning rate has every language {sorted(langs)}; scoring each on what it has")
+        return lrs
+    for lr in sorted(set(lrs) - set(ok), key=float):
+        _warn(f"{run}: lr {lr} skipped, missing {sorted(langs - set(lrs[lr]))}")
+    return ok
+
+
+def _select_multilingual(run, lrs, *, english, english_floor, weights):
+    langs = {lang for cell in lrs.values() for lang in cell}
+    others = langs - {english}
+    if not others:
+        raise ValueError(f"{run}: no non-English language to select on (criterion multilingual)")
+    lrs = _complete(run, lrs, langs)
+    scores = {}
+    for lr, cell in lrs.items():
+        qs = [quality(cell[lang], weights) for lang in sorted(others) if lang in cell]
+        if qs:
+            scores[lr] = sum(qs) / len(qs)
+    if not scores:
+        raise ValueError(f"{run}: no learning rate has a non-English language")
+    eng = {lr: _f(cell[english]["correct_lang"]) for lr, cell in lrs.items() if english in cell and lr in scores}
+    if not eng:
+        _warn(f"{run}: no '{english}' rows; the English floor is not applied")
+        return (lr := _best(scores)), scores[lr]
+    passing = {lr: s for lr, s in scores.items() if lr in eng and eng[lr] >= english_floor}
+    if passing:
+        return (lr := _best(passing)), passing[lr]
+    lr = _best({k: (-math.inf if math.isnan(v) else v) for k, v in eng.items()})
+    _warn(f"{run}: no learning rate keeps English correct_lang >= {english_floor}; "
+          f"taking the best English one, lr {lr} ({eng[lr]:.3f})")
+    return lr, scores[lr]
+
+
+def _select_english(run, lrs, *, english, english_floor, weights):
+    scores = {lr: quality(cell[english], weights) for lr, cell in lrs.items() if english in cell}
+    if not scores:
+        raise ValueError(f"{run}: no '{english}' rows (criterion english)")
+    for lr in sorted(set(lrs) - set(scores), key=float):
+        _warn(f"{run}: lr {lr} skipped, missing '{english}'")
+    return (lr := _best(scores)), scores[lr]
+
+
+def select_all(table_rows: list[dict], criteria=CRITERIA, **kwargs) -> list[dict]:
+    """`select_lr` for each criterion, concatenated (run-major order)."""
+    rows = [r for c in criteria for r in select_lr(table_rows, c, **kwargs)]
+    order = {c: i for i, c in enumerate(criteria)}
+    return sorted(rows, key=lambda r: (r["run"], order[r["criterion"]]))
+
+
+def write_selected(path, rows: list[dict]) -> None:
+    """`tables/selected_lr.tsv`: columns `run criterion lr score`."""
+    write_tsv(path, rows, SELECTED_COLUMNS)
+
+
+def read_selected(path, criterion: str | None = None) -> dict:
+    """{(run, criterion): lr}, or {run: lr} for one `criterion` (for input functions downstream)."""
+    rows = read_tsv(path)
+    if criterion is None:
+        return {(r["run"], r["criterion"]): r["lr"] for r in rows}
+    return {r["run"]: r["lr"] for r in rows if r["criterion"] == criterion}

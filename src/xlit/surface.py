@@ -1,0 +1,286 @@
+"""Automatic surface features of generated responses (the paper's Figure 3, left).
+
+Per response (`response_features` + `fluency_ppl`):
+- `lid_lang`, `lid_prob`: fastText top-1 on the whole response (newlines folded);
+- `correct_lang`: `lid_lang` is the prompt's language and `lid_prob >= threshold` (an empty response is
+  never correct);
+- `code_switch`: share of the response's sentences of at least `min_chars` characters whose top-1
+  language is another one (0.0 when no sentence is long enough; 1.0 for a response wholly in another
+  language);
+- `n_tokens` (from the generation row), `n_words` (whitespace words), `empty` (blank response);
+- `repetition`: share of word 4-grams that repeat an earlier 4-gram (1 - distinct/total; 0.0 below 4
+  words), and `max_line_run`: longest run of identical consecutive non-empty lines (blank lines are
+  skipped; 0 for an empty response);
+- `fluency_ppl`: per-token perplexity of the response alone (BOS + response tokens, no prompt, no EOS)
+  under a reference causal LM; None (NaN) for an empty response.
+
+`summarize(rows)`: `n`, and means of `correct_lang code_switch repetition empty`, `mean_tokens`,
+`mean_words`, `max_line_run`; `fluency_ppl` is the geometric mean of the per-response perplexities
+(exp of the mean log-perplexity), which keeps one degenerate response from dominating. NaN/None values
+are ignored; a mean over nothing is NaN.
+"""
+from __future__ import annotations
+
+import math
+import os
+import re
+from pathlib import Path
+from typing import Any, Iterable
+
+from .io import InputError, iter_jsonl, require
+
+SUMMARY_KEYS = ["n", "correct_lang", "code_switch", "mean_tokens", "repetition", "fluency_ppl", "empty"]
+RUN_FIELDS = ["run", "model", "data", "strategy", "adaptation", "lr", "split", "lang"]
+TABLE_COLUMNS = ["run", "model", "data", "strategy", "adaptation", "lr", "split", "lang",
+                 "n", "correct_lang", "code_switch", "mean_tokens", "repetition", "fluency_ppl", "empty"]
+
+_SENTENCE_END = re.compile(r"(?<=[.!?…])\s+|(?<=[。！？])|\n+")
+
+
+# ---- text features --------------------------------------------------------------------------------
+
+def sentences(text: str) -> list[str]:
+    """Sentences: split at line breaks and after . ! ? … (followed by space) or 。！？."""
+    return [s.strip() for s in _SENTENCE_END.split(text) if s and s.strip()]
+
+
+def code_switch(text: str, lang: str, lid, min_chars: int = 20) -> float:
+    """Share of sentences with >= min_chars characters identified (top-1) as a language other than
+    `lang`; 0.0 when there is no such sentence."""
+    long = [s for s in sentences(text) if len(s) >= min_chars]
+    if not long:
+        return 0.0
+    return sum(lid.predict(s)[0] != lang for s in long) / len(long)
+
+
+def repetition(text: str, n: int = 4) -> float:
+    """Share of word n-grams that repeat an earlier one: 1 - distinct/total (0.0 with < n words)."""
+    words = text.split()
+    grams = [tuple(words[i:i + n]) for i in range(len(words) - n + 1)]
+    if not grams:
+        return 0.0
+    return 1.0 - len(set(grams)) / len(grams)
+
+
+def max_line_run(text: str) -> int:
+    """Longest run of identical consecutive non-empty lines (blank lines skipped)."""
+    lines = [l.strip() for l in text.splitlines() if l.strip()]
+    best = run = 0
+    prev = None
+    for line in lines:
+        run = run + 1 if line == prev else 1
+        prev = line
+        best = max(best, run)
+    return best
+
+
+def response_features(text: str, lang: str, lid, *, threshold: float = 0.5, min_chars: int = 20) -> dict:
+    """Every feature but `n_tokens` and `fluency_ppl` (see the module docstring)."""
+    empty = not text.strip()
+    lid_lang, lid_prob = lid.predict(text)
+    return {
+        "correct_lang": (not empty) and lid_lang == lang and lid_prob >= threshold,
+        "lid_lang": lid_lang,
+        "lid_prob": round(lid_prob, 6),
+        "code_switch": code_switch(text, lang, lid, min_chars),
+        "n_words": len(text.split()),
+        "empty": empty,
+        "repetition": repetition(text),
+        "max_line_run": max_line_run(text),
+    }
+
+
+# ---- fluency --------------------------------------------------------------------------------------
+
+def resolve_model_dir(spec: str | os.PathLike) -> str:
+    """A model directory, or a `source.json` naming one (`{"path": ...}`, as `base/{model}/`)."""
+    p = Path(spec)
+    if p.is_file() and p.suffix == ".json":
+        import json
+        try:
+            path = json.loads(p.read_text(encoding="utf-8"))["path"]
+        except (ValueError, KeyError, TypeError):
+            raise InputError(p, "expected a JSON object with a 'path'", field="path") from None
+        return str(path)
+    return str(spec)
+
+
+class FluencyLM:
+    """A reference causal LM scoring texts: per-text summed NLL over the response tokens.
+
+    Each text is tokenized without special tokens, prefixed with BOS (when the tokenizer has one) and
+    truncated to `max_length` tokens; the loss covers every token after BOS, as
+    `model(ids, labels=ids).loss` would on that one text. Batches are right-padded with an attention
+    mask (texts sorted by length to waste little padding); log-probabilities are computed in float32."""
+
+    def __init__(self, model_dir, device: str | None = None, dtype=None, max_length: int | None = None):
+        import torch
+        from transformers import AutoModelForCausalLM, AutoTokenizer
+
+        model_dir = resolve_model_dir(model_dir)
+        if device is None:
+            device = "cuda" if torch.cuda.is_available() else "cpu"
+        if dtype is None:
+            dtype = torch.bfloat16 if str(device).startswith("cuda") and torch.cuda.is_bf16_supported() \
+                else torch.float32
+        self.device = torch.device(device)
+        self.tokenizer = AutoTokenizer.from_pretrained(model_dir)
+        self.model = AutoModelForCausalLM.from_pretrained(model_dir, dtype=dtype).to(self.device).eval()
+        limit = getattr(self.model.config, "max_position_embeddings", None) or 2048
+        self.max_length = min(max_length or limit, limit)
+        self.pad_id = self.tokenizer.pad_token_id
+        if self.pad_id is None:
+            self.pad_id = self.tokenizer.eos_token_id if self.tokenizer.eos_token_id is not None else 0
+        self.tokens_scored = 0
+
+    def encode(self, text: str) -> list[int]:
+        ids = self.tokenizer(text, add_special_tokens=False)["input_ids"]
+        bos = self.tokenizer.bos_token_id
+        if bos is not None:
+            ids = [bos] + ids
+        return ids[: self.max_length]
+
+    def nll(self, texts: list[str], batch_size: int = 8) -> list[tuple[float, int]]:
+        """(summed NLL in nats, number of scored tokens) per text; (nan, 0) for blank text or text with
+        fewer than 2 tokens including BOS."""
+        import torch
+        import torch.nn.functional as F
+
+        out: list[tuple[float, int]] = [(math.nan, 0)] * len(texts)
+        encoded = {i: self.encode(t) for i, t in enumerate(texts) if t.strip()}
+        todo = sorted((i for i, ids in encoded.items() if len(ids) >= 2), key=lambda i: -len(encoded[i]))
+        for start in range(0, len(todo), batch_size):
+            idx = todo[start:start + batch_size]
+            width = len(encoded[idx[0]])
+            ids = torch.full((len(idx), width), self.pad_id, dtype=torch.long)
+            mask = torch.zeros((len(idx), width), dtype=torch.long)
+            for row, i in enumerate(idx):
+                seq = encoded[i]
+                ids[row, :len(seq)] = torch.tensor(seq)
+                mask[row, :len(seq)] = 1
+            with torch.inference_mode():
+                logits = self.model(input_ids=ids.to(self.device), attention_mask=mask.to(self.device)).logits
+                for row, i in enumerate(idx):
+                    n = len(encoded[i])
+                    target = ids[row, 1:n].to(self.device)
+                    loss = F.cross_entropy(logits[row, : n - 1].float(), target, reduction="sum")
+                    out[i] = (loss.item(), n - 1)
+                    self.tokens_scored += n - 1
+        return out
+
+    def ppl(self, texts: list[str], batch_size: int = 8) -> list[float]:
+        return [math.exp(s / n) if n else math.nan for s, n in self.nll(texts, batch_size)]
+
+
+def fluency_ppl(texts: list[str], model_dir, batch_size: int = 8, device: str | None = None) -> list[float]:
+    """Per-token perplexity of each text alone (BOS + text) under the causal LM in `model_dir`
+    (a local directory, or a `source.json` naming one); NaN for empty texts."""
+    return FluencyLM(model_dir, device=device).ppl(list(texts), batch_size)
+
+
+# ---- files ----------------------------------------------------------------------------------------
+
+def read_generations(path, lang: str | None = None) -> list[dict]:
+    """Validated generation rows `{"id","lang","category","prompt","response","n_tokens"}`; the response
+    may be empty (a valid outcome), but must be a string. With `lang`, every row must be in it."""
+    rows = []
+    with open(path, encoding="utf-8") as f:
+        lines = [(n, l) for n, l in enumerate(f, 1) if l.strip()]
+    parsed = iter_jsonl(path)
+    for (lineno, _), row in zip(lines, parsed):
+        require(row, "id", path, lineno, (str, int))
+        row_lang = require(row, "lang", path, lineno)
+        require(row, "prompt", path, lineno)
+        if "response" not in row:
+            raise InputError(path, "missing", line=lineno, field="response")
+        if not isinstance(row["response"], str):
+            raise InputError(path, f"expected a string, got {row['response']!r:.60}", line=lineno, field="response")
+        n_tokens = row.get("n_tokens")
+        if "n_tokens" not in row or isinstance(n_tokens, bool) or not isinstance(n_tokens, int) or n_tokens < 0:
+            raise InputError(path, f"expected a non-negative integer, got {n_tokens!r:.60}", line=lineno,
+                             field="n_tokens")
+        if lang is not None and row_lang != lang:
+            raise InputError(path, f"expected '{lang}' (the file's language), got {row_lang!r}", line=lineno,
+                             field="lang")
+        rows.append(row)
+    return rows
+
+
+def surface_rows(gen_rows: list[dict], lang: str, lid, *, threshold: float = 0.5, min_chars: int = 20,
+                 fluency: "FluencyLM | str | os.PathLike | None" = None, batch_size: int = 8,
+                 device: str | None = None) -> list[dict]:
+    """One feature row per generation row: `id lang category` + features + `n_tokens` + `fluency_ppl`
+    (None without a fluency model or for an empty response). `n_tokens` is taken from the row, or counted
+    with the fluency tokenizer when absent, else None."""
+    if fluency is not None and not isinstance(fluency, FluencyLM):
+        fluency = FluencyLM(fluency, device=device)
+    texts = [r["response"] for r in gen_rows]
+    ppl = fluency.ppl(texts, batch_size) if fluency is not None else [math.nan] * len(texts)
+    out = []
+    for row, p in zip(gen_rows, ppl):
+        n_tokens = row.get("n_tokens")
+        if n_tokens is None and fluency is not None:
+            n_tokens = len(fluency.tokenizer(row["response"], add_special_tokens=False)["input_ids"])
+        out.append({"id": row.get("id"), "lang": lang, "category": row.get("category"),
+                    **response_features(row["response"], lang, lid, threshold=threshold, min_chars=min_chars),
+                    "n_tokens": n_tokens, "fluency_ppl": None if math.isnan(p) else round(p, 6)})
+    return out
+
+
+def _num(v: Any) -> float:
+    if v is None or v == "":
+        return math.nan
+    return float(v)
+
+
+def _mean(values: Iterable[Any]) -> float:
+    xs = [x for x in map(_num, values) if not math.isnan(x)]
+    return sum(xs) / len(xs) if xs else math.nan
+
+
+def summarize(rows: list[dict]) -> dict:
+    """Means over responses (see the module docstring); `fluency_ppl` is a geometric mean."""
+    logs = [math.log(x) for x in map(_num, (r.get("fluency_ppl") for r in rows)) if not math.isnan(x) and x > 0]
+    return {
+        "n": len(rows),
+        "correct_lang": _mean(r["correct_lang"] for r in rows),
+        "code_switch": _mean(r["code_switch"] for r in rows),
+        "mean_tokens": _mean(r.get("n_tokens") for r in rows),
+        "repetition": _mean(r["repetition"] for r in rows),
+        "fluency_ppl": math.exp(sum(logs) / len(logs)) if logs else math.nan,
+        "empty": _mean(r["empty"] for r in rows),
+        "mean_words": _mean(r["n_words"] for r in rows),
+        "max_line_run": _mean(r["max_line_run"] for r in rows),
+    }
+
+
+def json_safe(obj: Any) -> Any:
+    """NaN -> None, recursively (strict JSON)."""
+    if isinstance(obj, float) and math.isnan(obj):
+        return None
+    if isinstance(obj, dict):
+        return {k: json_safe(v) for k, v in obj.items()}
+    if isinstance(obj, list):
+        return [json_safe(v) for v in obj]
+    return obj
+
+
+def parse_run(run: str) -> dict:
+    """`{model}_{data}_{strategy}_{adaptation}` split from the right (model names may hold '_')."""
+    parts = run.rsplit("_", 3)
+    if len(parts) != 4:
+        raise ValueError(f"run id {run!r} is not model_data_strategy_adaptation")
+    return dict(zip(["model", "data", "strategy", "adaptation"], parts))
+
+
+def table_rows(summaries: list[dict]) -> list[dict]:
+    """Rows of `tables/surface.tsv` from summary dicts carrying the RUN_FIELDS, sorted by run, LR
+    (numerically), split, language."""
+    rows = []
+    for s in summaries:
+        row = {**s}
+        for k in ("model", "data", "strategy", "adaptation"):
+            if not row.get(k):
+                row.update({kk: v for kk, v in parse_run(row["run"]).items() if not row.get(kk)})
+        rows.append({k: (math.nan if row.get(k) is None else row.get(k)) for k in TABLE_COLUMNS})
+    return sorted(rows, key=lambda r: (r["run"], float(r["lr"]), r["split"], r["lang"]))

@@ -1,0 +1,76 @@
+# Human evaluation: blinded rating sheets for annotators, importing the completed sheets, agreement.
+# Input functions (selected_generations, human_*) are in common.smk.
+# Keys are regenerated deterministically from the selected generations and the seed; a completed sheet
+# whose prompt/response text no longer matches its key (generations changed) is rejected on import.
+# Keep the sheets handed out and their keys together with the completed sheets.
+
+
+rule annotation_sheets:
+    input:
+        generations=selected_generations,
+    output:
+        sheets=expand("results/human/sheets/{lang}.csv", lang=LANGS),
+        key_files=expand("results/human/keys/{lang}.csv", lang=LANGS),
+        guidelines="results/human/guidelines.md",
+    params:
+        seed=config["seed"],
+        n_items=config["human"].get("sheets_per_lang"),
+    log:
+        "logs/annotation_sheets/annotation_sheets.log",
+    benchmark:
+        "benchmarks/annotation_sheets/annotation_sheets.tsv"
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=5,
+    conda:
+        "../../envs/report.yaml"
+    script:
+        "../scripts/annotation_sheets.py"
+
+
+rule human_scores:
+    input:
+        sheets=human_rating_sheets(),
+        key_files=human_key_files(),
+    output:
+        table=report("results/tables/human_scores.tsv", caption="../report/human_scores.rst", category="Tables"),
+    params:
+        annotators=human_annotators(),
+    log:
+        "logs/human_scores/human_scores.log",
+    benchmark:
+        "benchmarks/human_scores/human_scores.tsv"
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=5,
+    conda:
+        "../../envs/report.yaml"
+    script:
+        "../scripts/human_scores.py"
+
+
+rule agreement:
+    input:
+        judge="results/tables/judge_scores.tsv",
+        human="results/tables/human_scores.tsv",
+        selected="results/tables/selected_lr.tsv",
+    output:
+        table=report("results/tables/agreement.tsv", caption="../report/agreement.rst", category="Tables"),
+    params:
+        selection=config["selection"]["criterion"],
+        n_boot=1000,
+        seed=config["seed"],
+    log:
+        "logs/agreement/agreement.log",
+    benchmark:
+        "benchmarks/agreement/agreement.tsv"
+    threads: 1
+    resources:
+        mem_mb=2000,
+        runtime=10,
+    conda:
+        "../../envs/report.yaml"
+    script:
+        "../scripts/agreement.py"

@@ -1,0 +1,106 @@
+# The LLM judge: one job per (judge, selected checkpoint, language) on config judge.split (test), then the
+# score and cost tables; judge_estimate prints what judging the grid would cost before paying.
+# Input functions (selected_generations, judge_outputs) are in common.smk.
+# Judge answers are cached under {cache_dir}/judge/chat.sqlite (never an output; survives killed jobs).
+# The API key is read from the environment variable `judges.<name>.api_key_env` at run time only.
+# Parallel openai judge jobs multiply the request rate (jobs x concurrency): each takes one `judge_api`
+# resource, so `--resources judge_api=1` keeps a single job talking to the endpoint at a time.
+
+JUDGES = config.get("judges", {})
+JUDGE_SPLIT = config["judge"].get("split", "test")
+JUDGE_PROMPT = config["judge"].get("prompt")
+
+
+wildcard_constraints:
+    judge="|".join(map(re.escape, JUDGES)) or "no-judge-configured",
+
+
+def judge_cfg(wildcards):
+    return JUDGES[wildcards.judge]
+
+
+def judge_gpus(wildcards):
+    c = judge_cfg(wildcards)
+    return int(c.get("gpus", 0)) if c["backend"] == "transformers" else 0
+
+
+def judge_model_input(wildcards):
+    """The base model's source.json when a transformers judge names a base model of the config."""
+    c = judge_cfg(wildcards)
+    if c["backend"] == "transformers" and c["model"] in config["base_models"]:
+        return base_source(c["model"])
+    return []
+
+
+rule judge:
+    input:
+        responses=lambda wc: generation_file(wc.run, wc.lr, JUDGE_SPLIT, wc.lang),
+        model=judge_model_input,
+        prompt=[JUDGE_PROMPT] if JUDGE_PROMPT else [],
+    output:
+        "results/judge/{judge}/{run}/lr{lr}/{lang}.jsonl",
+    params:
+        judge=judge_cfg,
+        prompt=JUDGE_PROMPT,
+        cache_dir=CACHE_DIR,
+        base_dir="results/base",
+    log:
+        "logs/judge/{judge}/{run}/lr{lr}/{lang}.log",
+    benchmark:
+        "benchmarks/judge/{judge}/{run}/lr{lr}/{lang}.tsv"
+    threads: lambda wc: cpu_threads(judge_gpus(wc)) if judge_cfg(wc)["backend"] == "transformers" else 1
+    resources:
+        gpu=judge_gpus,
+        mem_mb=lambda wc: 8000 if judge_cfg(wc)["backend"] == "transformers" else 1000,
+        runtime=60,
+        judge_api=lambda wc: int(judge_cfg(wc)["backend"] == "openai"),
+    conda:
+        "../../envs/eval.yaml"
+    script:
+        "../scripts/judge.py"
+
+
+rule judge_table:
+    input:
+        judge_outputs,
+    output:
+        scores="results/tables/judge_scores.tsv",
+        cost="results/tables/judge_cost.tsv",
+    params:
+        judges=JUDGES,
+    log:
+        "logs/judge_table/judge_table.log",
+    benchmark:
+        "benchmarks/judge_table/judge_table.tsv"
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=5,
+    conda:
+        "../../envs/report.yaml"
+    script:
+        "../scripts/judge_table.py"
+
+
+rule judge_estimate:
+    input:
+        selected_generations,
+    output:
+        "results/tables/judge_estimate.tsv",
+    params:
+        judges=JUDGES,
+        prompt=JUDGE_PROMPT,
+        cache_dir=CACHE_DIR,
+        base_dir="results/base",
+    log:
+        "logs/judge_estimate/judge_estimate.log",
+    benchmark:
+        "benchmarks/judge_estimate/judge_estimate.tsv"
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=5,
+    conda:
+        "../../envs/eval.yaml"
+    script:
+        "../scripts/judge_estimate.py"

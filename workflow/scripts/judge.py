@@ -1,0 +1,41 @@
+"""Rule `judge`: rate one (judge, checkpoint, language) file of test-split generations.
+
+snakemake.input.responses (or input[0]): results/generations/{run}/lr{lr}/test/{lang}.jsonl
+snakemake.output[0]: results/judge/{judge}/{run}/lr{lr}/{lang}.jsonl
+snakemake.params: judge (the `judges.<judge>` mapping), prompt (template path or None), cache_dir,
+                  base_dir (optional, default results/base: where base-model names resolve)
+snakemake.wildcards: judge, run, lr, lang; snakemake.log[0]; snakemake.threads (torch threads)
+"""
+import logging
+
+from xlit.io import write_jsonl
+from xlit.judge import cost_row, judge_items, load_template, read_responses, summary
+from xlit.smk import job
+
+with job(snakemake, "judge") as log:  # noqa: F821 - injected by Snakemake
+    snk = snakemake  # noqa: F821
+    for noisy in ("httpx2", "httpcore", "httpcore2", "openai"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+    try:
+        import torch
+
+        torch.set_num_threads(max(1, int(snk.threads)))
+    except ImportError:
+        pass
+    w = snk.wildcards
+    cfg = dict(snk.params.judge)
+    responses = getattr(snk.input, "responses", None) or snk.input[0]
+    items = read_responses(responses)
+    log.info("judge %s (%s %s): %d responses from %s", w.judge, cfg.get("backend"), cfg.get("model"),
+             len(items), responses)
+    rows = judge_items(items, w.judge, cfg, template=load_template(getattr(snk.params, "prompt", None)),
+                       cache_dir=getattr(snk.params, "cache_dir", "cache"),
+                       base_dir=getattr(snk.params, "base_dir", "results/base"))
+    for r in rows:
+        r["lang"] = r["lang"] or w.lang
+    write_jsonl(snk.output[0], rows)
+    s, c = summary(rows), cost_row(rows, cfg, w.judge, w.run, w.lr, w.lang)
+    log.info("%d rows, %d from cache, %d errors, %d unparsed, %d missing scores; tokens in %d out %d; "
+             "cost $%.4f (new $%.4f); means %s", s["n"], s["cached"], s["errors"], s["unparsed"],
+             s["missing_scores"], c["prompt_tokens"], c["completion_tokens"], c["cost_usd"], c["new_cost_usd"],
+             s["means"])
