@@ -73,7 +73,7 @@ def eval_file(split, lang):
 # ---- surface features and LR selection -------------------------------------------------------------
 def fluency_model_input(wildcards):
     m = config["surface"]["fluency_model"]
-    return [base_source(m)] if m in config["base_models"] else []
+    return base_source(m) if m in config["base_models"] else []
 
 
 def fluency_model_param(wildcards):

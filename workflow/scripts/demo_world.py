@@ -1,7 +1,23 @@
+"""Snakemake script: write the demo world (corpora, Dolly-format IT set, eval prompts, parallel text).
+
+params.demo: keyword arguments of xlit.demo.write_demo_world (may be partial); the output folder is
+output.dir, or params.outdir when the rule lists the files as outputs; log[0]: the log file.
+"""
+import json
+
 from xlit.demo import write_demo_world
 from xlit.smk import job
 
-with job(snakemake, "demo_world") as log:  # noqa: F821
-    smk = snakemake  # noqa: F821
-    summary = write_demo_world(smk.params.outdir, **smk.params.demo)
-    log.info("demo world: %s", summary)
+
+def main(smk):
+    with job(smk, "demo_world") as log:
+        outdir = getattr(smk.output, "dir", None) or smk.params.outdir
+        kwargs = dict(smk.params.demo or {})
+        log.info("writing the demo world to %s with %s", outdir, json.dumps(kwargs, sort_keys=True))
+        summary = write_demo_world(outdir, **kwargs)
+        log.info("demo world: %s", json.dumps(summary, ensure_ascii=False, sort_keys=True))
+        return summary
+
+
+if __name__ == "__main__":
+    main(snakemake)  # noqa: F821
