@@ -90,3 +90,23 @@ def test_training_resumes_from_last_checkpoint_after_a_kill(tmp_path, tiny_lm_di
     assert (tmp_path / "ckpt-ft" / "checkpoint-4").exists() and not (tmp_path / "model-ft").exists()
     info = train(s)
     assert info["resumed_from"].endswith("checkpoint-4") and info["steps"] == 6
+
+
+class KillAtEnd(TrainerCallback):
+    def on_save(self, args, state, control, **kw):
+        if state.global_step == 6:
+            raise KeyboardInterrupt("simulated kill after the last checkpoint, before the final save")
+
+
+@pytest.mark.parametrize("adaptation", ["ft", "lora"])
+def test_kill_after_last_checkpoint_trains_no_extra_step(tmp_path, tiny_lm_dir, it_data, adaptation):
+    s = spec(tmp_path, tiny_lm_dir, it_data, adaptation, 1e-3, max_steps=6, save_steps=3)
+    with pytest.raises(KeyboardInterrupt):
+        train(s, callbacks=[KillAtEnd()])
+    info = train(s)
+    assert info["resumed_from"].endswith("checkpoint-6") and info["steps"] == 6
+    model, tok = load_model(tmp_path / f"model-{adaptation}", device="cpu")
+    ckpt = load_model(tmp_path / f"ckpt-{adaptation}" / "checkpoint-6", device="cpu")[0] if adaptation == "ft" else None
+    if ckpt is not None:
+        for a, b in zip(model.parameters(), ckpt.parameters()):
+            assert torch.equal(a, b)

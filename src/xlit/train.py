@@ -35,6 +35,10 @@ def _last_checkpoint(checkpoint_dir: Path) -> str | None:
     return str(complete[-1]) if complete else None
 
 
+def _checkpoint_step(path: str) -> int:
+    return int(json.loads((Path(path) / "trainer_state.json").read_text())["global_step"])
+
+
 def batch_size_for(tokenizer, rows: list[dict], tokens_per_batch: int, max_length: int) -> int:
     """Examples per micro-batch so that a micro-batch holds about `tokens_per_batch` tokens."""
     sample = rows[: min(len(rows), 500)]
@@ -110,7 +114,16 @@ def train(spec: dict, callbacks=None) -> dict:
     if resume:
         log.info("resuming from %s", resume)
     t0 = time.time()
-    result = trainer.train(resume_from_checkpoint=resume)
+    if resume and t["max_steps"] and _checkpoint_step(resume) >= t["max_steps"]:
+        # killed after the last checkpoint but before the final save: nothing left to train
+        from transformers.trainer_callback import TrainerState
+
+        trainer.state = TrainerState.load_from_json(str(Path(resume) / "trainer_state.json"))
+        trainer._load_from_checkpoint(resume)
+        losses = [h["loss"] for h in trainer.state.log_history if "loss" in h]
+        result = type("R", (), {"training_loss": sum(losses) / max(1, len(losses))})()
+    else:
+        result = trainer.train(resume_from_checkpoint=resume)
     wall = time.time() - t0
     out = Path(spec["output_dir"])
     if trainer.accelerator.is_main_process:
