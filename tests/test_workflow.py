@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from xlit.io import read_jsonl
+from xlit.io import read_jsonl, read_tsv
 
 ROOT = Path(__file__).resolve().parents[1]
 pytestmark = pytest.mark.slow
@@ -43,8 +43,8 @@ def job_counts(out: str) -> dict[str, int]:
     return {m.group(1): int(m.group(2)) for m in re.finditer(r"^(\w+)\s+(\d+)$", stats, re.M)}
 
 
-def test_demo_generations_then_nothing_then_only_the_changed_branch(tmp_path):
-    snakemake(tmp_path, "all_generations", config=minimal_config())
+def test_whole_study_then_nothing_then_only_the_changed_branch(tmp_path):
+    snakemake(tmp_path, config=minimal_config())  # the default target: the whole study
     run = "tiny-multi_demo-dolly_en_ft"
     for lr in ("0.003", "0.01"):
         for split in ("valid", "test"):
@@ -52,16 +52,35 @@ def test_demo_generations_then_nothing_then_only_the_changed_branch(tmp_path):
                 rows = read_jsonl(tmp_path / f"results/generations/{run}/lr{lr}/{split}/{lang}.jsonl")
                 assert len(rows) == 3 and all(r["lang"] == lang for r in rows)
                 assert all(set(r) >= {"id", "prompt", "response", "n_tokens"} for r in rows)
-    assert (tmp_path / "logs/train" / f"{run}_lr0.003.log").stat().st_size > 0
-    assert (tmp_path / "benchmarks/train" / f"{run}_lr0.003.tsv").exists()
-    # prompts differ per language, ids aligned
     fr = read_jsonl(tmp_path / f"results/generations/{run}/lr0.003/test/fr.jsonl")
     en = read_jsonl(tmp_path / f"results/generations/{run}/lr0.003/test/en.jsonl")
     assert [r["id"] for r in fr] == [r["id"] for r in en] and fr[0]["prompt"] != en[0]["prompt"]
+    assert (tmp_path / "logs/train" / f"{run}_lr0.003.log").stat().st_size > 0
+    assert (tmp_path / "benchmarks/train" / f"{run}_lr0.003.tsv").exists()
 
-    assert "Nothing to be done" in snakemake(tmp_path, "-n", "all_generations")
+    surface = read_tsv(tmp_path / "results/tables/surface.tsv")
+    assert {(r["lr"], r["split"], r["lang"]) for r in surface} == {
+        (lr, s, l) for lr in ("0.003", "0.01") for s in ("valid", "test") for l in ("en", "fr", "pt", "ru")}
+    selected = read_tsv(tmp_path / "results/tables/selected_lr.tsv")
+    assert {r["criterion"] for r in selected} == {"multilingual", "english"}
+    chosen = next(r["lr"] for r in selected if r["criterion"] == "multilingual")
+    scores = read_tsv(tmp_path / "results/tables/judge_scores.tsv")
+    assert scores and {r["lr"] for r in scores} == {chosen} and {r["lang"] for r in scores} == {"en", "fr", "pt", "ru"}
+    assert all(r["score"] in ("0", "1", "2") for r in scores)
+    for i in (2, 3, 4, 5):
+        assert (tmp_path / f"results/fig{i}.pdf").stat().st_size > 1000
+        assert (tmp_path / f"results/fig{i}.png").stat().st_size > 1000
+    assert read_tsv(tmp_path / "results/tables/agreement.tsv") is not None
+    assert (tmp_path / "results/human/sheets/fr.csv").exists()
 
-    out = snakemake(tmp_path, "-n", "all_generations", config=minimal_config(lrs=(3e-3, 3e-2)))
+    assert "Nothing to be done" in snakemake(tmp_path, "-n")
+
+    out = snakemake(tmp_path, "-n", config=minimal_config(lrs=(3e-3, 3e-2)))
     counts = job_counts(out)
-    assert counts["train"] == 1 and counts["generate"] == 8
+    assert counts["train"] == 1 and counts["generate"] == 8 and counts["surface"] == 8
+    assert "build_base" not in counts and "demo_world" not in counts
     assert "lr0.03" in out and "lr0.003/" not in out.split("Job stats:")[0]
+
+    snakemake(tmp_path, "--report", str(tmp_path / "report.html"), config=minimal_config())
+    html = (tmp_path / "report.html").read_text(errors="ignore")
+    assert "fig2" in html and "selected_lr" in html

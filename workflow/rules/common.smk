@@ -95,8 +95,7 @@ def selected_lrs():
     """{run: lr} under config selection.criterion, read once select_lr has run."""
     from xlit.select import read_selected
 
-    table = checkpoints.select_lr.get().output.selected
-    return {r["run"]: r["lr"] for r in read_selected(table, config["selection"]["criterion"])}
+    return read_selected(checkpoints.select_lr.get().output.selected, config["selection"]["criterion"])
 
 
 def selected_generations(wildcards=None):

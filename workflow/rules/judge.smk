@@ -64,8 +64,8 @@ rule judge_table:
     input:
         judge_outputs,
     output:
-        scores="results/tables/judge_scores.tsv",
-        cost="results/tables/judge_cost.tsv",
+        scores=report("results/tables/judge_scores.tsv", caption="../report/judge_scores.rst", category="Tables"),
+        cost=report("results/tables/judge_cost.tsv", caption="../report/judge_cost.rst", category="Tables"),
     params:
         judges=JUDGES,
     log:

@@ -35,7 +35,7 @@ rule surface_table:
     input:
         summaries=surface_summaries,
     output:
-        table="results/tables/surface.tsv",
+        table=report("results/tables/surface.tsv", caption="../report/surface.rst", category="Tables"),
     log:
         "logs/surface_table/surface_table.log",
     benchmark:
@@ -54,7 +54,7 @@ checkpoint select_lr:
     input:
         table="results/tables/surface.tsv",
     output:
-        selected="results/tables/selected_lr.tsv",
+        selected=report("results/tables/selected_lr.tsv", caption="../report/selected_lr.rst", category="Tables"),
     params:
         criteria=config["selection"].get("criteria", ["multilingual", "english"]),
         split=config["selection"].get("split", "valid"),
@@ -83,7 +83,7 @@ rule fig3:
         human="results/tables/human_scores.tsv",
     output:
         pdf="results/fig3.pdf",
-        png="results/fig3.png",
+        png=report("results/fig3.png", caption="../report/fig3.rst", category="Figures"),
     params:
         split=config["selection"].get("split", "valid"),
         english=config["languages"][0],

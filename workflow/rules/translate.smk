@@ -1,0 +1,112 @@
+# Machine translation of IT data for `dt` runs (one job per (dataset used by a dt run, non-English
+# language)), the demo's tiny translator, and the translation quality table.
+# Needs from common.smk / data.smk / demo.smk: LANGS, RUNS, CACHE_DIR, it_source, DEMO_DIR.
+# The lead should call xlit.translate.check_languages(config["translation"], LANGS[1:]) at config validation.
+
+TRANSLATION = config.get("translation", {})
+TRANSLATOR_DIR = "results/translator/tiny"
+TRANSLATOR_META = f"{TRANSLATOR_DIR}/xlit_translator.json"  # written last: marks a complete build
+
+
+def dt_datasets():
+    return sorted({r.data for r in RUNS.values() if r.strategy == "dt"})
+
+
+def translation_files(data, lang):
+    return {"data": f"results/translations/{data}/{lang}.jsonl",
+            "quality": f"results/translations/{data}/{lang}.quality.json"}
+
+
+def translator_input(wildcards):
+    return [TRANSLATOR_META] if TRANSLATION.get("model") == "tiny" else []
+
+
+def it_reference(wildcards):
+    """A reference translation of the dataset, aligned by id, for chrF/BLEU: `it_datasets.<d>.references.<lang>`,
+    else in the demo the sibling file `dolly.<lang>.jsonl` of `dolly.en.jsonl`."""
+    d = config["it_datasets"][wildcards.data]
+    ref = (d.get("references") or {}).get(wildcards.lang)
+    if ref:
+        return [ref]
+    path = d.get("path", "")
+    if "demo" in config and path.startswith(DEMO_DIR + "/") and path.endswith(f".{LANGS[0]}.jsonl"):
+        return [path[: -len(f".{LANGS[0]}.jsonl")] + f".{wildcards.lang}.jsonl"]
+    return []
+
+
+def translate_gpus(wildcards=None):
+    return int(TRANSLATION.get("gpus", 0)) if TRANSLATION.get("backend", "hf") == "hf" else 0
+
+
+if TRANSLATION.get("model") == "tiny":
+
+    rule build_translator:
+        input:
+            [f"{DEMO_DIR}/parallel/{l}.{part}.jsonl" for l in LANGS[1:] for part in ("train", "test")],
+        output:
+            TRANSLATOR_META,
+        params:
+            parallel_dir=f"{DEMO_DIR}/parallel",
+            langs=LANGS[1:],
+            outdir=TRANSLATOR_DIR,
+            settings=TRANSLATION.get("translator", {}),
+        log:
+            "logs/build_translator.log",
+        benchmark:
+            "benchmarks/build_translator.tsv"
+        threads: 2
+        resources:
+            mem_mb=3000,
+            runtime=20,
+        conda:
+            "../../envs/train.yaml"
+        script:
+            "../scripts/build_translator.py"
+
+
+rule translate_it_data:
+    input:
+        source=it_source,
+        translator=translator_input,
+        reference=it_reference,
+    output:
+        data="results/translations/{data}/{lang}.jsonl",
+        quality="results/translations/{data}/{lang}.quality.json",
+    params:
+        translation=TRANSLATION,
+        dataset=lambda wc: config["it_datasets"][wc.data],
+        src=LANGS[0],
+        cache_dir=CACHE_DIR,
+        lid_model=config.get("surface", {}).get("lid_model"),
+    log:
+        "logs/translate_it_data/{data}_{lang}.log",
+    benchmark:
+        "benchmarks/translate_it_data/{data}_{lang}.tsv"
+    threads: lambda wc: cpu_threads(translate_gpus())
+    resources:
+        gpu=translate_gpus,
+        mem_mb=TRANSLATION.get("mem_mb", 4000),
+        runtime=TRANSLATION.get("runtime", 60),
+    conda:
+        "../../envs/train.yaml"
+    script:
+        "../scripts/translate_it_data.py"
+
+
+rule translation_quality:
+    input:
+        [translation_files(d, l)["quality"] for d in dt_datasets() for l in LANGS[1:]],
+    output:
+        "results/tables/translation_quality.tsv",
+    log:
+        "logs/translation_quality.log",
+    benchmark:
+        "benchmarks/translation_quality.tsv"
+    threads: 1
+    resources:
+        mem_mb=500,
+        runtime=5,
+    conda:
+        "../../envs/eval.yaml"
+    script:
+        "../scripts/translation_quality.py"
