@@ -10,6 +10,10 @@ import xlit.config as xc
 xc.check_schema(config, "config")
 validate(config, "../../config/schema/config.schema.yaml")
 config = xc.validate(config, "config")
+if "translation" in config:
+    from xlit.translate import check_languages
+
+    check_languages(config["translation"], config["languages"][1:], src=config["languages"][0])
 
 LANGS = config["languages"]
 RUNS = xc.runs(config)

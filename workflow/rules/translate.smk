@@ -1,7 +1,7 @@
 # Machine translation of IT data for `dt` runs (one job per (dataset used by a dt run, non-English
 # language)), the demo's tiny translator, and the translation quality table.
 # Needs from common.smk / data.smk / demo.smk: LANGS, RUNS, CACHE_DIR, it_source, DEMO_DIR.
-# The lead should call xlit.translate.check_languages(config["translation"], LANGS[1:]) at config validation.
+# Languages the MT model cannot translate are refused at config validation (common.smk).
 
 TRANSLATION = config.get("translation", {})
 TRANSLATOR_DIR = "results/translator/tiny"

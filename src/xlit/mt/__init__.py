@@ -1,0 +1,1 @@
+"""Machine translation of IT data (the `dt` strategy). Public API re-exported by `xlit.translate`."""

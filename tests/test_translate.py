@@ -1,0 +1,432 @@
+"""Machine translation of IT data (issue 3): segmenter, language codes, segment cache and resume, the
+`hf` backend on a real (tiny, locally trained) MarianMT model, the `openai` backend over real HTTP,
+quality gates, dt mixing, and the tiny translator beating the copy baseline."""
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from xlit.io import read_jsonl, write_jsonl
+from xlit.translate import (HFBackend, Translator, UnsupportedLanguage, check_languages, family_of, lang_spec,
+                            make_translator, mix_dt, reassemble, segment, segment_gates, supported_languages,
+                            translate_dataset, translate_rows)
+
+# ---- a small synthetic world of parallel sentences (until the demo world's parallel data is used) ------
+
+NOUNS = [("cat", "chat", "gato", "кошка"), ("dog", "chien", "cão", "собака"), ("house", "maison", "casa", "дом"),
+         ("river", "rivière", "rio", "река"), ("tree", "arbre", "árvore", "дерево"), ("book", "livre", "livro", "книга"),
+         ("city", "ville", "cidade", "город"), ("bird", "oiseau", "pássaro", "птица"), ("car", "voiture", "carro", "машина"),
+         ("garden", "jardin", "jardim", "сад"), ("king", "roi", "rei", "король"), ("forest", "forêt", "floresta", "лес"),
+         ("friend", "ami", "amigo", "друг"), ("ship", "navire", "navio", "корабль"), ("window", "fenêtre", "janela", "окно")]
+ADJS = [("old", "vieux", "velho", "старый"), ("small", "petit", "pequeno", "маленький"), ("red", "rouge", "vermelho", "красный"),
+        ("happy", "heureux", "feliz", "счастливый"), ("quiet", "calme", "calmo", "тихий"), ("new", "nouveau", "novo", "новый")]
+VERBS = [("sees", "voit", "vê", "видит"), ("likes", "aime", "gosta de", "любит"), ("finds", "trouve", "encontra", "находит"),
+         ("follows", "suit", "segue", "следует за"), ("builds", "construit", "constrói", "строит"),
+         ("watches", "regarde", "observa", "смотрит на")]
+WHEN = [("in the morning", "le matin", "de manhã", "утром"), ("every day", "chaque jour", "todos os dias", "каждый день"),
+        ("near the sea", "près de la mer", "perto do mar", "у моря"), ("at night", "la nuit", "à noite", "ночью")]
+IDX = {"fr": 1, "pt": 2, "ru": 3}
+
+
+def render(a, n, v, n2, w, lang):
+    if lang == "en":
+        return f"The {a[0]} {n[0]} {v[0]} the {n2[0]} {w[0]}."
+    if lang == "fr":
+        return f"Le {n[1]} {a[1]} {v[1]} le {n2[1]} {w[1]}."
+    if lang == "pt":
+        return f"O {n[2]} {a[2]} {v[2]} o {n2[2]} {w[2]}."
+    return f"{a[3].capitalize()} {n[3]} {w[3]} {v[3]} {n2[3]}."
+
+
+def synth_pair(rng, lang):
+    parts = [rng.choice(x) for x in (ADJS, NOUNS, VERBS, NOUNS, WHEN)]
+    return render(*parts, "en"), render(*parts, lang)
+
+
+def world_translate(en: str, lang: str) -> str:
+    """The synthetic world's exact translation of one of its English sentences (else the input)."""
+    import re
+
+    alt = lambda xs: "(" + "|".join(re.escape(x[0]) for x in xs) + ")"
+    m = re.fullmatch(f"The {alt(ADJS)} {alt(NOUNS)} {alt(VERBS)} the {alt(NOUNS)} {alt(WHEN)}\\.", en)
+    if not m:
+        return en
+    lists = (ADJS, NOUNS, VERBS, NOUNS, WHEN)
+    return render(*[next(x for x in xs if x[0] == g) for xs, g in zip(lists, m.groups())], lang)
+
+
+def write_parallel(d, langs=("fr", "pt", "ru"), n_train=1500, n_test=60):
+    d.mkdir(parents=True, exist_ok=True)
+    for lang in langs:
+        rng, pairs = random.Random(lang), {}
+        while len(pairs) < n_train + n_test:
+            en, t = synth_pair(rng, lang)
+            pairs[en] = t
+        items = list(pairs.items())
+        write_jsonl(d / f"{lang}.train.jsonl", [{"en": e, "tgt": t} for e, t in items[:n_train]])
+        write_jsonl(d / f"{lang}.test.jsonl", [{"en": e, "tgt": t} for e, t in items[n_train:]])
+    return d
+
+
+TINY_TEST_SETTINGS = {"vocab_size": 800, "d_model": 128, "layers": 2, "heads": 4, "ffn_dim": 256, "steps": 400,
+                      "warmup": 40, "eval_pairs": 60}
+
+
+@pytest.fixture(scope="session")
+def tiny_translator(tmp_path_factory):
+    """The demo translator built by the real builder on synthetic parallel data (~25 s on one core)."""
+    import torch
+
+    from xlit.translator import build_translator
+
+    torch.set_num_threads(1)
+    root = tmp_path_factory.mktemp("mt")
+    par = write_parallel(root / "parallel")
+    out = root / "translator"
+    meta = build_translator(par, ["fr", "pt", "ru"], out, TINY_TEST_SETTINGS, log=lambda *a: None)
+    return out, meta, par
+
+
+TINY_CFG = {"backend": "hf", "model": "tiny", "batch_size": 8, "max_length": 64, "num_beams": 1}
+
+
+class Counting:
+    """Wraps a real backend and counts what reaches it (no fake translations)."""
+
+    def __init__(self, inner, fail_after_batches: int | None = None):
+        self.inner, self.fail_after = inner, fail_after_batches
+        self.batches, self.segments = 0, []
+
+    def context(self, src, tgt):
+        return self.inner.context(src, tgt)
+
+    def translate_batch(self, segs, src, tgt):
+        if self.fail_after is not None and self.batches >= self.fail_after:
+            raise KeyboardInterrupt("simulated kill")
+        self.batches += 1
+        self.segments += segs
+        return self.inner.translate_batch(segs, src, tgt)
+
+
+class Identity:
+    """A backend that returns its input: for structure tests and the 'untranslated' gate."""
+    name = "identity"
+
+    def context(self, src, tgt):
+        return {"backend": "identity", "src": src, "tgt": tgt}
+
+    def translate_batch(self, segs, src, tgt):
+        return list(segs)
+
+
+# ---- segmenter -------------------------------------------------------------------------------------
+
+STRUCTURED = [
+    "Plain sentence. Another one! A third?",
+    "Para one line one.\nPara one line two.\n\nPara two after a blank line.\n\n\n",
+    "Steps:\n1. Boil water. Wait a bit.\n2) Add pasta\n  - sub bullet one\n  * sub bullet two\n• dot bullet\n",
+    "Here is code:\n```python\ndef f(x):\n    # Not translated. Really.\n    return x\n```\nAfter the code. Done.",
+    "Unclosed fence:\n```\ncode line. More code.",
+    "Dr. Smith met J. K. Rowling in the U.S. yesterday. They talked.",
+    "# Heading\n> A quote here. And more.\n\nTrailing spaces   \n\ttabbed line.",
+    "Windows\r\nline endings.\r\nOK.",
+    "Numbers only: 1999. 42\n- 3.14\n",
+    "",
+    "   ",
+    "Русский текст. Ещё одно предложение!",
+]
+
+
+@pytest.mark.parametrize("text", STRUCTURED)
+def test_segment_roundtrip_identity(text):
+    seg = segment(text)
+    assert reassemble(seg, seg.segments) == text
+
+
+def test_segment_structure_survives_translation():
+    text = STRUCTURED[2] + "\n" + STRUCTURED[3]
+    seg = segment(text)
+    out = reassemble(seg, [s.upper() for s in seg.segments])
+    assert out.splitlines()[:7] == ["STEPS:", "1. BOIL WATER. WAIT A BIT.", "2) ADD PASTA", "  - SUB BULLET ONE",
+                                    "  * SUB BULLET TWO", "• DOT BULLET", ""]
+    assert "def f(x):\n    # Not translated. Really.\n    return x\n```" in out  # code verbatim
+    assert "AFTER THE CODE. DONE." in out
+    assert all("def f" not in s and "```" not in s for s in seg.segments)
+    # sentences are split, list markers and abbreviations are not segments of their own
+    assert "Boil water." in seg.segments and "Wait a bit." in seg.segments
+    s2 = segment(STRUCTURED[5]).segments
+    assert s2 == ["Dr. Smith met J. K. Rowling in the U.S. yesterday.", "They talked."]
+    # a translation with line breaks cannot break the structure
+    assert reassemble(segment("1. A.\n2. B."), ["x\ny", "z"]) == "1. x y\n2. z"
+
+
+def test_long_sentence_is_cut_not_truncated():
+    text = ", ".join(f"clause number {i} with some words" for i in range(60)) + "."
+    seg = segment(text, max_chars=120)
+    assert len(seg.segments) > 10 and max(map(len, seg.segments)) <= 120
+    assert reassemble(seg, seg.segments) == text
+    nospace = "x" * 500  # a single 500-char token is never cut inside
+    assert segment(nospace, max_chars=100).segments == [nospace]
+
+
+# ---- language codes --------------------------------------------------------------------------------
+
+def test_codes_per_family():
+    nllb = {"model": "facebook/nllb-200-3.3B"}
+    assert family_of(nllb) == "nllb"
+    s = lang_spec(nllb, "en", "fr")
+    assert (s.src_lang, s.forced_bos, s.prefix) == ("eng_Latn", "fra_Latn", "")
+    assert lang_spec(nllb, "en", "ru").forced_bos == "rus_Cyrl"
+    assert lang_spec(nllb, "en", "pt").forced_bos == "por_Latn"
+    m2m = {"model": "facebook/m2m100_418M"}
+    s = lang_spec(m2m, "en", "pt")
+    assert (family_of(m2m), s.src_lang, s.forced_bos, s.prefix) == ("m2m100", "en", "__pt__", "")
+    mad = {"model": "google/madlad400-3b-mt"}
+    s = lang_spec(mad, "en", "fr")
+    assert (family_of(mad), s.src_lang, s.forced_bos, s.prefix) == ("madlad", None, None, "<2fr> ")
+    pair = {"model": "Helsinki-NLP/opus-mt-{src}-{tgt}"}
+    assert family_of(pair) == "marian" and lang_spec(pair, "en", "fr").prefix == ""
+    multi = {"model": "Helsinki-NLP/opus-mt-tc-big-en-romance"}
+    assert lang_spec(multi, "en", "pt").prefix == ">>por<< "
+    assert lang_spec(multi, "en", "pt", vocab={">>pt<<": 5, ">>fr<<": 6}).prefix == ">>pt<< "
+    with pytest.raises(UnsupportedLanguage, match=">>fr<<"):
+        lang_spec(multi, "en", "ru", vocab={">>pt<<": 5, ">>fr<<": 6})
+    assert lang_spec({"model": "x", "family": "nllb", "lang_codes": {"fr": "fra_Latn"}}, "en", "fr").forced_bos == "fra_Latn"
+    with pytest.raises(UnsupportedLanguage, match="no token"):
+        lang_spec(nllb, "en", "fr", vocab={"eng_Latn": 1})
+
+
+def test_check_languages_lists_supported():
+    check_languages({"model": "facebook/nllb-200-3.3B"}, ["fr", "pt", "ru"])
+    with pytest.raises(UnsupportedLanguage) as e:
+        check_languages({"model": "facebook/nllb-200-3.3B"}, ["fr", "xx"])
+    assert "xx" in str(e.value) and "fr, " in str(e.value) and "rus" not in str(e.value)
+    with pytest.raises(UnsupportedLanguage, match="supported: .*ast"):
+        check_languages({"model": "facebook/m2m100_418M"}, ["eo"])
+    with pytest.raises(ValueError, match="family"):
+        check_languages({"model": "some/unknown-model"}, ["fr"])
+    check_languages({"model": "tiny"}, ["fr", "pt", "ru"])  # not built yet: checked at load
+    assert supported_languages({"model": "Helsinki-NLP/opus-mt-{src}-{tgt}"}) is None
+
+
+def test_tiny_languages_from_built_model(tiny_translator):
+    out, meta, _ = tiny_translator
+    assert family_of({"model": str(out)}) == "tiny"
+    assert supported_languages({"model": "tiny"}, out) == ["en", "fr", "pt", "ru"]
+    with pytest.raises(UnsupportedLanguage, match="supported: en, fr, pt, ru"):
+        check_languages({"model": "tiny"}, ["de"], model_dir=out)
+
+
+# ---- the tiny translator, through the same hf backend as NLLB -----------------------------------------
+
+def test_tiny_translator_beats_copying(tiny_translator):
+    out, meta, par = tiny_translator
+    import sacrebleu
+
+    assert meta["last_loss"] < meta["first_loss"] / 3
+    for lang in ("fr", "pt", "ru"):
+        e = meta["eval"][lang]
+        assert e["chrf"] >= e["chrf_copy"] + 20, (lang, e)
+    # the generic hf backend (AutoTokenizer + AutoModelForSeq2SeqLM) reproduces the builder's evaluation
+    be = HFBackend(TINY_CFG, model_dir=out)
+    pairs = [(r["en"], r["tgt"]) for r in read_jsonl(par / "fr.test.jsonl")[:30]]
+    hyps = be.translate_batch([e for e, _ in pairs], "en", "fr")
+    chrf = sacrebleu.corpus_chrf(hyps, [[t for _, t in pairs]]).score
+    copy = sacrebleu.corpus_chrf([e for e, _ in pairs], [[t for _, t in pairs]]).score
+    assert chrf >= copy + 20, (chrf, copy, hyps[:3])
+    assert be.n_truncated == 0
+
+
+# ---- cache and resume ---------------------------------------------------------------------------------
+
+def test_cache_hit_means_zero_model_calls(tiny_translator, tmp_path):
+    out, _, par = tiny_translator
+    segs = [r["en"] for r in read_jsonl(par / "pt.test.jsonl")[:20]]
+    c1 = Counting(HFBackend(TINY_CFG, model_dir=out))
+    t1 = Translator(c1, tmp_path / "cache", batch_size=8)
+    first = t1.translate_segments(segs + segs[:5], "en", "pt")  # duplicates sent once
+    assert sorted(c1.segments) == sorted(segs) and c1.batches == 3
+    t1.close()
+    # a new process (new Translator, new backend): everything cached, the model is not even loaded
+    inner = HFBackend(TINY_CFG, model_dir=out)
+    c2 = Counting(inner)
+    again = Translator(c2, tmp_path / "cache", batch_size=8).translate_segments(segs, "en", "pt")
+    assert again == first[:20] and c2.batches == 0 and inner._models == {}
+    # a second dataset sharing text translates only its new segments
+    c3 = Counting(HFBackend(TINY_CFG, model_dir=out))
+    new = ["The red king finds the ship at night.", "The new bird likes the forest every day."]
+    Translator(c3, tmp_path / "cache", batch_size=8).translate_segments(segs[:10] + new, "en", "pt")
+    assert sorted(c3.segments) == sorted(set(new) - set(segs))
+    # another target language or other decoding parameters are other keys
+    c4 = Counting(HFBackend({**TINY_CFG, "num_beams": 2}, model_dir=out))
+    Translator(c4, tmp_path / "cache", batch_size=8).translate_segments(segs[:3], "en", "pt")
+    assert c4.batches == 1
+
+
+def test_resume_after_kill(tiny_translator, tmp_path):
+    out, _, par = tiny_translator
+    segs = [r["en"] for r in read_jsonl(par / "ru.test.jsonl")[:24]]
+    killed = Counting(HFBackend(TINY_CFG, model_dir=out), fail_after_batches=2)
+    with pytest.raises(KeyboardInterrupt):
+        Translator(killed, tmp_path / "cache", batch_size=5).translate_segments(segs, "en", "ru")
+    assert len(killed.segments) == 10
+    # a torn line from a kill mid-write is skipped
+    shard = next((tmp_path / "cache").rglob("*.jsonl"))
+    with open(shard, "a", encoding="utf-8") as f:
+        f.write('{"k": "abc", "out": "trunc')
+    rerun = Counting(HFBackend(TINY_CFG, model_dir=out))
+    res = Translator(rerun, tmp_path / "cache", batch_size=5).translate_segments(segs, "en", "ru")
+    assert sorted(rerun.segments) == sorted(set(segs) - set(killed.segments))
+    assert len(res) == 24 and all(res)
+    assert any(c in res[0] for c in "абвгдеёжзийклмнопрстуфхцчшщыьэюя")
+
+
+# ---- datasets, quality gates, dt mixing -----------------------------------------------------------------
+
+DOLLY = [
+    {"id": "d1", "instruction": "The old cat sees the river at night. The happy dog likes the tree every day.",
+     "context": "", "response": "1. The red bird finds the book in the morning.\n2. The new car follows the king near the sea.",
+     "category": "brainstorming"},
+    {"id": "d2", "instruction": "The small king builds the ship every day.",
+     "context": "The quiet forest watches the city at night.\n\n```\nprint('code is kept')\n```",
+     "response": "The old friend likes the garden in the morning.", "category": "closed_qa"},
+]
+
+
+def test_translate_dataset_hf_with_reference(tiny_translator, tmp_path):
+    out, _, _ = tiny_translator
+    src = tmp_path / "dolly.en.jsonl"
+    write_jsonl(src, DOLLY)
+    # the reference: the synthetic world's own translation, sentence by sentence
+    ref_tr = Translator(_WorldBackend(), None)
+    ref_rows, _ = translate_rows(read_jsonl(src), ref_tr, "fr")
+    ref = tmp_path / "dolly.fr.jsonl"
+    write_jsonl(ref, ref_rows)
+    tr = make_translator(TINY_CFG, cache_dir=tmp_path / "cache", model_dir=out)
+    rows, q = translate_dataset(src, "dolly", "fr", tr, data="demo-dolly", reference=ref)
+    assert [r["source_id"] for r in rows] == ["d1", "d2"] and [r["id"] for r in rows] == ["d1", "d2"]
+    assert set(rows[0]) == {"id", "instruction", "context", "response", "category", "lang", "source_id"}
+    assert rows[0]["lang"] == "fr" and rows[1]["category"] == "closed_qa" and rows[0]["context"] == ""
+    assert rows[0]["response"].startswith("1. ") and "\n2. " in rows[0]["response"]
+    assert rows[1]["context"].endswith("\n\n```\nprint('code is kept')\n```")
+    assert q["n"] == 2 and q["dropped"] == 0 and q["empty_share"] == 0
+    assert q["chrf"] is not None and q["chrf"] > 50 and q["bleu"] is not None
+    assert q["translator"]["translated"] == 7
+
+
+class _WorldBackend:
+    """The synthetic world's exact translation, used to write reference files."""
+
+    def context(self, src, tgt):
+        return {"world": tgt}
+
+    def translate_batch(self, segs, src, tgt):
+        return [world_translate(s, tgt) for s in segs]
+
+
+def test_lid_gate_drops_untranslated(tmp_path):
+    src = tmp_path / "d.jsonl"
+    write_jsonl(src, DOLLY)
+    keep_rows, q = translate_dataset(src, "dolly", "fr", Translator(Identity(), None), data="x")
+    assert len(keep_rows) == 2 and q["lid_ok_share"] == 0 and q["dropped"] == 0 and q["lid_failed"] == 2
+    assert q["untranslated_share"] == 1.0 and q["chrf"] is None
+    drop_rows, q2 = translate_dataset(src, "dolly", "fr", Translator(Identity(), None), data="x",
+                                      drop_failed_lid=True)
+    assert drop_rows == [] and q2["dropped"] == 2
+    assert segment_gates([("one two three", ""), ("a b", "a b")])["empty_share"] == 0.5
+
+
+def test_mix_dt():
+    en = [{"messages": [{"role": "user", "content": "Hi"}, {"role": "assistant", "content": "Hello"}],
+           "id": f"e{i}", "lang": "en", "category": "c"} for i in range(5)]
+    fr = [{"id": f"e{i}", "instruction": "Salut", "context": "Contexte", "response": "Bonjour", "category": "c",
+           "lang": "fr", "source_id": f"e{i}"} for i in range(6)]  # e5 is not among the English rows
+    ru = [{"id": f"e{i}", "instruction": "Привет", "context": "", "response": "Здравствуйте", "category": "c",
+           "lang": "ru", "source_id": f"e{i}"} for i in range(5)]
+    rows = mix_dt(en, {"results/translations/d/fr.jsonl": fr, "ru": ru}, seed=3)
+    assert len(rows) == 15 and rows == mix_dt(en, {"results/translations/d/fr.jsonl": fr, "ru": ru}, seed=3)
+    assert rows != mix_dt(en, {"fr": fr, "ru": ru}, seed=4)
+    assert {r["lang"] for r in rows} == {"en", "fr", "ru"}
+    f = next(r for r in rows if r["lang"] == "fr")
+    assert f["messages"][0]["content"] == "Salut\n\nContexte" and f["messages"][1]["content"] == "Bonjour"
+    assert all(r["source_id"] == r["id"] for r in rows) and all(r["category"] == "c" for r in rows)
+
+
+# ---- the openai backend against a local OpenAI-compatible server (real HTTP, real client) -------------------
+
+def test_openai_backend_over_http(tmp_path):
+    from openai_server import OpenAIServer
+
+    def handler(req, n):
+        prompt = req["messages"][-1]["content"]
+        assert "into French" in prompt
+        text = prompt.split("<text>\n", 1)[1].rsplit("\n</text>", 1)[0]
+        return f'"[fr] {text}"'  # quotes the model added are removed
+
+    cfg = {"backend": "openai", "model": "gpt-test", "batch_size": 4}
+    src = tmp_path / "d.jsonl"
+    write_jsonl(src, DOLLY)
+    with OpenAIServer(handler=handler, latency=0.05) as srv:
+        cfg["endpoint"] = {"base_url": srv.base_url, "api_key_env": None, "concurrency": 4}
+        tr = make_translator(cfg, cache_dir=tmp_path / "cache")
+        rows, q = translate_dataset(src, "dolly", "fr", tr, data="x")
+        n_first = srv.count
+        assert n_first == 7 and srv.max_in_flight >= 2
+        assert rows[0]["instruction"] == "[fr] The old cat sees the river at night. [fr] The happy dog likes the tree every day."
+        assert rows[0]["response"].startswith("1. [fr] The red bird")
+        assert srv.requests[0]["body"]["model"] == "gpt-test" and srv.requests[0]["body"]["temperature"] == 0
+        # a re-run (new process) sends nothing
+        tr2 = make_translator(cfg, cache_dir=tmp_path / "cache")
+        rows2, _ = translate_dataset(src, "dolly", "fr", tr2, data="x")
+        assert rows2 == rows and srv.count == n_first
+    # both caches exist: the segment cache and xlit.llm's chat cache
+    assert list((tmp_path / "cache" / "translate").rglob("*.jsonl")) and (tmp_path / "cache" / "llm").exists()
+
+
+def test_openai_backend_failure_is_clear_and_resumable(tmp_path):
+    from openai_server import OpenAIServer, Reply
+
+    def handler(req, n):
+        text = req["messages"][-1]["content"].split("<text>\n", 1)[1].rsplit("\n</text>", 1)[0]
+        return Reply(status=400) if "king" in text else f"[fr] {text}"
+
+    with OpenAIServer(handler=handler) as srv:
+        cfg = {"backend": "openai", "model": "gpt-test", "batch_size": 2,
+               "endpoint": {"base_url": srv.base_url, "api_key_env": None, "max_retries": 0}}
+        tr = make_translator(cfg, cache_dir=tmp_path / "cache")
+        with pytest.raises(RuntimeError, match="failed.*re-run to resume"):
+            tr.translate_segments(["A cat.", "A king.", "A dog."], "en", "fr")
+        n = srv.count
+        assert n == 3
+        srv.handler = lambda req, n: "[fr] ok"
+        tr2 = make_translator(cfg, cache_dir=tmp_path / "cache")
+        assert tr2.translate_segments(["A cat.", "A king.", "A dog."], "en", "fr") == ["[fr] A cat.", "[fr] ok", "[fr] A dog."]
+        assert srv.count == n + 1  # only the failed request is sent again (the others: xlit.llm's cache)
+
+
+def test_nllb_path_with_real_classes(tmp_path):
+    """NLLB's code path (tokenizer.src_lang, forced_bos_token_id) on a random-init miniature with the real
+    NllbTokenizer and M2M100 architecture, loaded by the same generic hf backend."""
+    import torch
+    from transformers import M2M100Config, M2M100ForConditionalGeneration, NllbTokenizer
+
+    torch.set_num_threads(1)
+    tok = NllbTokenizer()  # 4 specials + the 202 NLLB language codes, no BPE merges: enough for codes
+    cfg = M2M100Config(vocab_size=len(tok), d_model=16, encoder_layers=1, decoder_layers=1,
+                       encoder_attention_heads=2, decoder_attention_heads=2, encoder_ffn_dim=32, decoder_ffn_dim=32,
+                       max_position_embeddings=64, pad_token_id=1, eos_token_id=2, bos_token_id=0,
+                       decoder_start_token_id=2)
+    M2M100ForConditionalGeneration(cfg).save_pretrained(tmp_path / "nllb-mini")
+    tok.save_pretrained(tmp_path / "nllb-mini")
+    tcfg = {"backend": "hf", "model": str(tmp_path / "nllb-mini"), "max_length": 6}
+    assert family_of(tcfg) == "nllb"
+    be = HFBackend(tcfg)
+    assert len(be.translate_batch(["hello world", "x"], "fr", "ru")) == 2
+    inp, out = be.last_ids
+    ids = be._models[str(tmp_path / "nllb-mini")][0].convert_tokens_to_ids
+    assert (inp[:, 0] == ids("fra_Latn")).all()          # source language token first
+    assert (out[:, 1] == ids("rus_Cyrl")).all()          # forced target language token
+    assert out.shape[1] <= 6 + 2
+    with pytest.raises(UnsupportedLanguage):
+        be.translate_batch(["x"], "en", "xx")
