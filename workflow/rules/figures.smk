@@ -3,20 +3,22 @@
 # show the judge side and say so.
 
 
-rule fig2:
+rule figure:
     input:
         judge="results/tables/judge_scores.tsv",
         human="results/tables/human_scores.tsv",
         selected="results/tables/selected_lr.tsv",
     output:
-        pdf="results/fig2.pdf",
-        png=report("results/fig2.png", caption="../report/fig2.rst", category="Figures"),
+        pdf="results/{fig}.pdf",
+        png=report("results/{fig}.png", caption="../report/figures.rst", category="Figures"),
+    wildcard_constraints:
+        fig="fig2|fig4|fig5",
     params:
         selection=config["selection"]["criterion"],
     log:
-        "logs/fig2/fig2.log",
+        "logs/figure/{fig}.log",
     benchmark:
-        "benchmarks/fig2/fig2.tsv"
+        "benchmarks/figure/{fig}.tsv"
     threads: 1
     resources:
         mem_mb=1000,
@@ -24,52 +26,4 @@ rule fig2:
     conda:
         "../../envs/report.yaml"
     script:
-        "../scripts/fig2.py"
-
-
-rule fig4:
-    input:
-        judge="results/tables/judge_scores.tsv",
-        human="results/tables/human_scores.tsv",
-        selected="results/tables/selected_lr.tsv",
-    output:
-        pdf="results/fig4.pdf",
-        png=report("results/fig4.png", caption="../report/fig4.rst", category="Figures"),
-    params:
-        selection=config["selection"]["criterion"],
-    log:
-        "logs/fig4/fig4.log",
-    benchmark:
-        "benchmarks/fig4/fig4.tsv"
-    threads: 1
-    resources:
-        mem_mb=1000,
-        runtime=5,
-    conda:
-        "../../envs/report.yaml"
-    script:
-        "../scripts/fig4.py"
-
-
-rule fig5:
-    input:
-        judge="results/tables/judge_scores.tsv",
-        human="results/tables/human_scores.tsv",
-        selected="results/tables/selected_lr.tsv",
-    output:
-        pdf="results/fig5.pdf",
-        png=report("results/fig5.png", caption="../report/fig5.rst", category="Figures"),
-    params:
-        selection=config["selection"]["criterion"],
-    log:
-        "logs/fig5/fig5.log",
-    benchmark:
-        "benchmarks/fig5/fig5.tsv"
-    threads: 1
-    resources:
-        mem_mb=1000,
-        runtime=5,
-    conda:
-        "../../envs/report.yaml"
-    script:
-        "../scripts/fig5.py"
+        "../scripts/figure.py"
