@@ -25,6 +25,7 @@ def minimal_config(lrs=(3e-3, 1e-2)):
     cfg["generation"].update(max_new_tokens=6)
     cfg["runs"] = [{"model": "tiny-multi", "data": "demo-dolly", "strategy": "en", "adaptation": "ft"}]
     cfg["surface"] = {"fluency_model": "tiny-multi"}
+    cfg["judges"] = {"tiny": cfg["judges"]["tiny"]}
     return cfg
 
 
