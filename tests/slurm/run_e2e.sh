@@ -133,10 +133,10 @@ run_smk() {  # run_smk NAME DIR ARGS... ; records rc and seconds
 }
 
 # 1. the demo slice, with train on the fake GPU
-run_smk demo "$PROJ" --configfile tests/slurm/gpu.yaml "${CI_ARGS[@]}" "$TARGET"
+run_smk demo "$PROJ" --configfile config/config.yaml tests/slurm/gpu.yaml "${CI_ARGS[@]}" "$TARGET"
 # 2. again: nothing to do, nothing submitted (pointless when the first run failed)
 if [ "$(cat "$LOGS/demo.rc")" = 0 ]; then
-  run_smk demo_again "$PROJ" --configfile tests/slurm/gpu.yaml "${CI_ARGS[@]}" "$TARGET"
+  run_smk demo_again "$PROJ" --configfile config/config.yaml tests/slurm/gpu.yaml "${CI_ARGS[@]}" "$TARGET"
 else
   echo "run_e2e.sh: demo failed, second invocation skipped; tail of $LOGS/demo.log:" >&2
   tail -n 40 "$LOGS/demo.log" >&2
