@@ -110,3 +110,21 @@ def test_kill_after_last_checkpoint_trains_no_extra_step(tmp_path, tiny_lm_dir, 
     if ckpt is not None:
         for a, b in zip(model.parameters(), ckpt.parameters()):
             assert torch.equal(a, b)
+
+
+def test_multi_process_launch_through_accelerate(tmp_path, tiny_lm_dir, it_data):
+    """The multi-GPU path (accelerate launch, one process per device), run here with 2 CPU processes."""
+    import subprocess
+
+    from xlit.io import write_json
+    from xlit.train import launch_command
+
+    s = spec(tmp_path, tiny_lm_dir, it_data, "ft", 1e-3, max_steps=3, save_steps=100)
+    write_json(tmp_path / "spec.json", s)
+    cmd = launch_command(tmp_path / "spec.json", 2, cpu=True)
+    assert "--multi_gpu" in launch_command("x.json", 2)
+    r = subprocess.run(cmd, capture_output=True, text=True, timeout=300,
+                       env={**__import__("os").environ, "OMP_NUM_THREADS": "1"})
+    assert r.returncode == 0, r.stderr[-3000:]
+    info = json.loads((tmp_path / "model-ft" / CHECKPOINT_INFO).read_text())
+    assert info["steps"] == 3 and info["processes"] == 2

@@ -134,7 +134,7 @@ def train(spec: dict, callbacks=None) -> dict:
             "base": spec["base"], "adaptation": spec["adaptation"], "lr": lr, "adapter": lora,
             "steps": trainer.state.global_step, "train_loss": result.training_loss,
             "per_device_batch_size": batch_size, "gradient_accumulation": accumulation, "bf16": bf16,
-            "resumed_from": resume, "wall_s": round(wall, 2),
+            "resumed_from": resume, "wall_s": round(wall, 2), "processes": trainer.accelerator.num_processes,
             "tokens_seen": tokens, "tokens_per_s": round(tokens / wall, 1) if tokens and wall else None,
             "loss_history": [h["loss"] for h in trainer.state.log_history if "loss" in h],
         }
@@ -142,6 +142,13 @@ def train(spec: dict, callbacks=None) -> dict:
         log.info("trained %s: %s", out, {k: v for k, v in info.items() if k != "loss_history"})
         return info
     return {}
+
+
+def launch_command(spec_file: str | Path, processes: int, cpu: bool = False) -> list[str]:
+    """`accelerate launch` of this module on one node: one process per GPU (or CPU processes with gloo)."""
+    return [sys.executable, "-m", "accelerate.commands.launch", "--num_processes", str(processes),
+            "--num_machines", "1", "--mixed_precision", "no", *(["--cpu"] if cpu else ["--multi_gpu"]),
+            "-m", "xlit.train", str(spec_file)]
 
 
 def main(argv=None):

@@ -1,11 +1,9 @@
-import json
 import subprocess
-import sys
 from pathlib import Path
 
 from xlit.io import write_json
 from xlit.smk import job
-from xlit.train import resolve_base, train
+from xlit.train import launch_command, resolve_base, train
 
 with job(snakemake, "train") as log:  # noqa: F821
     smk = snakemake  # noqa: F821
@@ -16,8 +14,7 @@ with job(snakemake, "train") as log:  # noqa: F821
         # multi-GPU full fine-tuning: one process per GPU through accelerate, same entry point
         spec_file = Path(spec["checkpoint_dir"]) / "spec.json"
         write_json(spec_file, spec)
-        cmd = [sys.executable, "-m", "accelerate.commands.launch", "--num_processes", str(gpus),
-               "--num_machines", "1", "--mixed_precision", "no", "-m", "xlit.train", str(spec_file)]
+        cmd = launch_command(spec_file, gpus)
         log.info("launching %s", " ".join(cmd))
         subprocess.run(cmd, check=True)
     else:
