@@ -121,7 +121,7 @@ def test_multi_process_launch_through_accelerate(tmp_path, tiny_lm_dir, it_data)
 
     s = spec(tmp_path, tiny_lm_dir, it_data, "ft", 1e-3, max_steps=3, save_steps=100)
     write_json(tmp_path / "spec.json", s)
-    cmd = launch_command(tmp_path / "spec.json", 2, cpu=True)
+    cmd = launch_command(tmp_path / "spec.json", 2)  # no GPU here: the processes fall back to gloo on CPU
     assert "--multi_gpu" in launch_command("x.json", 2)
     r = subprocess.run(cmd, capture_output=True, text=True, timeout=300,
                        env={**__import__("os").environ, "OMP_NUM_THREADS": "1"})
