@@ -1,13 +1,6 @@
 # Base models: tiny ones are built and pretrained here; hub models are only recorded.
 
 
-def base_inputs(wildcards):
-    m = model_cfg(wildcards.model)
-    if "tiny" in m:
-        return [f"{DEMO_DIR}/corpus/{l}.txt" for l in m["tiny"]["corpus_langs"]]
-    return []
-
-
 rule build_base:
     input:
         base_inputs,

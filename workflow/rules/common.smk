@@ -133,3 +133,138 @@ def study_targets():
     if any(r.strategy == "dt" for r in RUNS.values()):
         tables.append("results/tables/translation_quality.tsv")
     return figs + tables + ["results/human/guidelines.md"]
+
+
+# ---- used by demo.smk ----------------------------------------------------------------------------------
+DEMO_DIR = "results/demo"
+
+
+def demo_outputs():
+    if "demo" not in config:
+        return []
+    d = DEMO_DIR
+    return (
+        [f"{d}/corpus/{l}.txt" for l in LANGS]
+        + [f"{d}/it/dolly.{l}.jsonl" for l in LANGS]
+        + [f"{d}/prompts/{s}/{l}.jsonl" for s in xc.SPLITS for l in LANGS]
+        + [f"{d}/parallel/{l}.{part}.jsonl" for l in LANGS[1:] for part in ("train", "test")]
+    )
+
+
+# ---- used by base.smk ----------------------------------------------------------------------------------
+def base_inputs(wildcards):
+    m = model_cfg(wildcards.model)
+    if "tiny" in m:
+        return [f"{DEMO_DIR}/corpus/{l}.txt" for l in m["tiny"]["corpus_langs"]]
+    return []
+
+
+# ---- used by data.smk ----------------------------------------------------------------------------------
+def it_source(wildcards):
+    d = config["it_datasets"][wildcards.data]
+    return [d["path"]] if "path" in d else []
+
+
+def it_translations(wildcards):
+    if wildcards.strategy != "dt":
+        return []
+    return [f"results/translations/{wildcards.data}/{lang}.jsonl" for lang in LANGS[1:]]
+
+
+# ---- used by translate.smk -----------------------------------------------------------------------------
+TRANSLATION = config.get("translation", {})
+
+
+TRANSLATOR_DIR = "results/translator/tiny"
+
+
+TRANSLATOR_META = f"{TRANSLATOR_DIR}/xlit_translator.json"  # written last: marks a complete build
+
+
+def dt_datasets():
+    return sorted({r.data for r in RUNS.values() if r.strategy == "dt"})
+
+
+def translation_files(data, lang):
+    return {"data": f"results/translations/{data}/{lang}.jsonl",
+            "quality": f"results/translations/{data}/{lang}.quality.json"}
+
+
+def translator_input(wildcards):
+    return [TRANSLATOR_META] if TRANSLATION.get("model") == "tiny" else []
+
+
+def it_reference(wildcards):
+    """A reference translation of the dataset, aligned by id, for chrF/BLEU: `it_datasets.<d>.references.<lang>`,
+    else in the demo the sibling file `dolly.<lang>.jsonl` of `dolly.en.jsonl`."""
+    d = config["it_datasets"][wildcards.data]
+    ref = (d.get("references") or {}).get(wildcards.lang)
+    if ref:
+        return [ref]
+    path = d.get("path", "")
+    if "demo" in config and path.startswith(DEMO_DIR + "/") and path.endswith(f".{LANGS[0]}.jsonl"):
+        return [path[: -len(f".{LANGS[0]}.jsonl")] + f".{wildcards.lang}.jsonl"]
+    return []
+
+
+def translate_gpus(wildcards=None):
+    return int(TRANSLATION.get("gpus", 0)) if TRANSLATION.get("backend", "hf") == "hf" else 0
+
+
+# ---- used by train.smk ---------------------------------------------------------------------------------
+def train_spec(wildcards):
+    run = run_of(wildcards)
+    ad = config["adaptations"][run.adaptation]
+    return {
+        "adaptation": run.adaptation,
+        "lr": float(wildcards.lr),
+        "lora": {k: v for k, v in ad.items() if k != "learning_rates"} if run.adaptation == "lora" else None,
+        "training": config["training"],
+        "chat_template": xlit_chat_template(run.model),
+        "checkpoint_dir": f"results/checkpoints/{wildcards.run}/lr{wildcards.lr}",
+    }
+
+
+def xlit_chat_template(model):
+    from xlit.chat import get_template
+
+    return get_template(model_cfg(model)["chat_template"])
+
+
+def train_gpus(wildcards):
+    """GPUs for one training job: the model's count for full fine-tuning, one for LoRA."""
+    run = run_of(wildcards)
+    gpus = gpus_of_model(run.model)
+    return min(gpus, 1) if run.adaptation == "lora" else gpus
+
+
+# ---- used by generate.smk ------------------------------------------------------------------------------
+def generate_gpus(wildcards):
+    return min(gpus_of_model(run_of(wildcards).model), 1)
+
+
+# ---- used by judge.smk ---------------------------------------------------------------------------------
+JUDGES = config.get("judges", {})
+
+
+JUDGE_SPLIT = config["judge"].get("split", "test")
+
+
+JUDGE_PROMPT = config["judge"].get("prompt")
+
+
+def judge_cfg(wildcards):
+    return JUDGES[wildcards.judge]
+
+
+def judge_gpus(wildcards):
+    c = judge_cfg(wildcards)
+    return int(c.get("gpus", 0)) if c["backend"] == "transformers" else 0
+
+
+def judge_model_input(wildcards):
+    """The base model's source.json when a transformers judge names a base model of the config."""
+    c = judge_cfg(wildcards)
+    if c["backend"] == "transformers" and c["model"] in config["base_models"]:
+        return base_source(c["model"])
+    return []

@@ -1,17 +1,6 @@
 # Chat-formatted instruction-tuning data per (dataset, strategy).
 
 
-def it_source(wildcards):
-    d = config["it_datasets"][wildcards.data]
-    return [d["path"]] if "path" in d else []
-
-
-def it_translations(wildcards):
-    if wildcards.strategy != "dt":
-        return []
-    return [f"results/translations/{wildcards.data}/{lang}.jsonl" for lang in LANGS[1:]]
-
-
 rule prepare_it_data:
     input:
         source=it_source,

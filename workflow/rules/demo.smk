@@ -1,17 +1,4 @@
 # The demo world: corpora, an English IT set in Dolly's format, aligned prompts, parallel text.
-DEMO_DIR = "results/demo"
-
-
-def demo_outputs():
-    if "demo" not in config:
-        return []
-    d = DEMO_DIR
-    return (
-        [f"{d}/corpus/{l}.txt" for l in LANGS]
-        + [f"{d}/it/dolly.{l}.jsonl" for l in LANGS]
-        + [f"{d}/prompts/{s}/{l}.jsonl" for s in xc.SPLITS for l in LANGS]
-        + [f"{d}/parallel/{l}.{part}.jsonl" for l in LANGS[1:] for part in ("train", "test")]
-    )
 
 
 if "demo" in config:

@@ -1,10 +1,6 @@
 # Generation: one job per (checkpoint, split, language), greedy with repetition penalty.
 
 
-def generate_gpus(wildcards):
-    return min(gpus_of_model(run_of(wildcards).model), 1)
-
-
 rule generate:
     input:
         model=model_dir("{run}", "{lr}"),

@@ -6,30 +6,9 @@
 # Parallel openai judge jobs multiply the request rate (jobs x concurrency): each takes one `judge_api`
 # resource, so `--resources judge_api=1` keeps a single job talking to the endpoint at a time.
 
-JUDGES = config.get("judges", {})
-JUDGE_SPLIT = config["judge"].get("split", "test")
-JUDGE_PROMPT = config["judge"].get("prompt")
-
 
 wildcard_constraints:
     judge="|".join(map(re.escape, JUDGES)) or "no-judge-configured",
-
-
-def judge_cfg(wildcards):
-    return JUDGES[wildcards.judge]
-
-
-def judge_gpus(wildcards):
-    c = judge_cfg(wildcards)
-    return int(c.get("gpus", 0)) if c["backend"] == "transformers" else 0
-
-
-def judge_model_input(wildcards):
-    """The base model's source.json when a transformers judge names a base model of the config."""
-    c = judge_cfg(wildcards)
-    if c["backend"] == "transformers" and c["model"] in config["base_models"]:
-        return base_source(c["model"])
-    return []
 
 
 rule judge:

@@ -2,32 +2,6 @@
 # results/checkpoints/ (not a declared output, so a killed job resumes from them when re-run).
 
 
-def train_spec(wildcards):
-    run = run_of(wildcards)
-    ad = config["adaptations"][run.adaptation]
-    return {
-        "adaptation": run.adaptation,
-        "lr": float(wildcards.lr),
-        "lora": {k: v for k, v in ad.items() if k != "learning_rates"} if run.adaptation == "lora" else None,
-        "training": config["training"],
-        "chat_template": xlit_chat_template(run.model),
-        "checkpoint_dir": f"results/checkpoints/{wildcards.run}/lr{wildcards.lr}",
-    }
-
-
-def xlit_chat_template(model):
-    from xlit.chat import get_template
-
-    return get_template(model_cfg(model)["chat_template"])
-
-
-def train_gpus(wildcards):
-    """GPUs for one training job: the model's count for full fine-tuning, one for LoRA."""
-    run = run_of(wildcards)
-    gpus = gpus_of_model(run.model)
-    return min(gpus, 1) if run.adaptation == "lora" else gpus
-
-
 rule train:
     input:
         base=lambda wc: base_source(run_of(wc).model),

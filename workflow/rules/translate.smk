@@ -3,40 +3,6 @@
 # Needs from common.smk / data.smk / demo.smk: LANGS, RUNS, CACHE_DIR, it_source, DEMO_DIR.
 # Languages the MT model cannot translate are refused at config validation (common.smk).
 
-TRANSLATION = config.get("translation", {})
-TRANSLATOR_DIR = "results/translator/tiny"
-TRANSLATOR_META = f"{TRANSLATOR_DIR}/xlit_translator.json"  # written last: marks a complete build
-
-
-def dt_datasets():
-    return sorted({r.data for r in RUNS.values() if r.strategy == "dt"})
-
-
-def translation_files(data, lang):
-    return {"data": f"results/translations/{data}/{lang}.jsonl",
-            "quality": f"results/translations/{data}/{lang}.quality.json"}
-
-
-def translator_input(wildcards):
-    return [TRANSLATOR_META] if TRANSLATION.get("model") == "tiny" else []
-
-
-def it_reference(wildcards):
-    """A reference translation of the dataset, aligned by id, for chrF/BLEU: `it_datasets.<d>.references.<lang>`,
-    else in the demo the sibling file `dolly.<lang>.jsonl` of `dolly.en.jsonl`."""
-    d = config["it_datasets"][wildcards.data]
-    ref = (d.get("references") or {}).get(wildcards.lang)
-    if ref:
-        return [ref]
-    path = d.get("path", "")
-    if "demo" in config and path.startswith(DEMO_DIR + "/") and path.endswith(f".{LANGS[0]}.jsonl"):
-        return [path[: -len(f".{LANGS[0]}.jsonl")] + f".{wildcards.lang}.jsonl"]
-    return []
-
-
-def translate_gpus(wildcards=None):
-    return int(TRANSLATION.get("gpus", 0)) if TRANSLATION.get("backend", "hf") == "hf" else 0
-
 
 if TRANSLATION.get("model") == "tiny":
 
