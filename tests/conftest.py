@@ -31,3 +31,12 @@ def tiny_lm_dir(tmp_path_factory):
     model.save_pretrained(out)
     tok.save_pretrained(out)
     return out
+
+
+@pytest.fixture
+def server():
+    """A local OpenAI-compatible HTTP server (tests/openai_server.py), scriptable per test."""
+    from openai_server import OpenAIServer
+
+    with OpenAIServer() as srv:
+        yield srv

@@ -14,7 +14,7 @@ from types import SimpleNamespace
 
 import pytest
 import yaml
-from openai_server import OpenAIServer, Reply
+from openai_server import Reply
 
 from xlit.io import InputError, read_jsonl, read_tsv, write_jsonl
 from xlit.judge import (CRITERIA, DEFAULT_TEMPLATE, Item, cost_row, estimate, judge_items, load_template,
@@ -119,12 +119,6 @@ def cfg(srv, **kw) -> dict:
             "price_in_per_mtok": 0.5, "price_out_per_mtok": 1.5}
     base.update(kw)
     return base
-
-
-@pytest.fixture
-def server():
-    with OpenAIServer() as srv:
-        yield srv
 
 
 @pytest.fixture(autouse=True)

@@ -24,12 +24,6 @@ def ep(srv, **kw) -> Endpoint:
     return Endpoint(**base)
 
 
-@pytest.fixture
-def server():
-    with OpenAIServer() as srv:
-        yield srv
-
-
 @pytest.fixture(autouse=True)
 def key(monkeypatch):
     monkeypatch.setenv("XLIT_TEST_KEY", SECRET)

@@ -15,7 +15,7 @@ import json
 import random
 from pathlib import Path
 
-from .io import InputError, iter_jsonl, require
+from .io import InputError, require
 
 ROLES = ("system", "user", "assistant")
 

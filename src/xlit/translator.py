@@ -10,7 +10,6 @@ of the weights (the segment cache keys on it, so a rebuilt translator never reus
 from __future__ import annotations
 
 import hashlib
-import json
 import math
 import random
 import time
