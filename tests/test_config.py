@@ -1,4 +1,5 @@
 import copy
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -91,3 +92,17 @@ def test_snakemake_rejects_bad_config_before_any_job(tmp_path):
                        capture_output=True, text=True)
     assert r.returncode != 0
     assert "generation.repetition_penalty: expected number, got 'high'" in r.stdout + r.stderr
+
+
+def test_paper_dry_run_lists_the_grid():
+    """One train job per (run, LR) and one generate job per (checkpoint, split, language)."""
+    cfg = xc.load(ROOT / "config" / "paper.yaml")
+    r = subprocess.run([sys.executable, "-m", "snakemake", "-n", "all_generations", "--configfile=config/paper.yaml"],
+                       cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert r.returncode == 0, r.stdout[-2000:] + r.stderr[-2000:]
+    stats = r.stdout.split("Job stats:")[-1]
+    counts = {m.group(1): int(m.group(2)) for m in re.finditer(r"^(\w+)\s+(\d+)$", stats, re.M)}
+    n_ckpt = len(xc.checkpoints(cfg))
+    assert counts["train"] == n_ckpt == 35
+    assert counts["generate"] == n_ckpt * 2 * len(cfg["languages"])
+    assert counts["translate_it_data"] == 3  # dolly -> fr, pt, ru for the two dt runs
