@@ -28,6 +28,7 @@ import numpy as np  # noqa: E402
 
 from . import agreement as agr  # noqa: E402
 from .agreement import CRITERIA  # noqa: E402
+from . import select  # noqa: E402
 from .io import InputError, atomic_path, read_tsv  # noqa: E402
 
 NO_HUMANS = "no human ratings were supplied"
@@ -70,25 +71,15 @@ def _lr(v: Any) -> str:
 
 
 def read_selected(path: str | os.PathLike, selection: str | None = None) -> dict[str, str]:
-    """run -> selected lr, in file order. ``selection`` picks the LR-selection criterion; without it the
-    file must hold a single criterion (or one row per run)."""
-    rows = read_tsv(path)
-    if rows and not {"run", "lr"} <= set(rows[0]):
-        raise InputError(path, "needs columns run and lr", line=1)
-    crits = list(dict.fromkeys(r.get("criterion", "") for r in rows))
-    if selection is not None:
-        if rows and selection not in crits:
-            raise InputError(path, f"no rows for selection criterion {selection!r} (has {', '.join(crits)})",
-                             field="criterion")
-        rows = [r for r in rows if r.get("criterion", "") == selection]
-    out: dict[str, str] = {}
-    for i, r in enumerate(rows, 2):
-        run, lr = r["run"], _lr(r["lr"])
-        if run in out and out[run] != lr:
-            raise InputError(path, f"run {run!r} has two selected learning rates ({out[run]}, {lr}); "
-                             f"name the selection criterion", line=i, field="lr")
-        out[run] = lr
-    return out
+    """run -> selected lr (`xlit.select.read_selected`); without ``selection`` the file must hold a single
+    criterion."""
+    if selection is None:
+        crits = {c for _, c in select.read_selected(path)}
+        if len(crits) > 1:
+            raise InputError(path, f"runs have two selected learning rates (criteria {', '.join(sorted(crits))}); "
+                             "name the selection criterion", field="criterion")
+        selection = crits.pop() if crits else ""
+    return {run: _lr(lr) for run, lr in select.read_selected(path, selection).items()}
 
 
 def read_score_table(path: str | os.PathLike, selected: dict[str, str] | None, source_col: str) -> list[dict]:

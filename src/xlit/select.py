@@ -28,7 +28,7 @@ import math
 import warnings
 from collections import defaultdict
 
-from .io import read_tsv, write_tsv
+from .io import InputError, read_tsv, write_tsv
 
 CRITERIA = ("multilingual", "english")
 DEFAULT_WEIGHTS = {"correct_lang": 1.0, "code_switch": 0.5, "repetition": 0.5, "empty": 0.5}
@@ -150,8 +150,22 @@ def write_selected(path, rows: list[dict]) -> None:
 
 
 def read_selected(path, criterion: str | None = None) -> dict:
-    """{(run, criterion): lr}, or {run: lr} for one `criterion` (for input functions downstream)."""
+    """{run: lr} under one `criterion` (for workflow input functions and figures); without one,
+    {(run, criterion): lr}. A malformed table raises InputError naming file, line and field."""
     rows = read_tsv(path)
+    if rows and not set(SELECTED_COLUMNS[:3]) <= set(rows[0]):
+        raise InputError(path, f"needs columns {' '.join(SELECTED_COLUMNS[:3])}", line=1)
     if criterion is None:
         return {(r["run"], r["criterion"]): r["lr"] for r in rows}
-    return {r["run"]: r["lr"] for r in rows if r["criterion"] == criterion}
+    crits = list(dict.fromkeys(r["criterion"] for r in rows))
+    if rows and criterion not in crits:
+        raise InputError(path, f"no rows for selection criterion {criterion!r} (has {', '.join(crits)})",
+                         field="criterion")
+    out: dict[str, str] = {}
+    for line, r in enumerate(rows, 2):
+        if r["criterion"] != criterion:
+            continue
+        if r["run"] in out:
+            raise InputError(path, f"run {r['run']!r} is selected twice under {criterion!r}", line=line, field="run")
+        out[r["run"]] = r["lr"]
+    return out
