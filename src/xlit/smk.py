@@ -16,6 +16,7 @@ def job(snakemake, name: str):
         handlers.append(logging.FileHandler(snakemake.log[0], mode="w", encoding="utf-8"))
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s",
                         handlers=handlers, force=True)
+    logging.captureWarnings(True)  # e.g. xlit.select's SelectionWarning lands in the job's log
     for noisy in ("httpx", "urllib3", "filelock"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
     log = logging.getLogger(f"xlit.{name}")

@@ -10,29 +10,28 @@ snakemake.params.n_items     optional: at most this many rows per language sheet
                              human.sheets_per_lang; None = every response), same prompts for every run
 snakemake.log[0]
 """
-import logging
 from collections import defaultdict
 from pathlib import Path
 
 from xlit.human import checkpoint_from_path, write_guidelines, write_sheets
+from xlit.smk import job
 
-logging.basicConfig(filename=snakemake.log[0], filemode="w", level=logging.INFO,  # noqa: F821
-                    format="%(asctime)s %(levelname)s %(message)s")
-sm = snakemake  # noqa: F821
-by_lang = defaultdict(list)
-for path in sm.input.generations:
-    c = checkpoint_from_path(path)
-    by_lang[c["lang"]].append((c["run"], c["lr"], path))
-n_items = sm.params.get("n_items")
-for sheet, key in zip(sm.output.sheets, sm.output.key_files):
-    lang = Path(sheet).stem
-    outdir = Path(sheet).parent.parent
-    if Path(key) != outdir / "keys" / f"{lang}.csv":
-        raise ValueError(f"key {key} does not sit beside sheet {sheet} (expected {outdir}/keys/{lang}.csv)")
-    if not by_lang.get(lang):
-        raise ValueError(f"no generations for language {lang!r} among the inputs")
-    s, k = write_sheets(by_lang[lang], outdir, lang, int(sm.params.seed),
-                        n_items=int(n_items) if n_items else None)
-    logging.info("%s: sheet %s, key %s, %d checkpoints", lang, s, k, len(by_lang[lang]))
-write_guidelines(sm.output.guidelines)
-logging.info("guidelines %s", sm.output.guidelines)
+with job(snakemake, "annotation_sheets") as log:  # noqa: F821
+    sm = snakemake  # noqa: F821
+    by_lang = defaultdict(list)
+    for path in sm.input.generations:
+        c = checkpoint_from_path(path)
+        by_lang[c["lang"]].append((c["run"], c["lr"], path))
+    n_items = sm.params.get("n_items")
+    for sheet, key in zip(sm.output.sheets, sm.output.key_files):
+        lang = Path(sheet).stem
+        outdir = Path(sheet).parent.parent
+        if Path(key) != outdir / "keys" / f"{lang}.csv":
+            raise ValueError(f"key {key} does not sit beside sheet {sheet} (expected {outdir}/keys/{lang}.csv)")
+        if not by_lang.get(lang):
+            raise ValueError(f"no generations for language {lang!r} among the inputs")
+        s, k = write_sheets(by_lang[lang], outdir, lang, int(sm.params.seed),
+                            n_items=int(n_items) if n_items else None)
+        log.info("%s: sheet %s, key %s, %d checkpoints", lang, s, k, len(by_lang[lang]))
+    write_guidelines(sm.output.guidelines)
+    log.info("guidelines %s", sm.output.guidelines)

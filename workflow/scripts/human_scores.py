@@ -9,21 +9,15 @@ snakemake.output[0]          results/tables/human_scores.tsv
 snakemake.log[0]
 Any invalid sheet fails the job with every problem listed (file, row, column) and writes nothing.
 """
-import logging
-
 from xlit.human import load_ratings, write_human_scores
+from xlit.smk import job
 
-logging.basicConfig(filename=snakemake.log[0], filemode="w", level=logging.INFO,  # noqa: F821
-                    format="%(asctime)s %(levelname)s %(message)s")
-sm = snakemake  # noqa: F821
-sheets = list(sm.input.get("sheets", []) or [])
-annotators = list(sm.params.get("annotators", []) or [])
-if len(sheets) != len(annotators):
-    raise ValueError(f"{len(sheets)} sheets but {len(annotators)} annotator names")
-try:
+with job(snakemake, "human_scores") as log:  # noqa: F821
+    sm = snakemake  # noqa: F821
+    sheets = list(sm.input.get("sheets", []) or [])
+    annotators = list(sm.params.get("annotators", []) or [])
+    if len(sheets) != len(annotators):
+        raise ValueError(f"{len(sheets)} sheets but {len(annotators)} annotator names")
     rows = load_ratings(list(zip(annotators, sheets)), list(sm.input.get("key_files", []) or [])) if sheets else []
-except Exception as e:
-    logging.error("%s", e)
-    raise
-write_human_scores(sm.output[0], rows)
-logging.info("%d ratings from %d sheets, %d annotators", len(rows), len(sheets), len(set(annotators)))
+    write_human_scores(sm.output[0], rows)
+    log.info("%d ratings from %d sheets, %d annotators", len(rows), len(sheets), len(set(annotators)))

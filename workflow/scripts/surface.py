@@ -8,41 +8,34 @@ params: lid_model (null = lid.176.ftz), lid_label_map (optional), threshold, min
         (optional; parsed from the run id otherwise)
 wildcards: run, lr, split, lang
 """
-import logging
-import sys
 import time
 
-snakemake = globals()["snakemake"]  # injected by Snakemake's script preamble
+import torch
 
-log_file = open(snakemake.log[0], "w")
-sys.stderr = log_file
-logging.basicConfig(stream=log_file, level=logging.INFO, format="%(asctime)s %(message)s")
-logging.captureWarnings(True)
-log = logging.getLogger("surface")
+from xlit.io import write_json, write_jsonl
+from xlit.lid import LID
+from xlit.surface import json_safe, parse_run, read_generations, summarize, surface_rows
+from xlit.smk import job
 
-import torch  # noqa: E402
-
-from xlit.io import write_json, write_jsonl  # noqa: E402
-from xlit.lid import LID  # noqa: E402
-from xlit.surface import json_safe, parse_run, read_generations, summarize, surface_rows  # noqa: E402
-
-torch.set_num_threads(max(1, snakemake.threads))
-w, p = snakemake.wildcards, snakemake.params
-lang = w.lang
-t0 = time.time()
-gens = read_generations(snakemake.input.generations, lang=lang)
-fluency = snakemake.input.get("fluency") or p.get("fluency_model") or None
-lid = LID(p.get("lid_model") or None, p.get("lid_label_map") or None)
-log.info("%d responses, LID %s, fluency model %s", len(gens), lid.model_path, fluency)
-rows = surface_rows(gens, lang, lid, threshold=float(p.get("threshold", 0.5)),
-                    min_chars=int(p.get("min_chars", 20)), fluency=fluency,
-                    batch_size=int(p.get("batch_size", 8)), device=p.get("device") or None)
-summary = summarize(rows)
-meta = {"run": w.run, **parse_run(w.run), "lr": w.lr, "split": w.split, "lang": lang}
-for k in ("model", "data", "strategy", "adaptation"):
-    if p.get(k):
-        meta[k] = p.get(k)
-write_jsonl(snakemake.output.rows, json_safe(rows))
-write_json(snakemake.output.summary, json_safe({**meta, **summary, "lid_model": str(lid.model_path),
-                                                 "fluency_model": str(fluency) if fluency else None}))
-log.info("summary %s (%.1fs)", json_safe(summary), time.time() - t0)
+with job(snakemake, "surface") as log:  # noqa: F821
+    sm = snakemake  # noqa: F821
+    torch.set_num_threads(max(1, sm.threads))
+    w, p = sm.wildcards, sm.params
+    lang = w.lang
+    t0 = time.time()
+    gens = read_generations(sm.input.generations, lang=lang)
+    fluency = sm.input.get("fluency") or p.get("fluency_model") or None
+    lid = LID(p.get("lid_model") or None, p.get("lid_label_map") or None)
+    log.info("%d responses, LID %s, fluency model %s", len(gens), lid.model_path, fluency)
+    rows = surface_rows(gens, lang, lid, threshold=float(p.get("threshold", 0.5)),
+                        min_chars=int(p.get("min_chars", 20)), fluency=fluency,
+                        batch_size=int(p.get("batch_size", 8)), device=p.get("device") or None)
+    summary = summarize(rows)
+    meta = {"run": w.run, **parse_run(w.run), "lr": w.lr, "split": w.split, "lang": lang}
+    for k in ("model", "data", "strategy", "adaptation"):
+        if p.get(k):
+            meta[k] = p.get(k)
+    write_jsonl(sm.output.rows, json_safe(rows))
+    write_json(sm.output.summary, json_safe({**meta, **summary, "lid_model": str(lid.model_path),
+                                             "fluency_model": str(fluency) if fluency else None}))
+    log.info("summary %s (%.1fs)", json_safe(summary), time.time() - t0)
