@@ -5,7 +5,7 @@
         srv.handler = lambda req, n: Reply(...)     # per request: req = parsed JSON body, n = 0-based count
         srv.requests, srv.max_in_flight, srv.count
 
-A handler returns a `Reply` (status, content, headers, delay, body), or a plain string (the answer text),
+A handler returns a `Reply` (status, content, headers, delay, body, raw + content_type), or a plain string (the answer text),
 or None (the default answer). Default answer: `default_answer(req)`, a judge-style JSON of six star scores.
 Every request is recorded (`srv.requests`: dicts with body, headers, time, status) and the server tracks
 the maximum number of requests in flight at once. Runnable as a script for benchmarks in another process:
@@ -32,6 +32,8 @@ class Reply:
     headers: dict = field(default_factory=dict)
     delay: float = 0.0                  # extra seconds before answering (on top of server latency)
     body: Any = None                    # a full JSON body to send instead (errors or odd responses)
+    raw: str | bytes | None = None      # a raw body sent as is (an HTML error page, broken JSON)
+    content_type: str = "application/json"
     logprobs: bool | None = None        # force logprobs on/off (None: when the request asks)
     usage: dict | None = None
 
@@ -71,11 +73,13 @@ class OpenAIServer:
             def do_GET(self):  # noqa: N802
                 self._send(404, {"error": {"message": "not found"}})
 
-            def _send(self, status: int, body: Any, headers: dict | None = None):
-                blob = json.dumps(body).encode("utf-8")
+            def _send(self, status: int, body: Any, headers: dict | None = None, raw=None,
+                      content_type: str = "application/json"):
+                blob = json.dumps(body).encode("utf-8") if raw is None else (
+                    raw.encode("utf-8") if isinstance(raw, str) else raw)
                 try:
                     self.send_response(status)
-                    self.send_header("Content-Type", "application/json")
+                    self.send_header("Content-Type", content_type)
                     self.send_header("Content-Length", str(len(blob)))
                     for k, v in (headers or {}).items():
                         self.send_header(k, str(v))
@@ -125,7 +129,9 @@ class OpenAIServer:
             if wait > 0:
                 time.sleep(wait)
             record["status"] = reply.status
-            if reply.body is not None:
+            if reply.raw is not None:
+                h._send(reply.status, None, reply.headers, raw=reply.raw, content_type=reply.content_type)
+            elif reply.body is not None:
                 h._send(reply.status, reply.body, reply.headers)
             elif reply.status != 200:
                 h._send(reply.status, {"error": {"message": f"scripted status {reply.status}",

@@ -130,7 +130,7 @@ def test_openai_judge_rows_and_cache(server, tmp_path):
     answers = [GOOD, "Rating:\n```\n" + GOOD + "\n```", "no idea", '{"language": 2}']
     server.handler = lambda req, n: answers[int(req["messages"][0]["content"].split("Question number ")[1][0])]
     rows = judge_items(items(4), "gpt", cfg(server), cache_dir=tmp_path / "cache")
-    assert server.count == 4
+    assert server.count == 5  # "no idea" is asked once more before it counts as unparsed
     body = server.requests[0]["body"]
     assert body["model"] == "gpt-test" and body["temperature"] == 0 and body["logprobs"] is True
     assert rows[0]["scores"] == {"language": 2, "fluency": 1, "helpfulness": 0, "accuracy": 2, "logic": 1,
@@ -141,8 +141,9 @@ def test_openai_judge_rows_and_cache(server, tmp_path):
     assert all(r["usage"]["prompt_tokens"] > 0 and not r["cached"] for r in rows)
     s = summary(rows)
     assert s["unparsed"] == 1 and s["missing_scores"] == 6 + 5 and s["means"]["language"] == pytest.approx(5 / 3, abs=1e-3)
+    assert rows[2]["reasks"] == 1 and rows[2]["previous_raw"] == ["no idea"]
     server.reset()
-    again = judge_items(items(4), "gpt", cfg(server), cache_dir=tmp_path / "cache")
+    again = judge_items(items(4), "gpt", cfg(server), cache_dir=tmp_path / "cache", reasks=0)
     assert server.count == 0 and all(r["cached"] for r in again)
     assert [r["scores"] for r in again] == [r["scores"] for r in rows]
     c = cost_row(again, cfg(server), "gpt", "r", "1e-05", "fr")

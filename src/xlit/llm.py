@@ -15,8 +15,9 @@ API
     ``backoff_base`` (1 s) and ``backoff_max`` (60 s): attempt n waits min(max, base * 2**n) scaled by a
     random factor in [0.5, 1] ("equal jitter"); a ``Retry-After`` / ``retry-after-ms`` header replaces that
     wait (capped at ``retry_after_max``, 600 s) and a 429 pauses every worker of the run until it has passed.
-    Retried: 408, 409, 429, 5xx, timeouts, connection errors. Anything else (400, 401, 404, ...) fails at
-    once. The openai client's own retries are off (``max_retries=0``): this module's logic is the only one.
+    Retried: 408, 409, 429, 5xx, timeouts, connection errors, and a 200 whose body is not a chat completion
+    (a proxy's HTML page, odd JSON: reported as "malformed response (HTTP 200)"). Anything else (400, 401,
+    404, ...) fails at once. The openai client's own retries are off (``max_retries=0``): this module's logic is the only one.
     Requests go through ``AsyncOpenAI.post("/chat/completions", cast_to=ChatCompletion)``: the same body
     and parsing as ``chat.completions.create`` minus its per-request parameter transform (~0.5 ms CPU).
 
@@ -28,12 +29,13 @@ API
     ``put(key, record)``, ``has(key)``, ``missing(keys)``, ``__len__``. Only successful answers are stored,
     each one the moment it arrives (committed before ``on_result`` sees it). ``ChatCache(None)``: no cache.
 
-``run_chat(requests, endpoint, cache, on_result=None) -> list[ChatResult]``
+``run_chat(requests, endpoint, cache, on_result=None, refresh=()) -> list[ChatResult]``
     ``requests`` is a list of conversations (each a list of ``{"role", "content"}`` dicts); results come
     back in the same order. Cached answers are returned without a request; identical requests in one call
     are sent once. ``on_result(index, result)`` is called for every index as soon as its result is known
     (cached ones first); if it raises, outstanding requests are cancelled and the exception propagates
-    (everything answered so far is already in the cache). ``arun_chat`` is the coroutine; ``run_chat``
+    (everything answered so far is already in the cache). Keys in ``refresh`` are sent even when cached
+    (their new answer replaces the old; used to re-ask an answer that did not parse). ``arun_chat`` is the coroutine; ``run_chat``
     works also when called from inside a running event loop (it then uses a worker thread).
 
 ``ChatResult``: ``text`` (str or None on error), ``usage`` ({"prompt_tokens", "completion_tokens"} or
@@ -56,7 +58,7 @@ import threading
 import time
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
-from typing import Any, Callable, Mapping, Sequence
+from typing import Any, Callable, Collection, Mapping, Sequence
 
 log = logging.getLogger("xlit.llm")
 
@@ -309,6 +311,27 @@ def backoff_delay(endpoint: Endpoint, attempt: int, retry_after: float | None = 
     return ceiling * (0.5 + 0.5 * r)
 
 
+def malformed(resp) -> str | None:
+    """Why a 200 response is not a usable chat completion (None when it is one). The SDK returns the
+    body as a str when it is not JSON (an HTML page) and builds models without validating them."""
+    from openai.types.chat import ChatCompletion
+
+    if not isinstance(resp, ChatCompletion):
+        text = " ".join(str(resp).split())
+        return f"expected a chat completion, got {type(resp).__name__} {text!r:.120}"
+    try:
+        choices = resp.choices
+        if not choices:
+            return "the response has no choices"
+        msg = choices[0].message
+        content = msg.content if msg is not None else None
+    except (AttributeError, IndexError, TypeError) as e:
+        return f"expected a chat completion ({e})"
+    if content is not None and not isinstance(content, str):
+        return f"message content is {type(content).__name__}, not text"
+    return None
+
+
 def _logprobs_of(choice) -> list | None:
     lp = getattr(choice, "logprobs", None)
     content = getattr(lp, "content", None) if lp is not None else None
@@ -361,11 +384,20 @@ class _Runner:
                         self.pause_until = max(self.pause_until, time.monotonic() + retry_after)
                 except (openai.APITimeoutError, openai.APIConnectionError) as e:
                     last_err = scrub(f"{type(e).__name__}: {e}", secret)
-                except openai.OpenAIError as e:  # e.g. a response that does not parse
+                except openai.APIResponseValidationError as e:  # a 200 whose JSON is not a completion
+                    last_err = scrub(f"malformed response (HTTP 200): {e}", secret)
+                except ValueError as e:  # a JSON content type with a body that is not JSON
+                    last_err = scrub(f"malformed response (HTTP 200): {type(e).__name__}: {e}", secret)
+                except openai.OpenAIError as e:
                     return ChatResult(error=scrub(f"{type(e).__name__}: {e}", secret), key=key,
                                       attempts=attempt + 1)
                 else:
-                    return self._success(resp, key, attempt + 1)
+                    bad = malformed(resp)
+                    if bad is None:
+                        return self._success(resp, key, attempt + 1)
+                    # a proxy's HTML error page or a gateway's odd JSON with status 200: a server-side
+                    # failure like a 5xx, so retried like one and reported like one if it persists
+                    last_err = scrub(f"malformed response (HTTP 200): {bad}", secret)
             if attempt < ep.max_retries:
                 delay = backoff_delay(ep, attempt, retry_after, self.rng)
                 log.info("retry %d/%d in %.2fs after %s", attempt + 1, ep.max_retries, delay, last_err)
@@ -374,13 +406,11 @@ class _Runner:
                           attempts=ep.max_retries + 1)
 
     def _success(self, resp, key: str, attempts: int) -> ChatResult:
-        choice = resp.choices[0] if resp.choices else None
+        choice = resp.choices[0]
         usage = None
         if getattr(resp, "usage", None) is not None:
             usage = {"prompt_tokens": resp.usage.prompt_tokens or 0,
                      "completion_tokens": resp.usage.completion_tokens or 0}
-        if choice is None:
-            return ChatResult(error="the response has no choices", key=key, attempts=attempts, usage=usage)
         res = ChatResult(text=choice.message.content if choice.message else None, usage=usage,
                          logprobs=_logprobs_of(choice), finish_reason=choice.finish_reason,
                          model=getattr(resp, "model", None), key=key, attempts=attempts)
@@ -391,13 +421,14 @@ class _Runner:
 
 
 async def arun_chat(requests: Sequence[Messages], endpoint: Endpoint, cache: ChatCache | None = None,
-                    on_result: Callable[[int, ChatResult], Any] | None = None) -> list[ChatResult]:
+                    on_result: Callable[[int, ChatResult], Any] | None = None,
+                    refresh: Collection[str] = ()) -> list[ChatResult]:
     """The coroutine behind `run_chat`."""
     runner = _Runner(endpoint, cache)
     keys = [request_key(endpoint, m) for m in requests]
     results: list[ChatResult | None] = [None] * len(requests)
     pending: dict[str, list[int]] = {}
-    absent = runner.cache.missing(keys)  # one query for a cold cache instead of one per request
+    absent = runner.cache.missing(keys) | set(refresh)  # one query for a cold cache, not one per request
     for i, k in enumerate(keys):
         rec = runner.cache.get(k) if k not in absent and k not in pending else None
         if rec is not None:
@@ -441,9 +472,10 @@ async def arun_chat(requests: Sequence[Messages], endpoint: Endpoint, cache: Cha
 
 
 def run_chat(requests: Sequence[Messages], endpoint: Endpoint, cache: ChatCache | None = None,
-             on_result: Callable[[int, ChatResult], Any] | None = None) -> list[ChatResult]:
+             on_result: Callable[[int, ChatResult], Any] | None = None,
+             refresh: Collection[str] = ()) -> list[ChatResult]:
     """Send chat requests (cached ones are not sent); results in request order. See the module docstring."""
-    coro_args = (requests, endpoint, cache, on_result)
+    coro_args = (requests, endpoint, cache, on_result, refresh)
     try:
         asyncio.get_running_loop()
     except RuntimeError:

@@ -5,11 +5,12 @@ snakemake.output[0]: results/judge/{judge}/{run}/lr{lr}/{lang}.jsonl
 snakemake.params: judge (the `judges.<judge>` mapping), prompt (template path or None), cache_dir,
                   base_dir (optional, default results/base: where base-model names resolve)
 snakemake.wildcards: judge, run, lr, lang; snakemake.log[0]; snakemake.threads (torch threads)
+snakemake.config["judge"]: max_error_share, reask_unparsed (read here, not params: changing them re-runs no job)
+The job fails (no output; answers that arrived are cached) when more requests failed than max_error_share.
 """
 import logging
 
-from xlit.io import write_jsonl
-from xlit.judge import cost_row, judge_items, load_template, read_responses, summary
+from xlit.judge import cost_row, judge_file, load_template, summary
 from xlit.smk import job
 
 with job(snakemake, "judge") as log:  # noqa: F821 - injected by Snakemake
@@ -25,15 +26,12 @@ with job(snakemake, "judge") as log:  # noqa: F821 - injected by Snakemake
     w = snk.wildcards
     cfg = dict(snk.params.judge)
     responses = getattr(snk.input, "responses", None) or snk.input[0]
-    items = read_responses(responses)
-    log.info("judge %s (%s %s): %d responses from %s", w.judge, cfg.get("backend"), cfg.get("model"),
-             len(items), responses)
-    rows = judge_items(items, w.judge, cfg, template=load_template(getattr(snk.params, "prompt", None)),
-                       cache_dir=getattr(snk.params, "cache_dir", "cache"),
-                       base_dir=getattr(snk.params, "base_dir", "results/base"))
-    for r in rows:
-        r["lang"] = r["lang"] or w.lang
-    write_jsonl(snk.output[0], rows)
+    tolerance = snk.config.get("judge") or {}
+    rows = judge_file(responses, snk.output[0], w.judge, cfg, template=load_template(getattr(snk.params, "prompt", None)),
+                      cache_dir=getattr(snk.params, "cache_dir", "cache"),
+                      base_dir=getattr(snk.params, "base_dir", "results/base"), lang=w.lang,
+                      max_error_share=float(tolerance.get("max_error_share", 0.0)),
+                      reasks=int(tolerance.get("reask_unparsed", 1)))
     s, c = summary(rows), cost_row(rows, cfg, w.judge, w.run, w.lr, w.lang)
     log.info("%d rows, %d from cache, %d errors, %d unparsed, %d missing scores; tokens in %d out %d; "
              "cost $%.4f (new $%.4f); means %s", s["n"], s["cached"], s["errors"], s["unparsed"],

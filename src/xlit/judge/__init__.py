@@ -7,13 +7,18 @@ Public API
   `neutralise(text, markers(template))`
 - parsing: `parse_answer(text) -> Parsed` (`.stars` 1-3, `.scores` 0-2, `.missing`, `.unparsed`)
 - running: `read_responses(path) -> [Item]`, `judge_items(items, judge_name, judge_cfg, template=,
-  cache_dir=, base_dir=, on_row=) -> [row]`, `summary(rows)`
+  cache_dir=, base_dir=, on_row=, reasks=1) -> [row]`, `summary(rows)`; one job (workflow rule and CLI):
+  `judge_file(responses, out, judge_name, judge_cfg, template=, cache_dir=, base_dir=, lang=,
+  max_error_share=0, reasks=1) -> [row]`, which raises `JudgeFailed` (nothing written; every answer that
+  arrived is cached) when more requests failed after retries than `max_error_share` allows
+  (`check_failures(rows, max_error_share)` is that check alone)
 - tables: `score_rows(rows, judge, run, lr, lang)`, `cost_row(rows, judge_cfg, judge, run, lr, lang)`,
   `parse_job_path(path)`, `SCORE_COLUMNS`, `COST_COLUMNS`
 - estimate: `estimate(files, judges_cfg, template=, cache_dir=) -> [row]`, `ESTIMATE_COLUMNS`
 
 A row: {"id", "lang", "category", "judge", "scores": {criterion: 0-2}, "stars": {criterion: 1-3},
-"missing": [criteria not read], "unparsed": bool (nothing readable), "raw": the answer text, "usage":
+"missing": [criteria not read], "unparsed": bool (nothing readable), "reasks"/"previous_raw" (when an
+answer did not parse and was asked again: how often, and the answers that did not parse), "raw": the answer text, "usage":
 {"prompt_tokens", "completion_tokens"}, "cached": bool, "error": str|None, and per backend "logprobs"
 (openai, when returned) or "probs"/"mass"/"truncated" (transformers)}.
 
@@ -23,13 +28,14 @@ top_logprobs, price_in_per_mtok, price_out_per_mtok; transformers: batch_size (r
 pass, each with its six criterion suffixes; 8), max_length (context cap; default the model's).
 Answers are cached in `<cache_dir>/judge/chat.sqlite`.
 """
-from xlit.judge.core import (COST_COLUMNS, ESTIMATE_COLUMNS, SCORE_COLUMNS, Item, LocalJudge, cost_row,
-                             endpoint_of, estimate, judge_items, parse_job_path, read_responses,
-                             resolve_model, score_rows, summary)
+from xlit.judge.core import (COST_COLUMNS, DEFAULT_REASKS, ESTIMATE_COLUMNS, SCORE_COLUMNS, Item, JudgeFailed,
+                             LocalJudge, check_failures, cost_row, endpoint_of, estimate, judge_file,
+                             judge_items, parse_job_path, read_responses, resolve_model, score_rows, summary)
 from xlit.judge.parse import Parsed, parse_answer
 from xlit.judge.prompt import CRITERIA, DEFAULT_TEMPLATE, load_template, markers, neutralise, render
 
-__all__ = ["CRITERIA", "COST_COLUMNS", "DEFAULT_TEMPLATE", "ESTIMATE_COLUMNS", "Item", "LocalJudge", "Parsed",
-           "SCORE_COLUMNS", "cost_row", "endpoint_of", "estimate", "judge_items", "load_template", "markers",
+__all__ = ["CRITERIA", "COST_COLUMNS", "DEFAULT_REASKS", "DEFAULT_TEMPLATE", "ESTIMATE_COLUMNS", "Item",
+           "JudgeFailed", "LocalJudge", "Parsed", "SCORE_COLUMNS", "check_failures", "cost_row", "endpoint_of",
+           "estimate", "judge_file", "judge_items", "load_template", "markers",
            "neutralise", "parse_answer", "parse_job_path", "read_responses", "render", "resolve_model",
            "score_rows", "summary"]

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Iterable, Mapping, Sequence
 
-from xlit.io import InputError, iter_jsonl
+from xlit.io import InputError, iter_jsonl, write_jsonl
 from xlit.judge.parse import parse_answer
 from xlit.judge.prompt import CRITERIA, load_template, markers, render
 from xlit.llm import ChatCache, Endpoint, hash_json, request_key, run_chat
@@ -17,8 +17,8 @@ from xlit.llm import ChatCache, Endpoint, hash_json, request_key, run_chat
 log = logging.getLogger("xlit.judge")
 
 SCORE_COLUMNS = ["judge", "run", "lr", "lang", "id", "category", "criterion", "score"]
-COST_COLUMNS = ["judge", "run", "lr", "lang", "requests", "cached", "errors", "unparsed", "missing_scores",
-                "prompt_tokens", "completion_tokens", "cost_usd", "new_cost_usd"]
+COST_COLUMNS = ["judge", "run", "lr", "lang", "requests", "cached", "errors", "unparsed", "reasked",
+                "missing_scores", "prompt_tokens", "completion_tokens", "cost_usd", "new_cost_usd"]
 ESTIMATE_COLUMNS = ["judge", "backend", "model", "files", "responses", "requests", "cached", "to_send",
                     "est_prompt_tokens", "est_completion_tokens", "est_cost_usd", "max_cost_usd"]
 #: completion tokens assumed per openai judgment in estimates: a six-key JSON answer is ~35-45 tokens
@@ -28,6 +28,13 @@ EST_OVERHEAD_TOKENS = 8
 DEFAULT_MAX_TOKENS = 256
 TRANSFORMERS_SCHEME = "next-token-stars-v2"
 CACHE_SUBDIR = "judge"
+#: times an answer that does not parse is asked again (same prompt, cache bypassed) before it is recorded
+#: as unparsed; a cached unparsed answer is asked again on the next run too (0: never re-ask)
+DEFAULT_REASKS = 1
+
+
+class JudgeFailed(RuntimeError):
+    """More requests failed (after retries) than the tolerance allows; every answer that arrived is cached."""
 
 
 @dataclass
@@ -119,37 +126,61 @@ def _row(item: Item, judge: str, stars: dict, missing: list, raw, usage, cached:
 
 def judge_items(items: Sequence[Item], judge: str, cfg: Mapping[str, Any], *, template: str | None = None,
                 cache_dir: str | os.PathLike | None = "cache", base_dir: str | os.PathLike = "results/base",
-                on_row: Callable[[int, dict], Any] | None = None) -> list[dict]:
-    """One output row per item (same order). `cfg` is `judges.<judge>` of the config."""
+                on_row: Callable[[int, dict], Any] | None = None, reasks: int = DEFAULT_REASKS) -> list[dict]:
+    """One output row per item (same order). `cfg` is `judges.<judge>` of the config. Requests that fail
+    after retries give rows with an `error` (see `check_failures`); an openai answer that does not parse is
+    asked again up to `reasks` times (the row's `reasks` says how often, `previous_raw` what came before)."""
     template = template or load_template(None)
     backend = cfg.get("backend", "openai")
     if backend == "openai":
-        return _judge_openai(items, judge, cfg, template, cache_dir, on_row)
+        return _judge_openai(items, judge, cfg, template, cache_dir, on_row, reasks)
     if backend == "transformers":
         return _judge_transformers(items, judge, cfg, template, cache_dir, base_dir, on_row)
     raise ValueError(f"judges.{judge}.backend: unknown backend {backend!r} (openai or transformers)")
 
 
-def _judge_openai(items, judge, cfg, template, cache_dir, on_row) -> list[dict]:
+def _judge_openai(items, judge, cfg, template, cache_dir, on_row, reasks: int = DEFAULT_REASKS) -> list[dict]:
     ep = endpoint_of(cfg)
     requests = [[{"role": "user", "content": p}] for p in prompts_of(items, template)]
     rows: list[dict | None] = [None] * len(items)
+    previous: dict[int, list] = {}  # unparsed answers already seen, per item
+    again: list[int] = []  # items whose answer did not parse: asked once more (up to `reasks` rounds)
 
-    def make(i, res):
+    def make(i, res, last_round):
         if res.ok:
             parsed = parse_answer(res.text)
+            if parsed.unparsed and not last_round:
+                previous.setdefault(i, []).append((res.text, None if res.cached else res.usage))
+                again.append(i)
+                return
             row = _row(items[i], judge, parsed.stars, parsed.missing, res.text, res.usage, res.cached,
                        logprobs=res.logprobs)
         else:
             row = _row(items[i], judge, {}, list(CRITERIA), None, res.usage, False, error=res.error,
                        logprobs=None)
+        if i in previous:  # the answers that did not parse are kept for inspection, their tokens counted
+            usages = [u for _, u in previous[i] if u] + ([row["usage"]] if row["usage"] else [])
+            row.update(reasks=len(previous[i]), previous_raw=[t for t, _ in previous[i]],
+                       usage={k: sum(int(u.get(k) or 0) for u in usages)
+                              for k in ("prompt_tokens", "completion_tokens")} if usages else None)
         rows[i] = row
         if on_row is not None:
             on_row(i, row)
 
     cache = cache_for(cache_dir)
     try:
-        run_chat(requests, ep, cache, on_result=make)
+        todo = list(range(len(items)))
+        for rnd in range(max(0, reasks) + 1):
+            again.clear()
+            last = rnd == max(0, reasks)
+            keys = [request_key(ep, requests[i]) for i in todo] if rnd else ()
+            if rnd:
+                log.info("asking %d unparsed answer(s) again (round %d of %d)", len(todo), rnd, reasks)
+            run_chat([requests[i] for i in todo], ep, cache, refresh=keys,
+                     on_result=lambda j, res: make(todo[j], res, last))
+            if not again:
+                break
+            todo = sorted(set(again))
     finally:
         cache.close()
     return rows  # type: ignore[return-value]
@@ -346,6 +377,7 @@ def cost_row(rows: Sequence[dict], cfg: Mapping[str, Any], judge: str, run: str,
     return {"judge": judge, "run": run, "lr": lr, "lang": lang, "requests": len(rows),
             "cached": sum(bool(r.get("cached")) for r in rows), "errors": sum(bool(r.get("error")) for r in rows),
             "unparsed": sum(bool(r.get("unparsed")) and not r.get("error") for r in rows),
+            "reasked": sum(bool(r.get("reasks")) for r in rows),
             "missing_scores": sum(len(r.get("missing") or []) for r in rows),
             "prompt_tokens": pin, "completion_tokens": pout, "cost_usd": round(price(cfg, pin, pout), 6),
             "new_cost_usd": round(price(cfg, sum(tok(r, "prompt_tokens") for r in new),
@@ -371,6 +403,44 @@ def summary(rows: Sequence[dict]) -> dict:
             "errors": sum(bool(r.get("error")) for r in rows),
             "unparsed": sum(bool(r.get("unparsed")) and not r.get("error") for r in rows),
             "missing_scores": sum(len(r.get("missing") or []) for r in rows), "means": means}
+
+
+def check_failures(rows: Sequence[dict], max_error_share: float = 0.0, judge: str = "", source: str = "") -> int:
+    """Raise JudgeFailed (one line: how many failed, the first error, that the rest is cached) when the share
+    of rows with an `error` exceeds `max_error_share`; below it, log a warning. Returns the error count.
+    Call it before writing a job's output, so that a failed job leaves no output and is run again; every
+    answer that arrived is already in the cache, so the re-run sends only the failed requests."""
+    errors = [r for r in rows if r.get("error")]
+    if not errors:
+        return 0
+    what = f"{source}: " if source else ""
+    what += f"judge {judge}: " if judge else ""
+    line = f"{what}{len(errors)} of {len(rows)} requests failed after retries (first: {errors[0]['error']})"
+    if len(errors) / len(rows) > max_error_share:
+        raise JudgeFailed(f"{line}; the {len(rows) - len(errors)} answers that arrived are cached: re-run to "
+                          f"send only the failed ones (tolerance judge.max_error_share={max_error_share:g})")
+    log.warning("%s; within judge.max_error_share=%g: kept as rows without scores", line, max_error_share)
+    return len(errors)
+
+
+def judge_file(responses: str | os.PathLike, out: str | os.PathLike | None, judge: str, cfg: Mapping[str, Any], *,
+               template: str | None = None, cache_dir: str | os.PathLike | None = "cache",
+               base_dir: str | os.PathLike = "results/base", lang: str = "", max_error_share: float = 0.0,
+               reasks: int = DEFAULT_REASKS, on_row: Callable[[int, dict], Any] | None = None) -> list[dict]:
+    """One judge job: read `responses`, judge them, fail (JudgeFailed, nothing written) when more requests
+    failed than `max_error_share` allows, else write the rows to `out` (when given) and return them.
+    `lang` fills rows without a language. The workflow's `judge` rule and `xlit judge` both call this."""
+    items = read_responses(responses)
+    log.info("judge %s (%s %s): %d responses from %s", judge, cfg.get("backend"), cfg.get("model"), len(items),
+             responses)
+    rows = judge_items(items, judge, cfg, template=template, cache_dir=cache_dir, base_dir=base_dir,
+                       on_row=on_row, reasks=reasks)
+    for r in rows:
+        r["lang"] = r["lang"] or lang
+    check_failures(rows, max_error_share, judge, str(responses))
+    if out is not None:
+        write_jsonl(out, rows)
+    return rows
 
 
 # ---------------------------------------------------------------------------------------- estimate
