@@ -2,7 +2,7 @@
 
 Accepted: a JSON dictionary alone, inside prose or inside a code fence; Python-style dicts (single quotes,
 trailing commas, unquoted keys); keys in any case/spacing/punctuation and common synonyms ("Logical
-coherence", "correct_language", "factuality"); values 1-3 as numbers, strings ("3", "3 stars", "2/3",
+coherence", "correct_language", "factuality"); values 1-3 as numbers, strings ("3", "3 stars", "3 starts" (a typo in the authors' prompt), "2/3",
 "three", "***"), or a nested {"stars": 3, ...}. Without any dictionary, `aspect: N` lines in prose are
 read. Values outside 1-3 and unknown keys are ignored; every criterion not read is "missing" - an answer
 with nothing readable is "unparsed". Stars map to scores 0-2 (score = stars - 1); nothing is guessed.
@@ -75,10 +75,10 @@ def stars_of(value) -> int | None:
             return None
         if re.fullmatch(r"[*\u2605\u2b50]{1,3}", s):
             return len(s)
-        m = re.fullmatch(r"(one|two|three)(\s*stars?)?\.?", s)
+        m = re.fullmatch(r"(one|two|three)(\s*start?s?)?\.?", s)
         if m:
             return _WORDS[m.group(1)]
-        m = re.fullmatch(r"(\d+(?:\.0+)?)\s*(?:stars?|\u2605)?\s*(?:(?:/|out of|of)\s*3(?:\s*stars?)?)?\.?", s)
+        m = re.fullmatch(r"(\d+(?:\.0+)?)\s*(?:start?s?|\u2605)?\s*(?:(?:/|out of|of)\s*3(?:\s*stars?)?)?\.?", s)
         if m:
             v = float(m.group(1))
             return int(v) if v.is_integer() and 1 <= v <= 3 else None
@@ -159,7 +159,7 @@ def _from_dict(d) -> dict:
 
 _PROSE = re.compile(
     r"\s*[-*#>\d.)\s]*\**\s*([A-Za-z][A-Za-z _\-]{1,40}?)\s*\**\s*[:=\-\u2013]\s*\**\s*"
-    r"(\d(?:\.0)?(?:\s*stars?)?(?:\s*(?:/|out of)\s*3)?|one|two|three|[*\u2605]{1,3})(?![\w.])", re.I)
+    r"(\d(?:\.0)?(?:\s*start?s?)?(?:\s*(?:/|out of)\s*3)?|one|two|three|[*\u2605]{1,3})(?![\w.])", re.I)
 
 
 def _from_prose(text: str) -> dict:

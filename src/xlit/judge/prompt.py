@@ -1,7 +1,8 @@
 """The judge prompt: a built-in template (our wording of the released structure), custom template files,
 and rendering with delimiter imitation neutralised.
 
-Templates contain `{instruction}` and `{response}`; nothing else is substituted (JSON braces in a template
+Templates contain `{instruction}` and `{response}` (a file with other placeholders, such as the authors'
+`%%%TASK%%%` and `%%%SUBMISSION%%%`, is read through `load_template(path, placeholders)`); nothing else is substituted (JSON braces in a template
 are left alone). Values are substituted in one pass, so a response containing the text `{instruction}` is
 not expanded. Before substitution, any text inside the instruction or the response that imitates one of
 the template's data-block markers (the delimiter-like lines around each placeholder, and the text before a
@@ -72,8 +73,14 @@ _LOOKALIKE = str.maketrans({"<": "\u2039", ">": "\u203a", "[": "\u2768", "]": "\
                             "-": "\u2010", "_": "\uff3f", "`": "\u02cb", "~": "\u02dc", ":": "\u02d0"})
 
 
-def load_template(path: str | Path | None) -> str:
-    """The built-in template (path None) or a template file, checked to contain both placeholders."""
+def load_template(path: str | Path | dict | None, placeholders: dict | None = None) -> str:
+    """The built-in template (path None) or a template file, checked to contain both placeholders.
+
+    `placeholders` ({"instruction": "%%%TASK%%%", "response": "%%%SUBMISSION%%%"}: the config's
+    `judge.placeholders`) names the file's own placeholders; they become `{instruction}` and `{response}`.
+    `path` may also be a dict {"path", "placeholders"} (the judge rule's `prompt` param)."""
+    if isinstance(path, dict):
+        path, placeholders = path.get("path"), path.get("placeholders") or placeholders
     if path is None:
         return DEFAULT_TEMPLATE
     p = Path(path)
@@ -81,8 +88,31 @@ def load_template(path: str | Path | None) -> str:
         text = p.read_text(encoding="utf-8")
     except OSError as e:
         raise InputError(p, f"cannot read the judge prompt template ({e.strerror})") from None
+    if placeholders:
+        text = with_placeholders(text, placeholders, str(p))
     check_template(text, str(p))
     return text
+
+
+def with_placeholders(text: str, placeholders: dict, source: str = "template") -> str:
+    """A template written with its own placeholders (e.g. `%%%TASK%%%`) in the `{instruction}`/`{response}`
+    form `render` fills. Each placeholder must occur; text that already reads `{instruction}` or `{response}`
+    would be filled too, so it is refused."""
+    literal = _PH.search(text)
+    if literal:
+        raise InputError(source, f"the template already contains {literal.group(0)}, which would be filled "
+                                 "as a placeholder; judge.placeholders cannot be used with it")
+    for name in PLACEHOLDERS:
+        mark = placeholders.get(name)
+        if not mark:
+            raise InputError(source, f"judge.placeholders has no `{name}`")
+        if mark not in text:
+            raise InputError(source, f"the judge prompt template has no {mark} placeholder (judge.placeholders.{name})")
+    if placeholders["instruction"] == placeholders["response"]:
+        raise InputError(source, "judge.placeholders: instruction and response must differ")
+    pattern = re.compile("|".join(re.escape(placeholders[n]) for n in PLACEHOLDERS))
+    names = {placeholders[n]: n for n in PLACEHOLDERS}
+    return pattern.sub(lambda m: "{" + names[m.group(0)] + "}", text)
 
 
 def check_template(text: str, source: str = "template") -> None:
@@ -98,8 +128,9 @@ def _marker_like(line: str) -> bool:
 
 def markers(template: str) -> list[str]:
     """The data-block delimiters of a template: the runs of delimiter-like lines (short, starting and
-    ending with a symbol, e.g. `<<<END DATA>>>`, `***`, `[Task]`) around each placeholder line, and label
-    text in front of a placeholder on its own line (e.g. `[Submission]:`)."""
+    ending with a symbol, e.g. `<<<END DATA>>>`, `***`, `[Task]`) around each placeholder line, label
+    text in front of a placeholder on its own line (e.g. `[Submission]:`), and bracketed label lines
+    anywhere (e.g. `[END DATA]` after a block of criteria)."""
     lines = template.splitlines()
     found: list[str] = []
     for i, line in enumerate(lines):
@@ -116,6 +147,8 @@ def markers(template: str) -> list[str]:
                 j += step
     # the default template's outer markers, also when the template names them in prose
     found += re.findall(r"<<<[^<>\n]{1,40}>>>", template)
+    # bracketed label lines anywhere, e.g. `[END DATA]` after the criteria (the authors' prompt)
+    found += [m.strip() for m in re.findall(r"^[ \t]*\[[^\[\]\n]{1,40}\]:?[ \t]*$", template, re.M)]
     return list(dict.fromkeys(found))
 
 
