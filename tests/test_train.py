@@ -22,7 +22,7 @@ def training_cfg(**over):
     base = {"languages": ["en"], "base_models": {}, "it_datasets": {}, "eval_sets": {}, "adaptations": {},
             "runs": []}
     t = fill_defaults(base)["training"]
-    t.update(max_steps=6, tokens_per_batch=64, gradient_accumulation=1, lora_gradient_accumulation=1,
+    t.update(max_steps=6, tokens_per_batch=64, tokens_per_update=64, lora_tokens_per_update=64,
              max_length=64, save_steps=2)
     t.update(over)
     return t
@@ -47,7 +47,7 @@ def spec(tmp_path, tiny_lm_dir, data, adaptation, lr, **over):
 
 def test_full_finetuning_learns_and_generates(tmp_path, tiny_lm_dir, it_data):
     info = train(spec(tmp_path, tiny_lm_dir, it_data, "ft", 3e-3, max_steps=12, save_steps=100))
-    assert info["steps"] == 12 and not info["adapter"] and not info["bf16"]
+    assert info["steps"] == 12 and not info["adapter"] and info["precision"] == "fp32"
     assert info["loss_history"][-1] < info["loss_history"][0]
     saved = json.loads((tmp_path / "model-ft" / CHECKPOINT_INFO).read_text())
     assert saved["lr"] == 3e-3 and saved["tokens_per_s"] > 0
@@ -112,19 +112,35 @@ def test_kill_after_last_checkpoint_trains_no_extra_step(tmp_path, tiny_lm_dir, 
             assert torch.equal(a, b)
 
 
-def test_multi_process_launch_through_accelerate(tmp_path, tiny_lm_dir, it_data):
-    """The multi-GPU path (accelerate launch, one process per device), run here with 2 CPU processes."""
+def test_multi_process_launch_keeps_the_recipes_tokens_per_update(tmp_path, tiny_lm_dir, it_data):
+    """The multi-GPU path (accelerate launch, one process per device), run here with 2 CPU processes over gloo:
+    the update holds the same examples as with 1 process (the micro-batch halves), not twice as many."""
+    import os
     import subprocess
 
     from xlit.io import write_json
     from xlit.train import launch_command
 
-    s = spec(tmp_path, tiny_lm_dir, it_data, "ft", 1e-3, max_steps=3, save_steps=100)
+    from transformers import AutoTokenizer
+
+    from xlit.io import read_jsonl
+    from xlit.train import mean_length
+
+    mean = mean_length(AutoTokenizer.from_pretrained(tiny_lm_dir), read_jsonl(it_data), 64)
+    target = round(8 * mean)  # 8 examples per update: 1 x 8 on one process, 2 x (micro-batch 4 or less) on two
+    over = dict(max_steps=3, save_steps=100, tokens_per_batch=int(4 * mean), tokens_per_update=target)
+    one = train(spec(tmp_path / "one", tiny_lm_dir, it_data, "ft", 1e-3, **over))
+    s = spec(tmp_path, tiny_lm_dir, it_data, "ft", 1e-3, **over)
     write_json(tmp_path / "spec.json", s)
     cmd = launch_command(tmp_path / "spec.json", 2)  # no GPU here: the processes fall back to gloo on CPU
-    assert "--multi_gpu" in launch_command("x.json", 2)
-    r = subprocess.run(cmd, capture_output=True, text=True, timeout=300,
-                       env={**__import__("os").environ, "OMP_NUM_THREADS": "1"})
+    r = subprocess.run(cmd, capture_output=True, text=True, timeout=300, env={**os.environ, "OMP_NUM_THREADS": "1"})
     assert r.returncode == 0, r.stderr[-3000:]
-    info = json.loads((tmp_path / "model-ft" / CHECKPOINT_INFO).read_text())
-    assert info["steps"] == 3 and info["processes"] == 2
+    two = json.loads((tmp_path / "model-ft" / CHECKPOINT_INFO).read_text())
+    assert two["steps"] == 3 and two["processes"] == 2 and one["processes"] == 1
+    assert two["sharding"] == "ddp"  # accelerate shards (FSDP) only on GPUs; the same arguments run as DDP on CPU
+    assert two["examples_per_update"] == one["examples_per_update"] == 8
+    assert one["per_device_batch_size"] == 4 and one["gradient_accumulation"] == 2
+    assert two["per_device_batch_size"] * two["gradient_accumulation"] * 2 == two["examples_per_update"]
+    # tokens actually seen per update (non-padding, summed over processes): the same data budget
+    assert two["tokens_per_update"] == pytest.approx(one["tokens_per_update"], rel=0.25)
+    assert two["tokens_per_update"] == pytest.approx(target, rel=0.25)

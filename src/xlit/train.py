@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import json
 import logging
+import math
+import os
 import sys
 import time
 from pathlib import Path
@@ -20,12 +22,42 @@ def resolve_base(source_json: str | Path) -> str:
     return json.loads(Path(source_json).read_text())["path"]
 
 
-def _use_bf16(setting) -> bool:
+PRECISIONS = ("auto", "fp32", "bf16-mixed", "bf16-pure")
+
+
+def resolve_precision(setting: str) -> str:
+    """The training precision a setting means on this machine (`training.precision`):
+    fp32: fp32 weights, optimizer state and compute;
+    bf16-mixed: fp32 master weights and optimizer state, bf16 compute (autocast; CPU autocast off a GPU);
+    bf16-pure: bf16 weights, fp32 AdamW moments, each update computed in fp32 and rounded back into the
+      bf16 weight (the authors' released recipe; updates under half a bf16 ulp are lost, see xlit.optim);
+    auto: bf16-mixed where the GPU supports bf16, else fp32."""
     import torch
 
+    if setting not in PRECISIONS:
+        raise ValueError(f"training.precision: expected one of {list(PRECISIONS)}, got {setting!r}")
     if setting == "auto":
-        return bool(torch.cuda.is_available() and torch.cuda.is_bf16_supported())
-    return bool(setting)
+        return "bf16-mixed" if torch.cuda.is_available() and torch.cuda.is_bf16_supported() else "fp32"
+    return setting
+
+
+def model_dtype(precision: str, lora: bool):
+    """The dtype the base model is loaded in. A LoRA base is frozen, so under bf16-mixed it needs no fp32
+    master copy: it is loaded in bf16 and only the adapters (upcast to fp32 by peft) are trained in fp32."""
+    import torch
+
+    if precision == "bf16-pure" or (precision == "bf16-mixed" and lora):
+        return torch.bfloat16
+    return torch.float32
+
+
+def processes() -> int:
+    """Training processes of this job (`accelerate launch` sets WORLD_SIZE; 1 when run directly)."""
+    return int(os.environ.get("WORLD_SIZE", "1"))
+
+
+def tokens_per_update_target(t: dict, lora: bool) -> int:
+    return int(t["lora_tokens_per_update"] or t["tokens_per_update"]) if lora else int(t["tokens_per_update"])
 
 
 def _last_checkpoint(checkpoint_dir: Path) -> str | None:
@@ -38,14 +70,45 @@ def _checkpoint_step(path: str) -> int:
     return int(json.loads((Path(path) / "trainer_state.json").read_text())["global_step"])
 
 
-def batch_size_for(tokenizer, rows: list[dict], tokens_per_batch: int, max_length: int) -> int:
-    """Examples per micro-batch so that a micro-batch holds about `tokens_per_batch` tokens."""
+def mean_length(tokenizer, rows: list[dict], max_length: int) -> float:
+    """Mean tokens per example (chat-formatted, truncated at max_length) over up to 500 examples."""
     sample = rows[: min(len(rows), 500)]
     lengths = [min(max_length, len(tokenizer.apply_chat_template(r["messages"], tokenize=True,
                                                                   return_dict=True)["input_ids"]))
                for r in sample]
-    mean = sum(lengths) / max(1, len(lengths))
-    return max(1, min(len(rows), int(tokens_per_batch // max(1.0, mean))))
+    return max(1.0, sum(lengths) / max(1, len(lengths)))
+
+
+def batch_plan(mean_tokens: float, n_examples: int, tokens_per_batch: int, tokens_per_update: int,
+               n_processes: int) -> dict:
+    """Split the recipe's tokens per update into micro-batch x accumulation x processes.
+
+    The update's size is the recipe's whatever the GPU count: `examples_per_update` (tokens_per_update /
+    mean example length) is fixed first; then the fewest accumulation steps whose micro-batches stay within
+    `tokens_per_batch` tokens per process and split the update exactly; where no split is exact, the fewest
+    accumulation steps and the micro-batch that reaches at least the update's size."""
+    examples = max(1, round(tokens_per_update / mean_tokens))
+    micro_max = max(1, min(n_examples, int(tokens_per_batch // mean_tokens)))
+    least = max(1, math.ceil(examples / (micro_max * n_processes)))
+    exact = [a for a in range(least, min(examples, 4 * least) + 1) if examples % (a * n_processes) == 0]
+    accumulation = exact[0] if exact else least
+    micro = max(1, math.ceil(examples / (accumulation * n_processes)))
+    return {"per_device_batch_size": micro, "gradient_accumulation": accumulation, "processes": n_processes,
+            "examples_per_update": micro * accumulation * n_processes, "mean_example_tokens": round(mean_tokens, 1)}
+
+
+def sharding_args(n_processes: int, lora: bool, model, activation_checkpointing: bool) -> dict:
+    """Trainer arguments for FSDP2 full sharding of full fine-tuning over several processes (weights, gradients
+    and optimizer state split across GPUs, one decoder layer gathered at a time, activation checkpointing done
+    by FSDP, one consolidated checkpoint saved at the end). LoRA, and a single process, are not sharded.
+    Accelerate turns FSDP on only for GPU-type devices: several CPU processes run the same arguments as DDP."""
+    if lora or n_processes < 2:
+        return {}
+    layers = list(getattr(model, "_no_split_modules", None) or [])
+    return {"fsdp": True, "fsdp_config": {
+        "version": 2, "reshard_after_forward": True, "auto_wrap_policy": "TRANSFORMER_BASED_WRAP",
+        "transformer_layer_cls_to_wrap": layers, "state_dict_type": "FULL_STATE_DICT",
+        "activation_checkpointing": bool(activation_checkpointing), "cpu_ram_efficient_loading": False}}
 
 
 def train(spec: dict, callbacks=None) -> dict:
@@ -72,16 +135,19 @@ def train(spec: dict, callbacks=None) -> dict:
         tokenizer.pad_token = tokenizer.eos_token
     if spec.get("chat_template"):
         tokenizer.chat_template = spec["chat_template"]
-    bf16 = _use_bf16(t["bf16"])
     lora = spec["adaptation"] == "lora"
-    accumulation = (t.get("lora_gradient_accumulation") or t["gradient_accumulation"]) if lora \
-        else t["gradient_accumulation"]
-    batch_size = batch_size_for(tokenizer, rows, t["tokens_per_batch"], t["max_length"])
+    precision = resolve_precision(t["precision"])
+    n_proc = processes()
+    target = tokens_per_update_target(t, lora)
+    plan = batch_plan(mean_length(tokenizer, rows, t["max_length"]), len(rows), t["tokens_per_batch"], target,
+                      n_proc)
     lr = float(spec["lr"])
     scheduler, sched_kwargs = t["scheduler"], {}
     if scheduler == "linear" and t["final_lr_ratio"] > 0:
         # linear decay to lr * final_lr_ratio (the released recipe: 1e-5 -> 1e-6)
         scheduler, sched_kwargs = "polynomial", {"lr_end": lr * t["final_lr_ratio"], "power": 1.0}
+    model = AutoModelForCausalLM.from_pretrained(spec["base"], dtype=model_dtype(precision, lora))
+    sharding = sharding_args(n_proc, lora, model, t["gradient_checkpointing"])
     checkpoint_dir = Path(spec["checkpoint_dir"])
     args = SFTConfig(
         output_dir=str(checkpoint_dir),
@@ -90,15 +156,25 @@ def train(spec: dict, callbacks=None) -> dict:
         lr_scheduler_type=scheduler, lr_scheduler_kwargs=sched_kwargs,
         warmup_steps=float(t["warmup_ratio"]), max_grad_norm=t["max_grad_norm"],
         max_steps=t["max_steps"] or -1, num_train_epochs=t["epochs"] or 1,
-        per_device_train_batch_size=batch_size, gradient_accumulation_steps=accumulation,
+        per_device_train_batch_size=plan["per_device_batch_size"],
+        gradient_accumulation_steps=plan["gradient_accumulation"],
         max_length=t["max_length"], assistant_only_loss=True, packing=False,
-        bf16=bf16, fp16=False, activation_checkpointing=t["gradient_checkpointing"],
+        # bf16-mixed: autocast over fp32 weights; bf16-pure: the weights themselves are bf16, no autocast
+        bf16=precision == "bf16-mixed", fp16=False,
+        activation_checkpointing=t["gradient_checkpointing"] and not sharding,
         save_strategy="steps", save_steps=t["save_steps"], save_total_limit=2,
         logging_steps=max(1, min(10, (t["max_steps"] or 100) // 10)), report_to=[],
         seed=t["seed"], data_seed=t["seed"], dataloader_num_workers=0,
         use_cpu=not torch.cuda.is_available(), include_num_input_tokens_seen="non_padding",
+        **sharding,
     )
-    model = AutoModelForCausalLM.from_pretrained(spec["base"], dtype=torch.bfloat16 if bf16 else torch.float32)
+    optimizer = None
+    if precision == "bf16-pure":
+        # fp32 moments and fp32 update arithmetic over bf16 weights (the released recipe)
+        from .optim import AdamWFP32State
+
+        optimizer = (AdamWFP32State, {"lr": lr, "betas": (t["adam_beta1"], t["adam_beta2"]),
+                                      "eps": args.adam_epsilon})
     peft_config = None
     if lora:
         from peft import LoraConfig
@@ -108,7 +184,7 @@ def train(spec: dict, callbacks=None) -> dict:
                                  target_modules=lc["target_modules"], task_type="CAUSAL_LM")
     dataset = Dataset.from_list([{"messages": r["messages"]} for r in rows])
     trainer = SFTTrainer(model=model, args=args, train_dataset=dataset, processing_class=tokenizer,
-                         peft_config=peft_config, callbacks=callbacks)
+                         peft_config=peft_config, callbacks=callbacks, optimizer_cls_and_kwargs=optimizer)
     resume = _last_checkpoint(checkpoint_dir)
     if resume:
         log.info("resuming from %s", resume)
@@ -125,27 +201,34 @@ def train(spec: dict, callbacks=None) -> dict:
         result = trainer.train(resume_from_checkpoint=resume)
     wall = time.time() - t0
     out = Path(spec["output_dir"])
-    if trainer.accelerator.is_main_process:
-        trainer.save_model(str(out))
-        tokenizer.save_pretrained(str(out))
-        tokens = trainer.state.num_input_tokens_seen or None
-        info = {
-            "base": spec["base"], "adaptation": spec["adaptation"], "lr": lr, "adapter": lora,
-            "steps": trainer.state.global_step, "train_loss": result.training_loss,
-            "per_device_batch_size": batch_size, "gradient_accumulation": accumulation, "bf16": bf16,
-            "resumed_from": resume, "wall_s": round(wall, 2), "processes": trainer.accelerator.num_processes,
-            "tokens_seen": tokens, "tokens_per_s": round(tokens / wall, 1) if tokens and wall else None,
-            "loss_history": [h["loss"] for h in trainer.state.log_history if "loss" in h],
-        }
-        write_json(out / CHECKPOINT_INFO, info)
-        log.info("trained %s: %s", out, {k: v for k, v in info.items() if k != "loss_history"})
-        return info
-    return {}
+    trainer.save_model(str(out))  # every process: FSDP gathers the consolidated weights collectively
+    if not trainer.accelerator.is_main_process:
+        return {}
+    tokenizer.save_pretrained(str(out))
+    tokens = trainer.state.num_input_tokens_seen or None  # summed over processes
+    steps = trainer.state.global_step
+    info = {
+        "base": spec["base"], "adaptation": spec["adaptation"], "lr": lr, "adapter": lora,
+        "precision": precision, "precision_setting": t["precision"],
+        "compute_dtype": "bf16" if trainer.accelerator.mixed_precision == "bf16" or model_dtype(precision, lora)
+        == torch.bfloat16 else "fp32",
+        "sharding": "fsdp" if trainer.is_fsdp_enabled else ("ddp" if n_proc > 1 else "none"),
+        "steps": steps, "train_loss": result.training_loss, **plan,
+        "tokens_per_update_target": target,
+        "tokens_per_update": round(tokens / steps, 1) if tokens and steps else None,
+        "resumed_from": resume, "wall_s": round(wall, 2),
+        "tokens_seen": tokens, "tokens_per_s": round(tokens / wall, 1) if tokens and wall else None,
+        "loss_history": [h["loss"] for h in trainer.state.log_history if "loss" in h],
+    }
+    write_json(out / CHECKPOINT_INFO, info)
+    log.info("trained %s: %s", out, {k: v for k, v in info.items() if k != "loss_history"})
+    return info
 
 
 def launch_command(spec_file: str | Path, processes: int) -> list[str]:
-    """`accelerate launch` of this module on one node, one process per GPU (without GPUs the processes
-    run data-parallel on CPU over gloo, which is how the tests exercise this path)."""
+    """`accelerate launch` of this module on one node, one process per GPU. `train` shards full fine-tuning
+    over them with FSDP (`sharding_args`); without GPUs accelerate runs the processes data-parallel on CPU over
+    gloo, which is how the tests exercise this path (the batch split and the launch; not the sharding)."""
     return [sys.executable, "-m", "accelerate.commands.launch", "--multi_gpu", "--num_processes", str(processes),
             "--num_machines", "1", "--mixed_precision", "no", "-m", "xlit.train", str(spec_file)]
 

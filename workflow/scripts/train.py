@@ -9,9 +9,9 @@ with job(snakemake, "train") as log:  # noqa: F821
     smk = snakemake  # noqa: F821
     spec = {**smk.params.spec, "base": resolve_base(smk.input.base), "data": smk.input.data,
             "output_dir": smk.output[0], "threads": smk.threads}
-    gpus = int(smk.params.gpus)
+    gpus = int(smk.resources.gpu)
     if gpus > 1:
-        # multi-GPU full fine-tuning: one process per GPU through accelerate, same entry point
+        # multi-GPU full fine-tuning: one process per GPU through accelerate (FSDP), same entry point
         spec_file = Path(spec["checkpoint_dir"]) / "spec.json"
         write_json(spec_file, spec)
         cmd = launch_command(spec_file, gpus)

@@ -1,0 +1,115 @@
+"""Training precision as a recipe choice (fp32, bf16-mixed, bf16-pure), the batch of the recipe at any process
+count, and FSDP arguments for sharded full fine-tuning."""
+import pytest
+import torch
+from safetensors.torch import load_file
+
+from test_train import it_data, spec  # noqa: F401  (it_data is a fixture)
+from xlit.optim import AdamWFP32State, changed_share
+from xlit.train import batch_plan, resolve_precision, sharding_args, train
+
+torch.set_num_threads(1)
+
+
+def trained_share(tmp_path, tiny_lm_dir, it_data, precision, lr):
+    s = spec(tmp_path, tiny_lm_dir, it_data, "ft", lr, max_steps=5, save_steps=100, precision=precision)
+    info = train(s)
+    after = load_file(tmp_path / "model-ft" / "model.safetensors")
+    return info, after, changed_share(load_file(tiny_lm_dir / "model.safetensors"), after)
+
+
+def test_bf16_mixed_keeps_small_updates(tmp_path, tiny_lm_dir, it_data):
+    """fp32 master weights: at lr 1e-6 (the end of the released schedule) every weight moves, as in fp32,
+    while the forward and backward pass run in bf16 (CPU autocast here, CUDA autocast on a GPU)."""
+    info, after, share = trained_share(tmp_path, tiny_lm_dir, it_data, "bf16-mixed", 1e-6)
+    assert info["precision"] == "bf16-mixed" and info["compute_dtype"] == "bf16"
+    assert all(t.dtype == torch.float32 for t in after.values())
+    assert share >= 0.95
+
+
+def test_bf16_pure_rounds_small_updates_away(tmp_path, tiny_lm_dir, it_data):
+    """The authors' regime: bf16 weights, fp32 moments. An update under half a bf16 ulp (about 6e-5 for a weight
+    of 0.02) is lost, so at lr 1e-6 only weights near zero move: documented behaviour, measured."""
+    info, after, share = trained_share(tmp_path, tiny_lm_dir, it_data, "bf16-pure", 1e-6)
+    assert info["precision"] == "bf16-pure" and info["compute_dtype"] == "bf16"
+    assert all(t.dtype == torch.bfloat16 for t in after.values())
+    assert 0 < share < 0.10
+    # a larger learning rate keeps more of its updates, but still not all of them
+    _, _, share_big = trained_share(tmp_path / "big", tiny_lm_dir, it_data, "bf16-pure", 1e-4)
+    assert share < share_big < 0.95
+
+
+def test_resolve_precision():
+    assert resolve_precision("fp32") == "fp32" and resolve_precision("bf16-pure") == "bf16-pure"
+    assert resolve_precision("auto") == ("bf16-mixed" if torch.cuda.is_available() and torch.cuda.is_bf16_supported()
+                                         else "fp32")
+    with pytest.raises(ValueError, match="training.precision"):
+        resolve_precision(True)
+
+
+def test_fp32_state_adamw_equals_torch_adamw_on_fp32_weights():
+    torch.manual_seed(0)
+    w1 = torch.nn.Parameter(torch.randn(64, 32) * 0.02)
+    w2 = torch.nn.Parameter(w1.detach().clone())
+    ours = AdamWFP32State([w1], lr=1e-3, betas=(0.9, 0.95), eps=1e-8, weight_decay=0.1)
+    ref = torch.optim.AdamW([w2], lr=1e-3, betas=(0.9, 0.95), eps=1e-8, weight_decay=0.1, foreach=False)
+    for _ in range(5):
+        g = torch.randn(64, 32)
+        w1.grad, w2.grad = g.clone(), g.clone()
+        ours.step()
+        ref.step()
+    torch.testing.assert_close(w1, w2, rtol=1e-6, atol=1e-8)
+
+
+def test_fp32_state_adamw_keeps_fp32_moments_on_bf16_weights():
+    w = torch.nn.Parameter((torch.randn(16, 16) * 0.02).to(torch.bfloat16))
+    opt = AdamWFP32State([w], lr=1e-6, betas=(0.9, 0.95))
+    w.grad = torch.ones_like(w)
+    before = w.detach().clone()
+    opt.step()
+    st = opt.state[w]
+    assert w.dtype == torch.bfloat16 and st["exp_avg"].dtype == torch.float32 and st["exp_avg_sq"].dtype == torch.float32
+    # the fp32 moments hold the gradient although the bf16 weights barely moved
+    assert torch.allclose(st["exp_avg"], torch.full_like(st["exp_avg"], 0.1))
+    moved = (w != before).float().mean().item()
+    assert moved < 0.2
+    # state round-trips through state_dict (a resumed run continues from the same moments)
+    opt2 = AdamWFP32State([w], lr=1e-6)
+    opt2.load_state_dict(opt.state_dict())
+    assert opt2.state[w]["exp_avg"].dtype == torch.float32 and torch.equal(opt2.state[w]["exp_avg"], st["exp_avg"])
+
+
+@pytest.mark.parametrize("procs", [1, 2, 4, 8])
+def test_batch_plan_keeps_the_recipes_update_at_any_process_count(procs):
+    # the released recipe: 8192-token micro-batches x 10 accumulation steps = 81920 tokens per update
+    p = batch_plan(mean_tokens=256.0, n_examples=15000, tokens_per_batch=8192, tokens_per_update=81920,
+                   n_processes=procs)
+    assert p["examples_per_update"] == 320  # 81920 / 256, whatever the GPU count
+    assert p["per_device_batch_size"] * 256 <= 8192  # micro-batches stay within the memory bound
+    assert p["per_device_batch_size"] * p["gradient_accumulation"] * procs == p["examples_per_update"]
+    assert p["processes"] == procs
+
+
+def test_batch_plan_rounds_up_never_down():
+    p = batch_plan(mean_tokens=300.0, n_examples=1000, tokens_per_batch=1000, tokens_per_update=10000,
+                   n_processes=3)
+    # 33 examples per update asked; micro-batches of at most 3; 3 processes: accumulation 4 x 3 x 3 = 36 >= 33
+    assert p["examples_per_update"] >= 33 and p["per_device_batch_size"] <= 3
+
+
+def test_sharding_args_shard_full_finetuning_over_several_processes(tiny_lm_dir):
+    from transformers import AutoModelForCausalLM
+
+    model = AutoModelForCausalLM.from_pretrained(tiny_lm_dir)
+    assert sharding_args(1, False, model, True) == {} and sharding_args(4, True, model, True) == {}
+    a = sharding_args(2, False, model, True)
+    c = a["fsdp_config"]
+    assert a["fsdp"] is True and c["version"] == 2 and c["reshard_after_forward"] is True
+    assert c["transformer_layer_cls_to_wrap"] == ["LlamaDecoderLayer"]
+    assert c["state_dict_type"] == "FULL_STATE_DICT" and c["activation_checkpointing"] is True
+    # the arguments are accepted by the trainer's own config (validated there, as on a GPU node)
+    from trl import SFTConfig
+
+    cfg = SFTConfig(output_dir=str(tiny_lm_dir / "x"), use_cpu=True, report_to=[], **a)
+    assert cfg.fsdp_plugin_args["fsdp_version"] == 2
+    assert cfg.fsdp_plugin_args["transformer_cls_names_to_wrap"] == "LlamaDecoderLayer"
