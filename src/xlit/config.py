@@ -58,6 +58,19 @@ def check_schema(config: dict, source: str = "config") -> None:
         raise ConfigError(f"{source}: {_one_line(errors[0])}")
 
 
+def check_sections(config: dict, required: list[str], source: str = "config") -> dict:
+    """Schema check of a partial config (e.g. a judges-only file for `xlit judge`): the same rules as the
+    workflow's config for the keys present, only `required` required. Returns a copy with defaults."""
+    import jsonschema
+
+    schema = {**_schema(), "required": list(required)}
+    errors = sorted(jsonschema.Draft202012Validator(schema).iter_errors(config),
+                    key=lambda e: list(map(str, e.absolute_path)))
+    if errors:
+        raise ConfigError(f"{source}: {_one_line(errors[0])}")
+    return fill_defaults(config)
+
+
 def fill_defaults(config: dict) -> dict:
     """A copy of `config` with the schema's defaults filled in (nested objects included)."""
     config = copy.deepcopy(config)
@@ -93,6 +106,7 @@ def fill_defaults(config: dict) -> dict:
 def check_semantics(config: dict, source: str = "config") -> None:
     """Cross-references the schema cannot express."""
     langs = config["languages"]
+    check_languages(config, source)
     for split in SPLITS:
         for lang in config["eval_sets"][split]:
             if lang not in langs:
@@ -100,13 +114,22 @@ def check_semantics(config: dict, source: str = "config") -> None:
         missing = [l for l in langs if l not in config["eval_sets"][split]]
         if missing:
             raise ConfigError(f"{source}: eval_sets.{split}: no prompt file for language(s) {missing}")
+    for name, d in config["it_datasets"].items():
+        for lang in d.get("translations") or {}:
+            if lang not in langs[1:]:
+                raise ConfigError(f"{source}: it_datasets.{name}.translations.{lang}: not a target language "
+                                  f"(languages after the first: {langs[1:]})")
+    if "valid_split" in config and len(langs) > 1 and "translation" not in config:
+        raise ConfigError(f"{source}: valid_split: needs a `translation` section (the MT model that translates "
+                          "the validation prompts)")
     seen = set()
     for i, run in enumerate(config["runs"]):
         for key, section in (("model", "base_models"), ("data", "it_datasets"), ("adaptation", "adaptations")):
             if run[key] not in config[section]:
                 raise ConfigError(f"{source}: runs.{i}.{key}: {run[key]!r} is not defined in `{section}` "
                                   f"(defined: {sorted(config[section])})")
-        if run["strategy"] == "dt" and "translation" not in config:
+        given = (config["it_datasets"].get(run["data"]) or {}).get("translations") or {}
+        if run["strategy"] == "dt" and "translation" not in config and set(langs[1:]) - set(given):
             raise ConfigError(f"{source}: runs.{i}.strategy: `dt` needs a `translation` section "
                               "(the MT model that translates the IT data)")
         name = run_name(run)
@@ -123,11 +146,34 @@ def check_semantics(config: dict, source: str = "config") -> None:
             config.setdefault("surface", {})[key] = next(iter(config["base_models"]))
 
 
+def check_languages(config: dict, source: str = "config") -> None:
+    """Every study language must be one the LID model knows (the default lid.176: checked without loading
+    it; another model is checked when it is loaded) and, with `dt` runs, one the translation model knows."""
+    from .lid import LID176_LANGS, check_lang
+
+    if not (config.get("surface") or {}).get("lid_model"):
+        for i, lang in enumerate(config["languages"]):
+            try:
+                check_lang(lang, LID176_LANGS, "the LID model lid.176")
+            except ValueError as e:
+                raise ConfigError(f"{source}: languages.{i}: {e}") from None
+    if "translation" in config and any(r["strategy"] == "dt" for r in config["runs"]):
+        from .mt.codes import UnsupportedLanguage, check_languages as check_mt
+
+        try:
+            check_mt(config["translation"], config["languages"][1:], src=config["languages"][0])
+        except UnsupportedLanguage as e:
+            raise ConfigError(f"{source}: languages: {e}") from None
+
+
 def validate(config: dict, source: str = "config") -> dict:
     """Schema check (one-line error), defaults, cross-reference checks. Returns the filled config."""
     check_schema(config, source)
     config = fill_defaults(config)
     check_semantics(config, source)
+    from .plan import check_plan
+
+    check_plan(config, source)
     return config
 
 
@@ -135,6 +181,8 @@ def load(path: str | Path) -> dict:
     path = Path(path)
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except OSError as e:
+        raise ConfigError(f"{path}: cannot read ({e.strerror or e})") from None
     except yaml.YAMLError as e:
         mark = getattr(e, "problem_mark", None)
         where = f":{mark.line + 1}" if mark else ""
@@ -173,3 +221,27 @@ def learning_rates(config: dict, run: Run) -> list[str]:
 def checkpoints(config: dict) -> list[tuple[str, str]]:
     """Every (run name, lr string) the grid trains."""
     return [(name, lr) for name, run in runs(config).items() for lr in learning_rates(config, run)]
+
+
+# ---- rule params ----------------------------------------------------------------------------------
+
+def canonical(value):
+    """`value` in a form that compares by meaning: mappings with their keys sorted (recursively), tuples
+    as lists, floats with an integral value as ints (`512.0` -> `512`, `-0.0` -> `0`). Snakemake compares a
+    rule's params by their `repr`, so params built from the config pass through this: reordering keys or
+    re-indenting the config, or writing `3.0e-4` for `0.0003`, then re-runs no job. A callable (a params
+    function of the wildcards) is wrapped so that its result is canonical."""
+    if callable(value):
+        fn = value
+
+        def canonical_param(wildcards):
+            return canonical(fn(wildcards))
+
+        return canonical_param
+    if isinstance(value, dict):
+        return {k: canonical(value[k]) for k in sorted(value, key=lambda k: (type(k).__name__, str(k)))}
+    if isinstance(value, (list, tuple)):
+        return [canonical(v) for v in value]
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value

@@ -1,4 +1,5 @@
-# Instruction tuning: one job per (run, learning rate). Trainer checkpoints live under
+# Instruction tuning: one job per (run, learning rate). The GPU count is a resource, not a param: moving a
+# run to more GPUs keeps the recipe's tokens per update and rebuilds nothing. Trainer checkpoints live under
 # results/checkpoints/ (not a declared output, so a killed job resumes from them when re-run).
 
 
@@ -9,8 +10,7 @@ rule train:
     output:
         directory(model_dir("{run}", "{lr}")),
     params:
-        spec=train_spec,
-        gpus=train_gpus,
+        spec=canonical(train_spec),
     log:
         "logs/train/{run}_lr{lr}.log",
     benchmark:
