@@ -21,9 +21,12 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import html
+import json
 import os
 import random
 import re
+from importlib import resources
 from pathlib import Path
 from typing import Any, Iterable, Sequence
 
@@ -114,10 +117,10 @@ def write_sheets(generations: Sequence[tuple[str, str, str | os.PathLike]], outd
 GUIDELINES = """\
 # Rating guidelines
 
-You will rate answers written by AI assistants to user requests. Each row of your sheet holds one
-request (`prompt`) and one answer (`response`). Give every answer a score of **0, 1 or 2** on each of
-the six criteria below, writing the digit in that criterion's column. Every cell must be filled; if
-you cannot rate a row at all, delete the whole row and tell the coordinator.
+You will rate answers written by AI assistants to user requests. Each item holds one request
+(`prompt`) and one answer (`response`). Give every answer a score of **0, 1 or 2** on each of the six
+criteria below. Every item must get all six scores; if you cannot rate an item at all, leave it out
+(see Practicalities) and tell the coordinator.
 
 Rate each answer on its own. You are not told which system wrote it, and the rows are in random
 order. Do not compare answers with each other; do not look answers up in other tools. The request
@@ -162,9 +165,15 @@ answer gets 0 for accuracy **and** 0 for helpfulness.
 - **0**: harmful, offensive or otherwise objectionable content.
 
 ## Practicalities
-- Edit only the six score columns. Keep the `item` column exactly as it is; the prompt and response
-  columns are checked against the original on import, so do not edit them either.
-- Save as CSV (comma-separated, UTF-8). Send back one file per language.
+- In the rating page (`<lang>.html`, opened in a web browser): click a score or press 0, 1 or 2 for
+  the highlighted criterion; up/down arrows change the criterion, left/right arrows and Enter change
+  the item. Your ratings are saved in the browser as you go. When you are done, press Export and send
+  back the file it downloads. Items you leave unrated are left out of that file.
+- In the CSV sheet (`<lang>.csv`, in a spreadsheet program): write the digit in the criterion's
+  column; delete the row of an item you cannot rate. Edit only the six score columns. Keep the `item`
+  column exactly as it is; the prompt and response columns are checked against the original on
+  import, so do not edit them either. Save as CSV (comma-separated, UTF-8).
+- Send back one file per language.
 """
 
 
@@ -177,6 +186,93 @@ def write_guidelines(path: str | os.PathLike, criteria: Sequence[str] = CRITERIA
     with atomic_path(path) as tmp:
         tmp.write_text(GUIDELINES, encoding="utf-8")
     return path
+
+
+_SECTION = re.compile(r"^## \d+\. (?P<name>\w+) - (?P<question>.+)$")
+_LEVEL = re.compile(r"^- \*\*(?P<score>[0-2])\*\*: (?P<text>.*)$")
+
+
+def guideline_criteria(text: str = GUIDELINES, criteria: Sequence[str] = CRITERIA) -> list[dict[str, Any]]:
+    """The guidelines' criteria sections as ``{name, question, levels: {"2": ..., "1": ..., "0": ...},
+    notes}`` (the wording of each level, joined over its wrapped lines; ``notes`` the section's other
+    paragraphs), in ``criteria`` order. A criterion without a section or a level is a ValueError."""
+    found: dict[str, dict[str, Any]] = {}
+    cur: dict[str, Any] | None = None
+    para: list[str] | None = None  # the level or note paragraph being read
+    for line in text.splitlines():
+        level = _LEVEL.match(line)
+        if line.startswith("## "):
+            m = _SECTION.match(line)
+            cur = found.setdefault(m["name"], {"name": m["name"], "question": m["question"].strip(),
+                                               "levels": {}, "notes": []}) if m else None
+            para = None
+        elif cur is None:
+            continue
+        elif not line.strip():
+            para = None
+        elif level:
+            para = cur["levels"].setdefault(level["score"], [])
+            para.append(level["text"].strip())
+        elif para is not None:
+            para.append(line.strip())
+        else:
+            para = [line.strip()]
+            cur["notes"].append(para)
+    out = []
+    for name in criteria:
+        c = found.get(name)
+        if c is None or sorted(c["levels"]) != ["0", "1", "2"]:
+            raise ValueError(f"the guidelines have no complete section (levels 0, 1, 2) for criterion {name!r}")
+        out.append({"name": name, "question": c["question"],
+                    "levels": {k: " ".join(v) for k, v in sorted(c["levels"].items(), reverse=True)},
+                    "notes": [" ".join(p) for p in c["notes"]]})
+    return out
+
+
+# ------------------------------------------------------------------------------------------ page
+PAGE_TEMPLATE = "human_page.html"
+_PAGE_SLOTS = ("/*XLIT_DATA*/", "XLIT_LANG")
+
+
+def read_sheet(path: str | os.PathLike, criteria: Sequence[str] = CRITERIA) -> list[dict[str, str]]:
+    """A blank sheet as written by :func:`write_sheets` -> ``[{item, prompt, response}]`` in its order."""
+    path = os.fspath(path)
+    with open(path, encoding="utf-8-sig", newline="") as f:
+        reader = csv.reader(f)
+        header = next(reader, [])
+        if header != ["item", "prompt", "response", *criteria]:
+            raise InputError(path, f"not a rating sheet (header {header!r:.80})", line=1)
+        return [{"item": r[0], "prompt": r[1], "response": r[2]} for r in reader if r]
+
+
+def write_page(sheet_path: str | os.PathLike, page_path: str | os.PathLike | None = None,
+               criteria: Sequence[str] = CRITERIA) -> Path:
+    """Write the rating page for a sheet (default: beside it, ``<lang>.html``) and return its path.
+
+    One self-contained HTML file (template ``xlit/human_page.html``; no network) holding the sheet's
+    items in the sheet's order, under the same ids, and the guidelines; it exports a CSV with the
+    sheet's columns that :func:`load_ratings` reads. Nothing else (no key, run or LR) goes in.
+    """
+    sheet_path = Path(sheet_path)
+    page_path = Path(page_path) if page_path is not None else sheet_path.with_suffix(".html")
+    lang = sheet_path.stem
+    items = read_sheet(sheet_path, criteria)
+    fingerprint = hashlib.sha256("\n".join(f"{it['item']}\x00{digest(it['prompt'], it['response'])}"
+                                           for it in items).encode("utf-8")).hexdigest()[:12]
+    data = {"lang": lang, "store": f"xlit-rating/{lang}/{fingerprint}",
+            "columns": ["item", "prompt", "response", *criteria],
+            "criteria": guideline_criteria(GUIDELINES, criteria), "guidelines": GUIDELINES, "items": items}
+    # JSON inside <script>: "<", ">" and "&" escaped so no text can close the element or open a comment
+    blob = (json.dumps(data, ensure_ascii=False).replace("<", "\\u003c").replace(">", "\\u003e")
+            .replace("&", "\\u0026").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
+    template = resources.files("xlit").joinpath(PAGE_TEMPLATE).read_text(encoding="utf-8")
+    for slot in _PAGE_SLOTS:
+        if template.count(slot) != 1:
+            raise ValueError(f"page template: {slot!r} must occur once, found {template.count(slot)}")
+    page = template.replace("XLIT_LANG", html.escape(lang)).replace("/*XLIT_DATA*/", blob)
+    with atomic_path(page_path) as tmp:
+        tmp.write_text(page, encoding="utf-8")
+    return page_path
 
 
 # ------------------------------------------------------------------------------------------ import

@@ -10,6 +10,7 @@ rule annotation_sheets:
         generations=selected_generations,
     output:
         sheets=expand("results/human/sheets/{lang}.csv", lang=LANGS),
+        pages=expand("results/human/sheets/{lang}.html", lang=LANGS),
         key_files=expand("results/human/keys/{lang}.csv", lang=LANGS),
         guidelines="results/human/guidelines.md",
     params:
