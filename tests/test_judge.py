@@ -215,7 +215,8 @@ def test_api_key_in_no_file_and_no_log(server, tmp_path):
     out = tmp_path / "results"
     env = {**os.environ, "XLIT_JUDGE_KEY": SECRET}
     done = subprocess.run([sys.executable, "-m", "xlit.cli_judge", "judge", "--config", str(conf), "--out",
-                           str(out / "j.jsonl"), str(resp)], env=env, capture_output=True, text=True, timeout=120)
+                           str(out / "j.jsonl"), "--max-error-share", "0.5", str(resp)], env=env, capture_output=True,
+                          text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert server.requests[0]["headers"]["authorization"] == f"Bearer {SECRET}"  # it was used...
     rows = read_jsonl(out / "j.jsonl")

@@ -3,7 +3,9 @@
 Each file: CSV (TSV if named ``.tsv``) with columns ``id criterion score`` (optionally ``lang``), one
 row per rating, scores 0-2, an empty score meaning not rated. Items are matched on (lang, id). Prints
 the agreement table (per criterion and language, plus ``all``) as aligned text, or TSV with ``--tsv``;
-``--out`` also writes the TSV file.
+``--out`` also writes the TSV file. Items rated in only one file are left out and counted: a warning,
+or an error (exit code 2) when they are more than ``--max-unmatched`` of all items. The same file
+given twice is refused.
 """
 from __future__ import annotations
 
@@ -26,6 +28,8 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int, default=0, help="bootstrap seed (default 0)")
     p.add_argument("--tsv", action="store_true", help="print TSV instead of an aligned table")
     p.add_argument("--out", metavar="FILE.tsv", help="also write the table here")
+    p.add_argument("--max-unmatched", type=float, default=0.2, metavar="SHARE",
+                   help="largest share of items (lang, id) rated in only one file before it is an error (default 0.2)")
     p.set_defaults(func=run)
     return p
 
@@ -36,10 +40,28 @@ def run(args: argparse.Namespace) -> int:
     if name_a == name_b:
         name_a, name_b = f"{name_a}(A)", f"{name_b}(B)"
     try:
-        ratings = read_rating_file(args.a, name_a) + read_rating_file(args.b, name_b)
+        if os.path.samefile(args.a, args.b):
+            print(f"xlit agreement: {args.a} and {args.b} are the same file (its agreement with itself is 1)",
+                  file=sys.stderr)
+            return 2
+        ra, rb = read_rating_file(args.a, name_a), read_rating_file(args.b, name_b)
     except (InputError, OSError) as e:
         print(f"xlit agreement: {e}", file=sys.stderr)
         return 2
+    ratings = ra + rb
+    items_a, items_b = {r["item"] for r in ra}, {r["item"] for r in rb}
+    only_a, only_b = items_a - items_b, items_b - items_a
+    if only_a or only_b:
+        union = len(items_a | items_b)
+        first = sorted(only_a or only_b)[0]
+        line = (f"{len(only_a) + len(only_b)} of {union} items (lang, id) are rated in only one file "
+                f"({len(only_a)} only in {args.a}, {len(only_b)} only in {args.b}; e.g. "
+                f"{'/'.join(x for x in first if x)}) and left out")
+        if (len(only_a) + len(only_b)) / union > args.max_unmatched:
+            print(f"xlit agreement: {line}: more than --max-unmatched {args.max_unmatched:g}; "
+                  "do the files rate the same items?", file=sys.stderr)
+            return 2
+        print(f"xlit agreement: warning: {line}", file=sys.stderr)
     if args.n_boot < 0:
         print("xlit agreement: --n-boot must be >= 0", file=sys.stderr)
         return 2

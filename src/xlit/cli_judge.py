@@ -6,7 +6,10 @@
 RESPONSES rows need `instruction` (or `prompt`) and `response`. Results: one JSONL row per response
 (to --out: a file for one input, a directory for several; without --out, JSONL on stdout) and a summary
 (mean 0-2 score per criterion, counts, tokens, cost) on stderr. The config may be a full workflow config
-or a small file with just `judges:` (and optionally `judge: {prompt: ...}` and `cache_dir:`).
+or a small file with just `judges:` (and optionally `judge:` and `cache_dir:`), checked against the same
+schema. Requests still failing after retries (beyond judge.max_error_share) end the command with exit
+code 1 and one line, after every answer that arrived is cached (a re-run sends only the failed ones);
+Ctrl-C says how many answers are cached and exits with 130.
 """
 from __future__ import annotations
 
@@ -27,14 +30,20 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
     p.add_argument("--out", help="output JSONL file (one input) or directory (several inputs)")
     p.add_argument("--cache-dir", help="cache directory (default: the config's cache_dir, else `cache`)")
     p.add_argument("--base-dir", default="results/base", help="where base-model names resolve (source.json)")
+    p.add_argument("--max-error-share", type=float, default=None,
+                   help="share of requests that may fail after retries (default: judge.max_error_share, 0)")
+    p.add_argument("--reask", type=int, default=None, metavar="N",
+                   help="times an unparsed answer is asked again, cached ones too (default: judge.reask_unparsed, "
+                        "1; 0 keeps unparsed answers)")
     p.add_argument("files", nargs="+", help="responses JSONL files")
     p.set_defaults(func=run)
     return p
 
 
 def load_config(path: str) -> dict:
-    """A full workflow config (validated by xlit.config) or a judges-only file."""
-    from xlit.config import ConfigError
+    """A full workflow config (validated by xlit.config) or a judges-only file (checked against the same
+    schema, with `judges` the only required key)."""
+    from xlit.config import ConfigError, check_sections
 
     try:
         data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
@@ -48,6 +57,8 @@ def load_config(path: str) -> dict:
         from xlit.config import load
 
         data = load(path)
+    else:
+        data = check_sections(data, ["judges"], path)
     judges = data.get("judges")
     if not isinstance(judges, dict) or not judges:
         raise ConfigError(f"{path}: judges: required: a mapping of judge names to settings")
@@ -71,12 +82,12 @@ def _pick(config: dict, name: str | None, path: str) -> tuple[str, dict]:
 
 
 def run(args: argparse.Namespace) -> int:
-    from xlit.io import write_jsonl
-    from xlit.judge import (ESTIMATE_COLUMNS, cost_row, estimate, judge_items, load_template, read_responses,
-                            summary)
+    from xlit.judge import ESTIMATE_COLUMNS, cost_row, estimate, judge_file, load_template, read_responses, summary
 
     config = load_config(args.config)
-    template = load_template((config.get("judge") or {}).get("prompt"))
+    settings = config.get("judge") or {}
+    judge_section = config.get("judge") or {}
+    template = load_template(judge_section.get("prompt"), judge_section.get("placeholders"))
     cache_dir = args.cache_dir or config.get("cache_dir") or "cache"
     if args.estimate:
         judges = config["judges"] if args.judge is None else dict([_pick(config, args.judge, args.config)])
@@ -86,15 +97,26 @@ def run(args: argparse.Namespace) -> int:
             print("\t".join(str(r[c]) for c in ESTIMATE_COLUMNS))
         return 0
     name, cfg = _pick(config, args.judge, args.config)
+    max_error_share = settings.get("max_error_share", 0.0) if args.max_error_share is None else args.max_error_share
+    reasks = settings.get("reask_unparsed", 1) if args.reask is None else args.reask
     outs = _out_paths(args.files, args.out)
+    total = sum(len(read_responses(f)) for f in args.files)  # bad input fails before anything is sent
+    answered = [0]
+
+    def count(i, row):
+        answered[0] += not row.get("error")
+
     for f, out in zip(args.files, outs):
-        rows = judge_items(read_responses(f), name, cfg, template=template, cache_dir=cache_dir,
-                           base_dir=args.base_dir)
+        try:
+            rows = judge_file(f, out, name, cfg, template=template, cache_dir=cache_dir, base_dir=args.base_dir,
+                              max_error_share=max_error_share, reasks=reasks, on_row=count)
+        except KeyboardInterrupt:
+            print(f"interrupted: {answered[0]} of {total} answers cached (a re-run sends only the rest)",
+                  file=sys.stderr)
+            return 130
         if out is None:
             for r in rows:
                 sys.stdout.write(json.dumps(r, ensure_ascii=False) + "\n")
-        else:
-            write_jsonl(out, rows)
         s = summary(rows)
         c = cost_row(rows, cfg, name, "", "", "")
         means = " ".join(f"{k}={'NA' if v is None else f'{v:.2f}'}" for k, v in s["means"].items())
@@ -115,18 +137,13 @@ def _out_paths(files: list[str], out: str | None) -> list[Path | None]:
 
 def main(argv=None) -> int:
     """Stand-alone entry point (the `xlit` CLI registers `add_parser` itself)."""
-    from xlit.config import ConfigError
-    from xlit.io import InputError
+    from xlit.cli import run_command
 
     ap = argparse.ArgumentParser(prog="xlit")
     sub = ap.add_subparsers(dest="command", required=True)
     add_parser(sub)
     args = ap.parse_args(argv)
-    try:
-        return args.func(args)
-    except (ConfigError, InputError, RuntimeError) as e:
-        print(f"error: {e}", file=sys.stderr)
-        return 2
+    return run_command(args.func, args)
 
 
 if __name__ == "__main__":

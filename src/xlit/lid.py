@@ -38,6 +38,28 @@ ISO3_TO_ISO1 = {
     "sqi": "sq", "als": "sq", "mlt": "mt", "ltz": "lb", "epo": "eo", "lat": "la",
 }
 
+#: the languages of fastText's lid.176 (the default LID model), as `map_label` gives them; a test checks
+#: this list against the model file, so config validation can use it without loading the model
+LID176_LANGS = frozenset(
+    "af als am an ar arz as ast av az azb ba bar bcl be bg bh bn bo bpy br bs bxr ca cbk ce ceb ckb co cs cv "
+    "cy da de diq dsb dty dv el eml en eo es et eu fa fi fr frr fy ga gd gl gn gom gu gv he hi hif hr hsb ht hu "
+    "hy ia id ie ilo io is it ja jbo jv ka kk km kn ko krc ku kv kw ky la lb lez li lmo lo lrc lt lv mai mg mhr "
+    "min mk ml mn mr mrj ms mt mwl my myv mzn nah nap nds ne new nl nn no oc or os pa pam pfl pl pms pnb ps pt "
+    "qu rm ro ru rue sa sah sc scn sco sd sh si sk sl so sq sr su sv sw ta te tg th tk tl tr tt tyv ug uk ur uz "
+    "vec vep vi vls vo wa war wuu xal xmf yi yo yue zh".split()) - {"als"}
+
+
+def check_lang(code: str, known, what: str = "the LID model") -> str:
+    """`code` lower-cased and stripped, if `known` (a collection of codes) has it; else ValueError in one
+    line (a wrong code would give confident, wrong numbers: every response "in another language")."""
+    norm = str(code).strip().lower().replace("_", "-")
+    if norm not in known:
+        close = sorted(k for k in known if k[:1] == norm[:1])[:12]
+        raise ValueError(f"unknown language code {code!r}: {what} does not know it"
+                         + (f" (codes starting with {norm[:1]!r}: {', '.join(close)})" if close else ""))
+    return norm
+
+
 _SCRIPT_LABEL = re.compile(r"^([a-z]{2,3})_[A-Z][a-z]{3}$")  # xxx_Scrp (OpenLID, lid.218)
 
 
@@ -121,6 +143,10 @@ class LID:
         if lang is None:
             lang = self._cache[label] = map_label(label, self.label_map)
         return lang
+
+    def languages(self) -> frozenset[str]:
+        """The codes this model can answer (its labels, mapped)."""
+        return frozenset(self._lang(label) for label in self.model.get_labels())
 
     def predict(self, text: str) -> tuple[str, float]:
         """(language code, probability) of the top-1 label; ("", 0.0) for blank text."""

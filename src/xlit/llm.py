@@ -68,6 +68,10 @@ RETRY_STATUS = frozenset({408, 409, 429})
 PLACEHOLDER_KEY = "no-key-needed"
 
 
+class EndpointError(RuntimeError):
+    """An endpoint that cannot be called as configured (e.g. its API key variable is not set)."""
+
+
 @dataclass(frozen=True)
 class Endpoint:
     model: str
@@ -124,9 +128,9 @@ class Endpoint:
             if value:
                 return value
             if not self.base_url:
-                raise RuntimeError(f"the API key environment variable {self.api_key_env} is not set")
+                raise EndpointError(f"the API key environment variable {self.api_key_env} is not set")
         elif not self.base_url:
-            raise RuntimeError("endpoint without base_url needs api_key_env (the OpenAI API needs a key)")
+            raise EndpointError("endpoint without base_url needs api_key_env (the OpenAI API needs a key)")
         return PLACEHOLDER_KEY
 
 

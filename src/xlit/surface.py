@@ -27,7 +27,7 @@ import re
 from pathlib import Path
 from typing import Any, Iterable
 
-from .io import InputError, iter_jsonl, require
+from .io import InputError, iter_jsonl_lines, require
 
 SUMMARY_KEYS = ["n", "correct_lang", "code_switch", "mean_tokens", "repetition", "fluency_ppl", "empty"]
 RUN_FIELDS = ["run", "model", "data", "strategy", "adaptation", "lr", "split", "lang"]
@@ -184,10 +184,7 @@ def read_generations(path, lang: str | None = None) -> list[dict]:
     """Validated generation rows `{"id","lang","category","prompt","response","n_tokens"}`; the response
     may be empty (a valid outcome), but must be a string. With `lang`, every row must be in it."""
     rows = []
-    with open(path, encoding="utf-8") as f:
-        lines = [(n, l) for n, l in enumerate(f, 1) if l.strip()]
-    parsed = iter_jsonl(path)
-    for (lineno, _), row in zip(lines, parsed):
+    for lineno, row in iter_jsonl_lines(path):
         require(row, "id", path, lineno, (str, int))
         row_lang = require(row, "lang", path, lineno)
         require(row, "prompt", path, lineno)
