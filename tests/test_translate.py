@@ -430,3 +430,167 @@ def test_nllb_path_with_real_classes(tmp_path):
     assert out.shape[1] <= 6 + 2
     with pytest.raises(UnsupportedLanguage):
         be.translate_batch(["x"], "en", "xx")
+
+
+# ---- the validation split and given translations (issue 12) ------------------------------------------
+
+class _Leaves:
+    """A real backend that leaves the segments in `untouched` in English (a translation failure)."""
+
+    def __init__(self, inner, untouched):
+        self.inner, self.untouched = inner, set(untouched)
+
+    def context(self, src, tgt):
+        return {**self.inner.context(src, tgt), "leaves": sorted(self.untouched)}
+
+    def translate_batch(self, segs, src, tgt):
+        outs = self.inner.translate_batch(segs, src, tgt)
+        return [s if s in self.untouched else o for s, o in zip(segs, outs)]
+
+
+def _world_pool(n, seed=7):
+    rng = random.Random(seed)
+    pool = {}
+    while len(pool) < n:
+        pool[synth_pair(rng, "fr")[0]] = None
+    return [{"id": f"alpaca_eval-{i}", "instruction": s, "category": ["koala", "oasst", "vicuna"][i % 3]}
+            for i, s in enumerate(pool)]
+
+
+def test_valid_split_with_the_tiny_translator(tiny_translator, tmp_path):
+    """AlpacaEval-like pool -> sample disjoint from test -> tiny translator into fr/pt/ru with the LID gate ->
+    aligned split; a prompt left untranslated in one language is dropped from every language."""
+    from xlit.evalsets import assemble_split, overlap, sample_valid, translate_prompts
+    from xlit.lid import LID
+
+    out, _, _ = tiny_translator
+    pool = _world_pool(30)
+    test = [{"id": str(i), "instruction": p["instruction"].upper()} for i, p in enumerate(pool[:6])]
+    english, stats = sample_valid(pool, test, 12, seed=0)
+    assert stats["test_overlap"] == 6 and len(english) == 12 and not overlap(english, test)
+    lid = LID()
+    translated, quality = {}, {}
+    for lang in ("fr", "pt", "ru"):
+        tr = make_translator(TINY_CFG, cache_dir=tmp_path / "cache", model_dir=out)
+        if lang == "pt":  # one prompt left in English: fails the LID gate
+            tr.backend = _Leaves(tr.backend, [english[3]["instruction"]])
+        translated[lang], quality[lang] = translate_prompts(english, lang, tr, lid=lid)
+        tr.close()
+    assert [r["id"] for r in translated["ru"]] == [p["id"] for p in english]
+    assert translated["pt"][3]["instruction"] == english[3]["instruction"] and not translated["pt"][3]["ok"]
+    assert quality["pt"]["failed"] >= 1 and english[3]["id"] in quality["pt"]["failed_ids"]
+    assert all(q["translator"]["translated"] == 12 and q["empty_share"] == 0 for q in quality.values())
+    assert sum(r["ok"] for rows in translated.values() for r in rows) >= 30  # the tiny translator passes the gate
+    files, split = assemble_split(english, translated)
+    kept = [p["id"] for p in files["en"]]
+    assert english[3]["id"] not in kept and split["dropped"] == 12 - len(kept) >= 1
+    assert all([p["id"] for p in files[l]] == kept for l in ("fr", "pt", "ru"))
+    assert all(set(p) == {"id", "instruction", "category"} for l in files for p in files[l])
+    assert not overlap(files["en"], test)
+    ru = {p["id"]: p for p in files["ru"]}
+    assert all(any("\u0400" <= c <= "\u04ff" for c in ru[i]["instruction"]) for i in kept)
+
+
+def test_valid_split_scripts(tiny_translator, tmp_path):
+    """The workflow scripts valid_prompts -> translate_valid -> valid_split, and test_categories."""
+    import json
+    import runpy
+    from pathlib import Path
+    from types import SimpleNamespace
+
+    from xlit.data import check_aligned, load_prompts
+
+    scripts = Path(__file__).resolve().parents[1] / "workflow" / "scripts"
+
+    def run(name, **kw):
+        snk = SimpleNamespace(**{"log": [str(tmp_path / f"{name}.log")], "threads": 1,
+                                 "wildcards": SimpleNamespace(), **kw})
+        runpy.run_path(str(scripts / name), init_globals={"snakemake": snk})
+
+    out, _, _ = tiny_translator
+    pool = _world_pool(20, seed=3)
+    source = tmp_path / "alpaca_eval.json"
+    source.write_text(json.dumps([{"instruction": p["instruction"], "output": "", "dataset": p["category"]}
+                                  for p in pool]))
+    test_en = tmp_path / "test.en.jsonl"
+    write_jsonl(test_en, [{"id": "t1", "instruction": pool[0]["instruction"], "category": ""},
+                          {"id": "t2", "instruction": "Not an AlpacaEval prompt.", "category": ""}])
+    test_fr = tmp_path / "test.fr.jsonl"
+    write_jsonl(test_fr, [{"id": "t1", "instruction": "Une question.", "category": ""},
+                          {"id": "t2", "instruction": "Pas une question.", "category": ""}])
+    sample, d = tmp_path / "valid/sample/en.jsonl", tmp_path / "valid"
+    run("valid_prompts.py", input=SimpleNamespace(source=str(source), test=str(test_en)),
+        output=SimpleNamespace(prompts=str(sample), stats=str(d / "sample/sample.json")),
+        params=SimpleNamespace(n=8, seed=0))
+    assert json.loads((d / "sample/sample.json").read_text())["test_overlap"] == 1
+    translated = []
+    for lang in ("fr", "ru"):
+        translated.append(str(d / f"translated/{lang}.jsonl"))
+        run("translate_valid.py", input=SimpleNamespace(prompts=str(sample), translator=[str(out / "xlit_translator.json")]),
+            output=SimpleNamespace(data=translated[-1], quality=str(d / f"translated/{lang}.quality.json")),
+            params=SimpleNamespace(translation=TINY_CFG, src="en", cache_dir=str(tmp_path / "cache"), lid_model=None),
+            wildcards=SimpleNamespace(lang=lang))
+    outs = [str(d / f"{l}.jsonl") for l in ("en", "fr", "ru")]
+    run("valid_split.py", input=SimpleNamespace(english=str(sample), translated=translated, test=str(test_en)),
+        output=SimpleNamespace(prompts=outs, stats=str(d / "split.json")), params=SimpleNamespace(langs=["en", "fr", "ru"]))
+    prompts = {l: load_prompts(p) for l, p in zip(("en", "fr", "ru"), outs)}
+    check_aligned(prompts, dict(zip(("en", "fr", "ru"), outs)))
+    split = json.loads((d / "split.json").read_text())
+    assert len(prompts["en"]) == split["kept"] == 8 - split["dropped"] >= 5
+    assert pool[0]["instruction"] not in {p["instruction"] for p in prompts["en"]}
+    assert all(p["category"] in ("koala", "oasst", "vicuna") for p in prompts["fr"])
+    # the test prompts get AlpacaEval's `dataset` as category where it matches, "" otherwise
+    cats = [str(tmp_path / f"cat.{l}.jsonl") for l in ("en", "fr")]
+    run("test_categories.py", input=SimpleNamespace(source=str(source), prompts=[str(test_en), str(test_fr)]),
+        output=cats, params=SimpleNamespace(langs=["en", "fr"]))
+    assert [p["category"] for p in read_jsonl(cats[1])] == [pool[0]["category"], ""]
+
+
+def test_given_translations_are_aligned_and_checked(tmp_path):
+    """Given translations (by id, or by position without ids; any row form) pass the same checks as machine
+    output: LID gate, counts, chrF against a reference; mix_dt takes them like translate_it_data's rows."""
+    from xlit.data import load_it_rows
+    from xlit.io import InputError
+    from xlit.translate import given_translations
+
+    src = tmp_path / "dolly.en.jsonl"
+    english = [{"instruction": f"The old cat sees the dog {w}.", "context": "", "response": "The king builds the ship.",
+                "category": "open_qa"} for w in ("in the morning", "every day", "at night")]
+    write_jsonl(src, english)  # no ids: `dolly.en-{line}`
+    fr = [{"conversations": ["Le vieux chat voit le chien le matin.", "Le roi construit le navire."]},
+          [{"role": "user", "content": "Le vieux chat voit le chien chaque jour."},
+           {"role": "assistant", "content": "Le roi construit le navire."}],
+          {"instruction": "The old cat sees the dog at night.", "context": "", "response": "The king builds the ship."}]
+    given = tmp_path / "dolly.fr.jsonl"
+    write_jsonl(given, fr)  # like the released files: no ids, aligned by line; the last one left in English
+    ref = tmp_path / "ref.fr.jsonl"  # a reference translation with ids, for chrF
+    write_jsonl(ref, [{"id": f"dolly.en-{i}", **(r if isinstance(r, dict) else {"messages": r})}
+                      for i, r in enumerate(fr, 1)])
+    rows, q = given_translations(src, "dolly", "fr", given, data="dolly", reference=ref)
+    assert [r["id"] for r in rows] == [r["source_id"] for r in rows] == ["dolly.en-1", "dolly.en-2", "dolly.en-3"]
+    assert rows[0]["conversations"][0].startswith("Le vieux") and rows[1]["messages"][1]["role"] == "assistant"
+    assert all(r["lang"] == "fr" and r["category"] == "open_qa" for r in rows)
+    assert q["n"] == 3 and q["lid_failed"] == 1 and q["lid_failed_ids"] == ["dolly.en-3"] and q["missing"] == 0
+    assert q["untranslated_share"] > 0 and q["translator"] == {"given": str(given), "rows": 3}
+    assert q["chrf"] == pytest.approx(100) and q["n_ref_texts"] == 6
+    kept, q2 = given_translations(src, "dolly", "fr", given, drop_failed_lid=True, max_examples=2)
+    assert [r["id"] for r in kept] == ["dolly.en-1", "dolly.en-2"] and q2["dropped"] == 0 and q2["n"] == 2
+    dt = mix_dt(load_it_rows(src, "dolly"), {"fr": rows}, seed=0)
+    assert len(dt) == 6 and sum(r["lang"] == "fr" for r in dt) == 3
+    assert next(r for r in dt if r["lang"] == "fr" and r["id"] == "dolly.en-1")["messages"][1]["content"] == \
+        "Le roi construit le navire."
+    # with ids: any order, a subset (the rest counted missing); a stranger id or a short file without ids is an error
+    by_id = tmp_path / "by_id.jsonl"
+    write_jsonl(by_id, [{"id": "dolly.en-2", "instruction": "Le chat voit le chien.", "context": "",
+                         "response": "Le roi construit le navire."}])
+    rows, q = given_translations(src, "dolly", "fr", by_id)
+    assert [r["id"] for r in rows] == ["dolly.en-2"] and q["missing"] == 2 and rows[0]["context"] == ""
+    write_jsonl(by_id, [{"id": "x9", "instruction": "a", "response": "b"}])
+    with pytest.raises(InputError, match=r"by_id.jsonl:1: field 'id': id 'x9' is not an id of the English"):
+        given_translations(src, "dolly", "fr", by_id)
+    write_jsonl(given, fr[:2])
+    with pytest.raises(InputError, match=r"dolly.fr.jsonl: 2 rows but 3 in the English source"):
+        given_translations(src, "dolly", "fr", given)
+    write_jsonl(given, [{"text": "?"}])
+    with pytest.raises(InputError, match=r"dolly.fr.jsonl:1: expected a Dolly"):
+        given_translations(src, "dolly", "fr", given)

@@ -10,6 +10,8 @@
 - `segment(text)` / `reassemble(seg, translations)`: paragraphs -> sentences, structure kept.
 - `translate_dataset(source, fmt, tgt, translator, ...) -> (rows, quality)`: a whole IT file, with the
   quality gates of results/tables/translation_quality.tsv (`QUALITY_COLUMNS`).
+- `given_translations(source, fmt, tgt, given, ...) -> (rows, quality)`: a given translation (e.g. the
+  authors' released one) aligned with the English rows and checked like `translate_dataset`'s output.
 - `mix_dt(english_rows, translated_rows_by_lang, seed)`: English + every translation, shuffled.
 Implementation in `xlit.mt.*`; the demo's tiny translator is built by `xlit.translator.build_translator`.
 """
@@ -18,8 +20,8 @@ from xlit.mt.cache import SegmentCache
 from xlit.mt.codes import (FAMILIES, UnsupportedLanguage, check_languages, family_of, lang_spec,
                            supported_languages)
 from xlit.mt.engine import Translator, make_translator
-from xlit.mt.itdata import (QUALITY_COLUMNS, lid_check, load_source_rows, mix_dt, reference_scores,
-                            segment_gates, translate_dataset, translate_rows)
+from xlit.mt.itdata import (QUALITY_COLUMNS, given_translations, lid_check, load_source_rows, mix_dt,
+                            reference_scores, segment_gates, translate_dataset, translate_rows)
 from xlit.mt.segment import Segmented, reassemble, segment
 
 
@@ -35,7 +37,8 @@ def translate_segments(segments: list[str], src: str = "en", tgt: str = "fr", *,
 
 __all__ = [
     "FAMILIES", "HFBackend", "OpenAIBackend", "QUALITY_COLUMNS", "SegmentCache", "Segmented", "Translator",
-    "UnsupportedLanguage", "check_languages", "family_of", "lang_spec", "lid_check", "load_source_rows",
+    "UnsupportedLanguage", "check_languages", "family_of", "given_translations", "lang_spec", "lid_check",
+    "load_source_rows",
     "make_backend", "make_translator", "mix_dt", "reassemble", "reference_scores", "segment", "segment_gates",
     "supported_languages", "translate_dataset", "translate_rows", "translate_segments",
 ]

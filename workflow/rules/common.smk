@@ -4,6 +4,7 @@ import re
 from snakemake.utils import validate
 
 import xlit.config as xc
+from xlit.config import canonical  # every rule's params: compared by meaning, not key order
 
 # One line naming the key and what was expected, before any job starts; then snakemake's own
 # schema validation (which also fills the schema's defaults), then xlit's cross-reference checks.
@@ -65,13 +66,33 @@ def generation_file(run, lr, split, lang):
     return f"results/generations/{run}/lr{lr}/{split}/{lang}.jsonl"
 
 
+#: every (split, language) a checkpoint answers: one generate job and one surface job per checkpoint
+EVAL_SETS = [(split, lang) for split in xc.SPLITS for lang in LANGS]
+
+
 def all_generation_files():
-    return [generation_file(run, lr, split, lang)
-            for run, lr in CHECKPOINTS for split in xc.SPLITS for lang in LANGS]
+    return [generation_file(run, lr, split, lang) for run, lr in CHECKPOINTS for split, lang in EVAL_SETS]
 
 
 def eval_file(split, lang):
+    """The prompt file of (split, language); with `test_categories`, the test prompts with categories joined."""
+    if split == "test" and TEST_CATEGORIES:
+        return f"results/prompts/test/{lang}.jsonl"
     return config["eval_sets"][split][lang]
+
+
+# ---- used by valid.smk (the validation split the workflow builds, test categories) -------------------
+VALID_SPLIT = config.get("valid_split")
+
+
+VALID_DIR = "results/valid_split"
+
+
+TEST_CATEGORIES = config.get("test_categories")
+
+
+def valid_split_outputs():
+    return [f"{VALID_DIR}/{lang}.jsonl" for lang in LANGS]
 
 
 # ---- surface features and LR selection -------------------------------------------------------------
@@ -90,8 +111,7 @@ def surface_summary(run, lr, split, lang):
 
 
 def surface_summaries(wildcards=None):
-    return [surface_summary(run, lr, split, lang)
-            for run, lr in CHECKPOINTS for split in xc.SPLITS for lang in LANGS]
+    return [surface_summary(run, lr, split, lang) for run, lr in CHECKPOINTS for split, lang in EVAL_SETS]
 
 
 # ---- the selected checkpoints (after the select_lr checkpoint) -----------------------------------
@@ -107,8 +127,12 @@ def selected_generations(wildcards=None):
     return [generation_file(run, lr, split, lang) for run, lr in selected_lrs().items() for lang in LANGS]
 
 
+def judge_result_file(judge, run, lr, lang):
+    return f"results/judge/{judge}/{run}/lr{lr}/{lang}.jsonl"
+
+
 def judge_outputs(wildcards=None):
-    return [f"results/judge/{judge}/{run}/lr{lr}/{lang}.jsonl"
+    return [judge_result_file(judge, run, lr, lang)
             for judge in config["judges"] for run, lr in selected_lrs().items() for lang in LANGS]
 
 
@@ -169,6 +193,24 @@ def it_translations(wildcards):
     if wildcards.strategy != "dt":
         return []
     return [f"results/translations/{wildcards.data}/{lang}.jsonl" for lang in LANGS[1:]]
+
+
+def given_translations():
+    """`{data}/{lang}` of every (dataset, language) whose translation is given (it_datasets.<d>.translations)."""
+    return [f"{d}/{lang}" for d, c in config["it_datasets"].items() for lang in (c.get("translations") or {})]
+
+
+def given_wildcards(wildcards):
+    """The {data} and {lang} of a `{given}` wildcard (`dolly/fr`), for it_source / it_reference."""
+    from types import SimpleNamespace
+
+    data, lang = wildcards.given.split("/")
+    return SimpleNamespace(data=data, lang=lang)
+
+
+def given_translation_file(wildcards):
+    w = given_wildcards(wildcards)
+    return config["it_datasets"][w.data]["translations"][w.lang]
 
 
 # ---- used by translate.smk -----------------------------------------------------------------------------
@@ -240,7 +282,12 @@ def train_gpus(wildcards):
 
 # ---- used by generate.smk ------------------------------------------------------------------------------
 def generate_gpus(wildcards):
-    return min(gpus_of_model(run_of(wildcards).model), 1)
+    """generation.gpus for a model that has GPUs (vllm: tensor parallel over them), else 0."""
+    return config["generation"]["gpus"] if gpus_of_model(run_of(wildcards).model) else 0
+
+
+#: what the generations depend on (the GPU count does not change them: a resource, not a param)
+GENERATION = {k: v for k, v in config["generation"].items() if k != "gpus"}
 
 
 # ---- used by judge.smk ---------------------------------------------------------------------------------
@@ -251,6 +298,12 @@ JUDGE_SPLIT = config["judge"].get("split", "test")
 
 
 JUDGE_PROMPT = config["judge"].get("prompt")
+
+
+# the judge scripts' `prompt` param: the template path, or {path, placeholders} when the file has its own
+# placeholders (judge.placeholders; xlit.judge.load_template reads both)
+JUDGE_PROMPT_SPEC = ({"path": JUDGE_PROMPT, "placeholders": config["judge"]["placeholders"]}
+                     if JUDGE_PROMPT and config["judge"].get("placeholders") else JUDGE_PROMPT)
 
 
 def judge_cfg(wildcards):

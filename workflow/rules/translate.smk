@@ -12,10 +12,10 @@ if TRANSLATION.get("model") == "tiny":
         output:
             TRANSLATOR_META,
         params:
-            parallel_dir=f"{DEMO_DIR}/parallel",
-            langs=LANGS[1:],
-            outdir=TRANSLATOR_DIR,
-            settings=TRANSLATION.get("translator", {}),
+            parallel_dir=canonical(f"{DEMO_DIR}/parallel"),
+            langs=canonical(LANGS[1:]),
+            outdir=canonical(TRANSLATOR_DIR),
+            settings=canonical(TRANSLATION.get("translator", {})),
         log:
             "logs/build_translator.log",
         benchmark:
@@ -39,11 +39,11 @@ rule translate_it_data:
         data="results/translations/{data}/{lang}.jsonl",
         quality="results/translations/{data}/{lang}.quality.json",
     params:
-        translation=TRANSLATION,
-        dataset=lambda wc: config["it_datasets"][wc.data],
-        src=LANGS[0],
-        cache_dir=CACHE_DIR,
-        lid_model=config.get("surface", {}).get("lid_model"),
+        translation=canonical(TRANSLATION),
+        dataset=canonical(lambda wc: config["it_datasets"][wc.data]),
+        src=canonical(LANGS[0]),
+        cache_dir=canonical(CACHE_DIR),
+        lid_model=canonical(config.get("surface", {}).get("lid_model")),
     log:
         "logs/translate_it_data/{data}_{lang}.log",
     benchmark:
@@ -76,3 +76,42 @@ rule translation_quality:
         "../../envs/eval.yaml"
     script:
         "../scripts/translation_quality.py"
+
+
+# Given translations (it_datasets.<d>.translations, e.g. the authors' released NLLB output): aligned with the
+# English rows and checked like machine output (LID gate, counts, chrF/BLEU against a reference), written
+# where translate_it_data would write, on CPU; `{given}` is `{data}/{lang}` of the given pairs only.
+if given_translations():
+
+    ruleorder: import_translations > translate_it_data
+
+    rule import_translations:
+        input:
+            source=lambda wc: it_source(given_wildcards(wc)),
+            given=given_translation_file,
+            reference=lambda wc: it_reference(given_wildcards(wc)),
+        output:
+            data="results/translations/{given}.jsonl",
+            quality="results/translations/{given}.quality.json",
+        wildcard_constraints:
+            given="|".join(map(re.escape, given_translations())),
+        params:
+            dataset=canonical(lambda wc: config["it_datasets"][given_wildcards(wc).data]),
+            lang=canonical(lambda wc: given_wildcards(wc).lang),
+            data=canonical(lambda wc: given_wildcards(wc).data),
+            lid_threshold=canonical(TRANSLATION.get("lid_threshold", 0.5)),
+            drop_failed_lid=canonical(TRANSLATION.get("drop_failed_lid", False)),
+            cache_dir=canonical(CACHE_DIR),
+            lid_model=canonical(config.get("surface", {}).get("lid_model")),
+        log:
+            "logs/import_translations/{given}.log",
+        benchmark:
+            "benchmarks/import_translations/{given}.tsv"
+        threads: 1
+        resources:
+            mem_mb=4000,
+            runtime=30,
+        conda:
+            "../../envs/train.yaml"
+        script:
+            "../scripts/import_translations.py"

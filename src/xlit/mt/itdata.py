@@ -190,6 +190,81 @@ def translate_dataset(source: str | Path, fmt: str, tgt: str, translator, *, dat
 QUALITY_COLUMNS = ["data", "lang", "n", "lid_ok_share", "empty_share", "untranslated_share", "dropped", "chrf", "bleu"]
 
 
+# ---- given translations (e.g. the authors' released ones) -------------------------------------------
+
+def _given_rows(path: str | Path, english: list[dict], source: str | Path) -> tuple[list[tuple[int, dict, dict]], int]:
+    """(line, English row, given row) for every row of a given translation file, aligned by the rows' `source_id`
+    or `id`, or, in a file without ids, by position. Returns (triples, rows in the file)."""
+    from xlit.data import LOADERS, _rows_with_lines
+
+    rows = []
+    for line, row in _rows_with_lines(path):
+        LOADERS["auto"](row, path, line)  # raises InputError naming file, line, field
+        rows.append((line, row if isinstance(row, dict) else {"messages": row}))
+    with_id = [("source_id" in r or "id" in r) for _, r in rows]
+    if any(with_id) and not all(with_id):
+        line = rows[with_id.index(False)][0]
+        raise InputError(path, "some rows carry an id and this one does not", line=line, field="id")
+    if rows and not with_id[0]:
+        if len(rows) != len(english):
+            raise InputError(path, f"{len(rows)} rows but {len(english)} in the English source {source}: rows "
+                                   "without ids are aligned by position")
+        return [(line, en, r) for (line, r), en in zip(rows, english)], len(rows)
+    by_id = {r["id"]: r for r in english}
+    out, seen = [], set()
+    for line, r in rows:
+        rid = str(r.get("source_id", r.get("id")))
+        if rid not in by_id:
+            raise InputError(path, f"id {rid!r} is not an id of the English source {source}", line=line, field="id")
+        if rid in seen:
+            raise InputError(path, f"duplicate id {rid!r}", line=line, field="id")
+        seen.add(rid)
+        out.append((line, by_id[rid], r))
+    return out, len(rows)
+
+
+def given_translations(source: str | Path, fmt: str, tgt: str, given: str | Path, *, data: str = "",
+                       max_examples: int | None = None, reference: str | Path | None = None, lid=None,
+                       lid_threshold: float = 0.5, drop_failed_lid: bool = False) -> tuple[list[dict], dict]:
+    """A given translation of an IT dataset into `tgt` (any of the dolly/lima/messages forms, row by row),
+    aligned with the English rows and checked like machine output (translate_dataset): the same rows
+    (`id` and `source_id` = the English id, `lang`, the English `category` when the row has none), the same
+    quality record (LID gate, empty and untranslated texts, chrF/BLEU against a reference, dropped rows),
+    plus `missing`: English rows without a translation. Rows beyond `max_examples` English rows are left out."""
+    english = load_source_rows(source, fmt)
+    triples, n_given = _given_rows(given, english, source)
+    keep_ids = {r["id"] for r in english[:max_examples]} if max_examples else None
+    out, pairs = [], []
+    for _, en, r in triples:
+        if keep_ids is not None and en["id"] not in keep_ids:
+            continue
+        if "instruction" in r:
+            row = {"id": en["id"], **{f: r.get(f) or "" for f in DOLLY_FIELDS}}
+        else:
+            row = {k: v for k, v in r.items() if k in ("conversations", "messages")}
+            row = {"id": en["id"], **row}
+        row["category"] = r.get("category") or en.get("category", "")
+        row["lang"], row["source_id"] = tgt, en["id"]
+        out.append(row)
+        src_texts, tr_texts = [t for _, t in _texts(en)], [t for _, t in _texts(row)]
+        pairs += list(zip(src_texts, tr_texts)) if len(src_texts) == len(tr_texts) else [(row_text(en), row_text(row))]
+    n_english = len(keep_ids) if keep_ids is not None else len(english)
+    ok = lid_check(out, tgt, lid, lid_threshold)
+    failed = [r["id"] for r, k in zip(out, ok) if not k]
+    kept = [r for r, k in zip(out, ok) if k] if drop_failed_lid else out
+    q: dict[str, Any] = {"data": data, "lang": tgt, "n": len(out),
+                         "lid_ok_share": (sum(ok) / len(ok)) if ok else 0.0,
+                         **segment_gates(pairs), "dropped": len(out) - len(kept), "missing": n_english - len(out)}
+    if reference is not None and Path(reference).exists():
+        q.update(reference_scores(out, read_jsonl(reference), tgt))
+    else:
+        q.update({"chrf": None, "bleu": None, "n_ref_texts": 0})
+    q["lid_failed"] = len(failed)
+    q["lid_failed_ids"] = failed[:50]
+    q["translator"] = {"given": str(given), "rows": n_given}
+    return kept, q
+
+
 # ---- dt mixing -------------------------------------------------------------------------------------
 
 def _as_chat(row: dict, where: str, line: int) -> dict:

@@ -1,0 +1,106 @@
+# Evaluation prompts the workflow builds (config `valid_split`, `test_categories`):
+# - the validation split: AlpacaEval prompts that are no test prompt, N sampled (valid_prompts), machine-
+#   translated with the `translation` backend like dt data (translate_valid: segment cache, LID gate), then
+#   aligned (valid_split: a prompt failing the gate in any language is dropped everywhere, and counted);
+# - the test prompts with AlpacaEval's `dataset` joined as category where the English file has none.
+# Needs from common.smk: LANGS, VALID_SPLIT, VALID_DIR, TEST_CATEGORIES, TRANSLATION, CACHE_DIR,
+# translator_input, translate_gpus, cpu_threads.
+
+
+if VALID_SPLIT:
+
+    rule valid_prompts:
+        input:
+            source=VALID_SPLIT["source"],
+            test=config["eval_sets"]["test"][LANGS[0]],
+        output:
+            prompts=f"{VALID_DIR}/sample/{LANGS[0]}.jsonl",
+            stats=f"{VALID_DIR}/sample/sample.json",
+        params:
+            n=canonical(VALID_SPLIT["n"]),
+            seed=canonical(VALID_SPLIT["seed"]),
+        log:
+            "logs/valid_prompts.log",
+        benchmark:
+            "benchmarks/valid_prompts.tsv"
+        threads: 1
+        resources:
+            mem_mb=1000,
+            runtime=5,
+        conda:
+            "../../envs/eval.yaml"
+        script:
+            "../scripts/valid_prompts.py"
+
+    rule translate_valid:
+        input:
+            prompts=f"{VALID_DIR}/sample/{LANGS[0]}.jsonl",
+            translator=translator_input,
+        output:
+            data=f"{VALID_DIR}/translated/{{lang}}.jsonl",
+            quality=f"{VALID_DIR}/translated/{{lang}}.quality.json",
+        params:
+            translation=canonical(TRANSLATION),
+            src=canonical(LANGS[0]),
+            cache_dir=canonical(CACHE_DIR),
+            lid_model=canonical(config.get("surface", {}).get("lid_model")),
+        log:
+            "logs/translate_valid/{lang}.log",
+        benchmark:
+            "benchmarks/translate_valid/{lang}.tsv"
+        threads: lambda wc: cpu_threads(translate_gpus())
+        resources:
+            gpu=translate_gpus,
+            mem_mb=TRANSLATION.get("mem_mb", 4000),
+            runtime=TRANSLATION.get("runtime", 60),
+        conda:
+            "../../envs/train.yaml"
+        script:
+            "../scripts/translate_valid.py"
+
+    rule valid_split:
+        input:
+            english=f"{VALID_DIR}/sample/{LANGS[0]}.jsonl",
+            translated=[f"{VALID_DIR}/translated/{l}.jsonl" for l in LANGS[1:]],
+            test=config["eval_sets"]["test"][LANGS[0]],
+        output:
+            prompts=valid_split_outputs(),
+            stats=f"{VALID_DIR}/split.json",
+        params:
+            langs=canonical(LANGS),
+        log:
+            "logs/valid_split.log",
+        benchmark:
+            "benchmarks/valid_split.tsv"
+        threads: 1
+        resources:
+            mem_mb=1000,
+            runtime=5,
+        conda:
+            "../../envs/eval.yaml"
+        script:
+            "../scripts/valid_split.py"
+
+
+if TEST_CATEGORIES:
+
+    rule test_categories:
+        input:
+            source=TEST_CATEGORIES["source"],
+            prompts=[config["eval_sets"]["test"][l] for l in LANGS],
+        output:
+            [f"results/prompts/test/{l}.jsonl" for l in LANGS],
+        params:
+            langs=canonical(LANGS),
+        log:
+            "logs/test_categories.log",
+        benchmark:
+            "benchmarks/test_categories.tsv"
+        threads: 1
+        resources:
+            mem_mb=1000,
+            runtime=5,
+        conda:
+            "../../envs/eval.yaml"
+        script:
+            "../scripts/test_categories.py"

@@ -1,0 +1,28 @@
+# A given translation of one IT dataset into one language (it_datasets.<d>.translations.<lang>): aligned with the
+# English rows and checked like translate_it_data's machine output; the same two outputs.
+from pathlib import Path
+
+from xlit.io import write_json, write_jsonl
+from xlit.smk import job
+
+with job(snakemake, "import_translations") as log:  # noqa: F821
+    smk = snakemake  # noqa: F821
+    from xlit.data import fetch_hf_dataset
+    from xlit.lid import LID
+    from xlit.translate import given_translations
+
+    p, ds = smk.params, smk.params.dataset
+    if smk.input.source:
+        source = smk.input.source[0]
+    else:  # a hub dataset: the same download, with the same ids, as translate_it_data
+        source = fetch_hf_dataset(ds["hf"], Path(p.cache_dir) / "translate" / "sources" / f"{p.data}.jsonl")
+    rows, quality = given_translations(
+        source, ds["format"], p.lang, smk.input.given, data=p.data, max_examples=ds.get("max_examples"),
+        reference=smk.input.reference[0] if smk.input.reference else None, lid=LID(p.lid_model),
+        lid_threshold=p.lid_threshold, drop_failed_lid=p.drop_failed_lid)
+    write_jsonl(smk.output.data, rows)
+    write_json(smk.output.quality, quality)
+    log.info("%s -> %s given in %s: %d examples (%d missing, %d dropped by LID), LID ok %.3f, empty %.4f, "
+             "untranslated %.4f, chrF %s, BLEU %s", p.data, p.lang, smk.input.given, quality["n"],
+             quality["missing"], quality["dropped"], quality["lid_ok_share"], quality["empty_share"],
+             quality["untranslated_share"], quality["chrf"], quality["bleu"])

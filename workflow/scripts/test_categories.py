@@ -1,0 +1,18 @@
+# The test prompts with task categories: AlpacaEval's `dataset` of the row with the same normalised English
+# text, for ids whose English prompt has no category; the rest keep "" (figures show "(none)").
+from xlit.data import check_aligned, load_prompts
+from xlit.evalsets import join_categories, load_alpaca_eval
+from xlit.io import write_jsonl
+from xlit.smk import job
+
+with job(snakemake, "test_categories") as log:  # noqa: F821
+    smk = snakemake  # noqa: F821
+    langs = smk.params.langs
+    paths = dict(zip(langs, smk.input.prompts))
+    prompts = {l: load_prompts(p) for l, p in paths.items()}
+    check_aligned(prompts, paths)
+    joined, stats = join_categories(prompts, load_alpaca_eval(smk.input.source), english=langs[0])
+    for lang, path in zip(langs, smk.output):
+        write_jsonl(path, joined[lang])
+    log.info("test categories: %d prompts, %d had one, %d joined from %s, %d without", stats["n"],
+             stats["had_category"], stats["matched"], smk.input.source, stats["none"])

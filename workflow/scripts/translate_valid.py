@@ -1,0 +1,29 @@
+# The validation prompts in one language, through the configured translation backend (segment cache under
+# cache_dir/translate, LID gate); every row is kept with `ok`, valid_split drops the failed ones.
+from pathlib import Path
+
+from xlit.io import read_jsonl, write_json, write_jsonl
+from xlit.smk import job
+
+with job(snakemake, "translate_valid") as log:  # noqa: F821
+    smk = snakemake  # noqa: F821
+    import torch
+
+    torch.set_num_threads(smk.threads)
+    from xlit.evalsets import translate_prompts
+    from xlit.lid import LID
+    from xlit.translate import check_languages, make_translator
+
+    cfg, lang = smk.params.translation, smk.wildcards.lang
+    model_dir = str(Path(smk.input.translator[0]).parent) if smk.input.translator else None
+    check_languages(cfg, [lang], src=smk.params.src, model_dir=model_dir)
+    translator = make_translator(cfg, cache_dir=smk.params.cache_dir, model_dir=model_dir)
+    rows, quality = translate_prompts(
+        read_jsonl(smk.input.prompts), lang, translator, src=smk.params.src, lid=LID(smk.params.lid_model),
+        lid_threshold=cfg.get("lid_threshold", 0.5), max_chars=cfg.get("max_chars") or 2 * int(cfg.get("max_length", 256)))
+    translator.close()
+    write_jsonl(smk.output.data, rows)
+    write_json(smk.output.quality, quality)
+    log.info("valid prompts -> %s: %d, %d fail the gate (LID ok %.3f, empty %.4f, untranslated %.4f); segments %s",
+             lang, quality["n"], quality["failed"], quality["lid_ok_share"], quality["empty_share"],
+             quality["untranslated_share"], quality["translator"])

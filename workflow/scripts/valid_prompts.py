@@ -1,0 +1,17 @@
+# The English validation prompts: AlpacaEval's eval set without the test prompts (normalised English text),
+# valid_split.n of them sampled with valid_split.seed.
+from xlit.data import load_prompts
+from xlit.evalsets import load_alpaca_eval, sample_valid
+from xlit.io import write_json, write_jsonl
+from xlit.smk import job
+
+with job(snakemake, "valid_prompts") as log:  # noqa: F821
+    smk = snakemake  # noqa: F821
+    pool = load_alpaca_eval(smk.input.source)
+    test = load_prompts(smk.input.test)
+    rows, stats = sample_valid(pool, test, smk.params.n, smk.params.seed, source=smk.input.source)
+    write_jsonl(smk.output.prompts, rows)
+    write_json(smk.output.stats, stats)
+    log.info("%s: %d prompts, %d of them test prompts (%s), %d repeats; sampled %d of %d (seed %d)",
+             smk.input.source, stats["pool"], stats["test_overlap"], smk.input.test, stats["repeats"],
+             stats["n"], stats["candidates"], stats["seed"])

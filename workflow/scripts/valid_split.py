@@ -1,0 +1,24 @@
+# The validation split: English and translated prompts aligned by id, every prompt whose translation failed
+# the gate in some language dropped from all; checked disjoint from the test prompts.
+from xlit.data import load_prompts
+from xlit.evalsets import assemble_split, overlap
+from xlit.io import InputError, read_jsonl, write_json, write_jsonl
+from xlit.smk import job
+
+with job(snakemake, "valid_split") as log:  # noqa: F821
+    smk = snakemake  # noqa: F821
+    langs = smk.params.langs
+    english = read_jsonl(smk.input.english)
+    paths = dict(zip(langs[1:], smk.input.translated))
+    files, stats = assemble_split(english, {l: read_jsonl(p) for l, p in paths.items()}, paths, src=langs[0])
+    same = overlap(files[langs[0]], load_prompts(smk.input.test))
+    if same:
+        raise InputError(smk.input.english, f"{len(same)} prompts are test prompts ({smk.input.test}), "
+                                            f"e.g. {same[0][:80]!r}")
+    if not files[langs[0]]:
+        raise InputError(smk.input.english, "every prompt failed the translation gate in some language")
+    for lang, path in zip(langs, smk.output.prompts):
+        write_jsonl(path, files[lang])
+    write_json(smk.output.stats, stats)
+    log.info("validation split: %d of %d prompts kept, %d dropped (failed per language: %s)", stats["kept"],
+             stats["n"], stats["dropped"], stats["failed_by_lang"])
