@@ -7,10 +7,12 @@ import csv
 import json
 import os
 import re
+import runpy
 import shutil
 import time
 import zlib
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
@@ -19,7 +21,10 @@ from xlit.agreement import COLUMNS, CRITERIA, agreement_table
 from xlit.figures import load_scores, rating_rows
 from xlit.io import InputError, read_tsv, write_tsv
 
+ROOT = Path(__file__).resolve().parents[1]
+# the demo's five runs and twelve test prompts: its sheets have 60 items per language
 RUNS = [("tiny-en_demo-dolly_en_ft", "0.0003"), ("tiny-en_demo-dolly_en_lora", "0.001"),
+        ("tiny-multi_demo-dolly_en_ft", "0.0003"), ("tiny-en_demo-dolly_dt_ft", "1e-05"),
         ("tiny-multi_demo-dolly_dt_ft", "3e-05")]
 INJECTION = ('Voir <b>ceci</b> </script><script>window.__pwned = 1</script> '
              '<img src=x onerror="window.__pwned = 2"> & <!-- fin')
@@ -49,6 +54,11 @@ PROMPTS = {
          "Канберру выбрали в 1908 году как компромисс между Сиднеем и Мельбурном."),
     ],
 }
+for _i in range(4, 13):  # short items up to the demo's twelve prompts
+    PROMPTS["fr"].append((f"Donne un fait intéressant sur le nombre {_i}.",
+                          f"Le nombre {_i} est un entier naturel.\nIl suit {_i - 1} et précède {_i + 1}."))
+    PROMPTS["ru"].append((f"Назови интересный факт о числе {_i}.",
+                          f"Число {_i} — натуральное.\nОно следует за {_i - 1} и идёт перед {_i + 1}."))
 
 
 def _generations(tmp_path, lang):
@@ -58,7 +68,7 @@ def _generations(tmp_path, lang):
         path.parent.mkdir(parents=True, exist_ok=True)
         rows = []
         for i, (prompt, answer) in enumerate(PROMPTS[lang]):
-            response = answer if k == 0 else answer.split("\n")[0] if k == 1 else f"{answer}\n\n{INJECTION}"
+            response = {1: answer.split("\n")[0], 2: f"{answer}\n\n{INJECTION}"}.get(k, answer)
             rows.append({"id": f"p{i}", "lang": lang, "category": "open_qa", "prompt": prompt,
                          "response": response, "n_tokens": 40})
         path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
@@ -116,7 +126,7 @@ def test_page_is_blind_and_self_contained(pages):
 
 def test_untrusted_text_cannot_leave_the_data_block(pages):
     text = pages["fr"][2].read_text("utf-8")
-    assert sum(INJECTION in it["response"] for it in _page_data(pages["fr"][2])["items"]) == 3
+    assert sum(INJECTION in it["response"] for it in _page_data(pages["fr"][2])["items"]) == len(PROMPTS["fr"])
     assert text.count("</script>") == 2 and text.count("<script") == 2  # the data block and the code
     assert "<!--" not in text.split('id="sheet-data">')[1]
 
@@ -140,6 +150,24 @@ def test_write_page_rejects_a_filled_or_foreign_csv(pages, tmp_path):
     bad.write_text("item,score\nfr-0001,2\n", encoding="utf-8")
     with pytest.raises(InputError, match="not a rating sheet"):
         human.write_page(bad)
+
+
+def test_annotation_sheets_script_writes_a_page_per_language(tmp_path):
+    """The rule's script (as Snakemake runs it) writes <lang>.html beside each <lang>.csv."""
+    from snakemake.iocontainers import Namedlist
+    gens = [p for lang in PROMPTS for _, _, p in _generations(tmp_path, lang)]
+    out = lambda kind, ext: [f"{tmp_path}/results/human/{kind}/{lang}.{ext}" for lang in PROMPTS]  # noqa: E731
+    snk = SimpleNamespace(input=Namedlist(fromdict={"generations": gens}),
+                          output=Namedlist(fromdict={"sheets": out("sheets", "csv"), "pages": out("sheets", "html"),
+                                                     "key_files": out("keys", "csv"),
+                                                     "guidelines": f"{tmp_path}/results/human/guidelines.md"}),
+                          params=Namedlist(fromdict={"seed": 5, "n_items": 10}), log=[str(tmp_path / "log")])
+    runpy.run_path(str(ROOT / "workflow" / "scripts" / "annotation_sheets.py"), init_globals={"snakemake": snk})
+    for sheet, page in zip(out("sheets", "csv"), out("sheets", "html")):
+        rows = _read_csv(sheet)
+        assert len(rows) == 1 + 10  # 10 // 5 runs = 2 prompts x 5 runs
+        assert [it["item"] for it in _page_data(Path(page))["items"]] == [r[0] for r in rows[1:]]
+    assert "page " in (tmp_path / "log").read_text()
 
 
 # ------------------------------------------------------------------------------------ in Chromium
@@ -273,7 +301,8 @@ def test_rate_with_keyboard_reload_export_import(pages, open_page, tmp_path, cap
 
     # the import takes the files unchanged; every score lands on the response it was given to
     rows = human.load_ratings([("elise", exported[lang]) for lang in pages], [k for _, k, _ in pages.values()])
-    assert len(rows) == 2 * 9 * 6
+    n_items = len(RUNS) * len(PROMPTS["fr"])
+    assert len(rows) == 2 * n_items * 6
     for r in rows:
         assert r["score"] == score_for(r, r["criterion"])
     tables = tmp_path / "tables"
@@ -293,7 +322,7 @@ def test_rate_with_keyboard_reload_export_import(pages, open_page, tmp_path, cap
     for crit in CRITERIA:
         for lang in ("fr", "ru", "all"):
             r = got[("human", crit, lang)]
-            assert int(r["n"]) == (18 if lang == "all" else 9)
+            assert int(r["n"]) == (2 * n_items if lang == "all" else n_items)
             off = (crit == first["criterion"] and lang in (first["lang"], "all"))
             assert float(r["exact"]) == pytest.approx(1 - 1 / int(r["n"]) if off else 1.0)
     with capsys.disabled():
@@ -333,7 +362,7 @@ def test_partial_ratings_and_export_rules(pages, open_page, tmp_path):
     for s in "000":
         page.keyboard.press(s)
     assert _rated(page) == f"2 / {n} rated"
-    page.on("dialog", lambda d: d.accept())  # "7 of 9 items are not rated ... Export anyway?"
+    page.on("dialog", lambda d: d.accept())  # "58 of 60 items are not rated ... Export anyway?"
     with page.expect_download() as dl:
         page.click("#export")
     assert dl.value.suggested_filename == "ru-bob.csv"
