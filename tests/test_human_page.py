@@ -371,3 +371,38 @@ def test_partial_ratings_and_export_rules(pages, open_page, tmp_path):
     rows = human.load_ratings([("bob", out)], [key])
     assert len(rows) == 2 * 6
     assert sorted(r["score"] for r in rows) == sorted([2, 1, 0, 0, 0, 0] + [2] * 6)
+
+
+@needs_chromium
+def test_page_from_a_static_web_server(pages, browser):
+    """Served over HTTP instead of opened from disk: the same page works and keeps its ratings."""
+    import functools
+    import threading
+    from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+
+    from playwright.sync_api import expect
+
+    sheet, _, path = pages["fr"]
+    handler = functools.partial(SimpleHTTPRequestHandler, directory=str(path.parent))
+    handler.log_message = lambda *a: None
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    ctx = browser.new_context()
+    try:
+        page = ctx.new_page()
+        errors = []
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.goto(f"http://127.0.0.1:{server.server_port}/{path.name}")
+        page.fill("#namein", "carol")
+        page.keyboard.press("Enter")
+        for s in "210210":
+            page.keyboard.press(s)
+        expect(page.locator("#annotator")).to_have_text("carol")
+        page.reload()
+        n = len(_read_csv(sheet)) - 1
+        assert page.text_content("#progtext") == f"1 / {n} rated" and page.text_content("#annotator") == "carol"
+        assert not errors
+    finally:
+        ctx.close()
+        server.shutdown()
+        server.server_close()
