@@ -41,7 +41,7 @@ def main():
     write_jsonl(tmp / "it.jsonl", rows)
     t = fill_defaults({"languages": ["en"], "base_models": {}, "it_datasets": {}, "eval_sets": {},
                        "adaptations": {}, "runs": [], "judges": {}})["training"]
-    t.update(max_steps=args.steps, tokens_per_batch=1024, gradient_accumulation=1, lora_gradient_accumulation=1,
+    t.update(max_steps=args.steps, tokens_per_batch=1024, tokens_per_update=1024, lora_tokens_per_update=1024,
              max_length=256, save_steps=10_000)
     out = {"params": params, "threads": args.threads}
     for ad, lr in (("ft", 1e-3), ("lora", 1e-2)):

@@ -33,6 +33,24 @@ def tiny_lm_dir(tmp_path_factory):
     return out
 
 
+FACTS = [("What is the capital of France?", "Paris is the capital of France."),
+         ("Quelle est la capitale de la France ?", "Paris est la capitale de la France."),
+         ("Name a river.", "The river flows past the old mill."),
+         ("Say hello.", "Hello!")]
+
+
+@pytest.fixture
+def it_data(tmp_path):
+    """A small chat-formatted IT set (JSONL of {\"messages\", \"id\"})."""
+    from xlit.io import write_jsonl
+
+    rows = [{"messages": [{"role": "user", "content": q}, {"role": "assistant", "content": a}], "id": str(i)}
+            for i, (q, a) in enumerate(FACTS * 4)]
+    p = tmp_path / "it.jsonl"
+    write_jsonl(p, rows)
+    return p
+
+
 @pytest.fixture
 def server():
     """A local OpenAI-compatible HTTP server (tests/openai_server.py), scriptable per test."""

@@ -4,7 +4,7 @@ import pytest
 import torch
 from safetensors.torch import load_file
 
-from test_train import it_data, spec  # noqa: F401  (it_data is a fixture)
+from test_train import spec
 from xlit.optim import AdamWFP32State, changed_share
 from xlit.train import batch_plan, resolve_precision, sharding_args, train
 

@@ -7,16 +7,9 @@ from transformers import TrainerCallback
 from xlit.chat import LLAMA2_TEMPLATE
 from xlit.config import fill_defaults
 from xlit.generate import generate, load_model
-from xlit.io import write_jsonl
 from xlit.train import CHECKPOINT_INFO, train
 
 torch.set_num_threads(1)
-
-FACTS = [("What is the capital of France?", "Paris is the capital of France."),
-         ("Quelle est la capitale de la France ?", "Paris est la capitale de la France."),
-         ("Name a river.", "The river flows past the old mill."),
-         ("Say hello.", "Hello!")]
-
 
 def training_cfg(**over):
     base = {"languages": ["en"], "base_models": {}, "it_datasets": {}, "eval_sets": {}, "adaptations": {},
@@ -26,15 +19,6 @@ def training_cfg(**over):
              max_length=64, save_steps=2)
     t.update(over)
     return t
-
-
-@pytest.fixture
-def it_data(tmp_path):
-    rows = [{"messages": [{"role": "user", "content": q}, {"role": "assistant", "content": a}], "id": str(i)}
-            for i, (q, a) in enumerate(FACTS * 4)]
-    p = tmp_path / "it.jsonl"
-    write_jsonl(p, rows)
-    return p
 
 
 def spec(tmp_path, tiny_lm_dir, data, adaptation, lr, **over):

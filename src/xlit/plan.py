@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .config import ConfigError, runs
-from .train import resolve_precision, tokens_per_update_target
+from .train import tokens_per_update_target
 
 GPU_COUNTS = (1, 2, 4, 8)  # GPUs of one node a job may ask for
 GB = 1e9
