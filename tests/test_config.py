@@ -36,7 +36,8 @@ def test_paper_grid_matches_the_study():
     assert (t["adam_beta1"], t["adam_beta2"], t["weight_decay"], t["max_length"]) == (0.9, 0.95, 0.1, 2048)
     assert cfg["adaptations"]["lora"]["r"] == 16 and cfg["adaptations"]["lora"]["alpha"] == 8
     assert cfg["generation"] == {"max_new_tokens": 512, "repetition_penalty": 1.2, "batch_size": 16,
-                                 "do_sample": False}
+                                 "do_sample": False, "backend": "vllm", "gpus": 1}
+    assert cfg["surface"]["fluency_backend"] == "vllm"
 
 
 @pytest.mark.parametrize("mutate, expected", [
@@ -95,7 +96,7 @@ def test_snakemake_rejects_bad_config_before_any_job(tmp_path):
 
 
 def test_paper_dry_run_lists_the_grid():
-    """One train job per (run, LR) and one generate job per (checkpoint, split, language)."""
+    """One train job per (run, LR) and one generate job per checkpoint (all splits and languages)."""
     cfg = xc.load(ROOT / "config" / "paper.yaml")
     r = subprocess.run([sys.executable, "-m", "snakemake", "-n", "all_generations", "--configfile=config/paper.yaml"],
                        cwd=ROOT, capture_output=True, text=True, timeout=300)
@@ -104,5 +105,39 @@ def test_paper_dry_run_lists_the_grid():
     counts = {m.group(1): int(m.group(2)) for m in re.finditer(r"^(\w+)\s+(\d+)$", stats, re.M)}
     n_ckpt = len(xc.checkpoints(cfg))
     assert counts["train"] == n_ckpt == 35
-    assert counts["generate"] == n_ckpt * 2 * len(cfg["languages"])
-    assert counts["translate_it_data"] == 3  # dolly -> fr, pt, ru for the two dt runs
+    assert counts["generate"] == n_ckpt
+    # dolly -> fr, pt, ru for the two dt runs: the released translations, checked on CPU, no MT job
+    assert counts["import_translations"] == 3 and "translate_it_data" not in counts
+    # the validation split it builds: sample, translate into fr, pt, ru, align; and the test categories
+    assert (counts["valid_prompts"], counts["translate_valid"], counts["valid_split"], counts["test_categories"]) == (1, 3, 1, 1)
+
+
+def test_canonical_params_compare_by_meaning():
+    a = yaml.safe_load("b: {y: 3.0e-4, x: [1, 2.0]}\na: 512.0\nc: -0.0\n")
+    b = yaml.safe_load("a: 512\nc: 0\nb:\n  x: [1.0, 2]\n  y: 0.0003\n")
+    assert repr(a) != repr(b) and repr(xc.canonical(a)) == repr(xc.canonical(b))
+    assert xc.canonical(a) == {"a": 512, "b": {"x": [1, 2], "y": 0.0003}, "c": 0}
+    assert isinstance(xc.canonical(512.0), int) and xc.canonical(0.5) == 0.5 and xc.canonical(True) is True
+    assert xc.canonical(("x", {"k": 1.5})) == ["x", {"k": 1.5}] and xc.canonical(None) is None
+    # a params function of the wildcards is wrapped: its result is canonical
+    fn = xc.canonical(lambda wc: {"z": wc, "a": 2.0})
+    assert list(fn("w")) == ["a", "z"] and fn("w") == {"a": 2, "z": "w"}
+
+
+def test_every_rule_param_is_canonical():
+    """Each `name=value` under a rule's `params:` goes through canonical() (see xlit.config.canonical)."""
+    entries = []
+    for smk in sorted((ROOT / "workflow" / "rules").glob("*.smk")):
+        lines = smk.read_text().splitlines()
+        for i, line in enumerate(lines):
+            if line.strip() != "params:":
+                continue
+            indent = len(line) - len(line.lstrip()) + 4
+            for entry in lines[i + 1:]:
+                if entry.strip() and len(entry) - len(entry.lstrip()) < indent:
+                    break
+                if len(entry) - len(entry.lstrip()) == indent:
+                    entries.append((smk.name, entry.strip()))
+    assert len(entries) > 20
+    bad = [e for e in entries if not re.match(r"^\w+=canonical\(", e[1])]
+    assert not bad, bad

@@ -17,8 +17,9 @@ import yaml
 from openai_server import Reply
 
 from xlit.io import InputError, read_jsonl, read_tsv, write_jsonl
-from xlit.judge import (CRITERIA, DEFAULT_TEMPLATE, Item, cost_row, estimate, judge_items, load_template,
-                        markers, neutralise, parse_answer, read_responses, render, score_rows, summary)
+from xlit.judge import (CRITERIA, DEFAULT_TEMPLATE, Item, cost_row, estimate, judge_file, judge_files, judge_items,
+                        load_template, markers, neutralise, parse_answer, read_responses, render, score_rows,
+                        summary)
 
 ROOT = Path(__file__).resolve().parents[1]
 SECRET = "sk-judge-SECRET-value-9876543210fedcba"
@@ -266,9 +267,9 @@ def test_judge_and_table_scripts(server, tmp_path):
                        "response": f"Ответ {i}", "n_tokens": 3} for i in range(3)])
     out = tmp_path / "results" / "judge" / "gpt" / "tiny_demo_en_ft" / "lr1e-05" / "ru.jsonl"
     log = tmp_path / "log.txt"
-    _run_script("judge.py", input=SimpleNamespace(responses=str(gen)), output=[str(out)], log=[str(log)],
-                wildcards=SimpleNamespace(judge="gpt", run="tiny_demo_en_ft", lr="1e-05", lang="ru"),
-                params=SimpleNamespace(judge=cfg(server), prompt=None, cache_dir=str(tmp_path / "cache"),
+    _run_script("judge.py", input=SimpleNamespace(responses=[str(gen)]), output=[str(out)], log=[str(log)],
+                wildcards=SimpleNamespace(judge="gpt", run="tiny_demo_en_ft", lr="1e-05"),
+                params=SimpleNamespace(langs=["ru"], judge=cfg(server), prompt=None, cache_dir=str(tmp_path / "cache"),
                                        base_dir=str(tmp_path / "base")))
     rows = read_jsonl(out)
     assert len(rows) == 3 and all(len(r["scores"]) == 6 for r in rows)
@@ -311,6 +312,30 @@ def test_transformers_backend_valid_scores(tiny_lm_dir, tmp_path):
     assert all(r["cached"] for r in again) and [r["scores"] for r in again] == [r["scores"] for r in rows]
     table = score_rows(rows, "tiny", "run", "1e-05", "en")
     assert len(table) == 12 and {t["score"] for t in table} <= {0, 1, 2}
+
+
+def test_judge_files_one_model_load_for_every_language(tiny_lm_dir, tmp_path, monkeypatch):
+    import xlit.judge.core as core
+
+    conf = {"backend": "transformers", "model": str(tiny_lm_dir), "batch_size": 3}
+    jobs = []
+    for lang, text in (("en", "The answer is Paris."), ("fr", "La réponse est Paris."), ("ru", "Ответ: Париж.")):
+        src = tmp_path / f"gen.{lang}.jsonl"
+        write_jsonl(src, [{"id": str(i), "prompt": f"Q{i} ?", "response": f"{text} {i}", "category": "qa"}
+                          for i in range(2)])
+        jobs.append((src, tmp_path / "out" / f"{lang}.jsonl", lang))
+    alone = [judge_file(src, None, "tiny", conf, cache_dir=None, lang=lang) for src, _, lang in jobs]
+    loads = []
+    init = core.LocalJudge.__init__
+    monkeypatch.setattr(core.LocalJudge, "__init__", lambda self, *a, **k: (loads.append(a), init(self, *a, **k))[1])
+    together = judge_files(jobs, "tiny", conf, cache_dir=None)
+    assert len(loads) == 1
+    for (src, out, lang), rows, ref in zip(jobs, together, alone):
+        assert read_jsonl(out) == rows and [r["lang"] for r in rows] == [lang, lang]
+        assert [r["stars"] for r in rows] == [r["stars"] for r in ref]
+        for r, q in zip(rows, ref):
+            for c in CRITERIA:
+                assert r["probs"][c] == pytest.approx(q["probs"][c], abs=1e-4)
 
 
 def test_transformers_shared_prefix_matches_one_sequence_at_a_time(tiny_lm_dir):

@@ -7,7 +7,7 @@ from xlit.io import InputError
 from xlit.lid import LID, default_model_path, map_label
 from xlit.surface import (TABLE_COLUMNS, FluencyLM, code_switch, fluency_ppl, max_line_run, parse_run,
                           read_generations, repetition, response_features, sentences, summarize,
-                          surface_rows, table_rows)
+                          surface_rows, surface_sets, table_rows)
 
 EN = ["The weather was beautiful yesterday, so we went for a long walk in the park.",
       "My brother works as an engineer in a large company near the city centre.",
@@ -207,6 +207,29 @@ def test_surface_rows_and_summary(lid, tiny_lm_dir):
     ppl = [r["fluency_ppl"] for r in rows if r["fluency_ppl"] is not None]
     assert s["fluency_ppl"] == pytest.approx(math.exp(sum(map(math.log, ppl)) / 3))
     assert math.isnan(summarize([])["correct_lang"])
+
+
+def test_surface_sets_equal_per_file_rows_with_one_model_load(lid, tiny_lm_dir, monkeypatch):
+    sets = {("valid", "fr"): ("fr", [_gen(1, FR[0]), _gen(2, ""), _gen(3, EN[0])]),
+            ("test", "fr"): ("fr", [_gen(1, FR[0]), _gen(2, FR[1])]),  # a response shared with valid
+            ("test", "ru"): ("ru", [_gen(1, RU[0], lang="ru"), _gen(2, RU[1] + " " + EN[1], lang="ru")])}
+    per_file = {k: surface_rows(rows, lang, lid, fluency=tiny_lm_dir, batch_size=1, device="cpu")
+                for k, (lang, rows) in sets.items()}
+    loads, scored = [], []
+    init, ppl = FluencyLM.__init__, FluencyLM.ppl
+    monkeypatch.setattr(FluencyLM, "__init__", lambda self, *a, **k: (loads.append(a), init(self, *a, **k))[1])
+    monkeypatch.setattr(FluencyLM, "ppl", lambda self, texts, bs=8: (scored.append(list(texts)), ppl(self, texts, bs))[1])
+    together = surface_sets(sets, lid, fluency=tiny_lm_dir, batch_size=3, device="cpu")
+    assert len(loads) == 1 and len(scored) == 1 and len(scored[0]) == 6  # one pass over the distinct responses
+    assert list(together) == list(sets)
+    for k in sets:
+        assert [r["id"] for r in together[k]] == [r["id"] for r in per_file[k]]
+        for a, b in zip(together[k], per_file[k]):
+            assert {f: v for f, v in a.items() if f != "fluency_ppl"} == {f: v for f, v in b.items() if f != "fluency_ppl"}
+            assert a["fluency_ppl"] == pytest.approx(b["fluency_ppl"], rel=1e-4) if b["fluency_ppl"] else a["fluency_ppl"] is None
+    assert together[("test", "ru")][0]["lang"] == "ru" and together[("test", "ru")][0]["correct_lang"]
+    without = surface_sets(sets, lid)
+    assert all(r["fluency_ppl"] is None for rows in without.values() for r in rows)
 
 
 def test_table_rows():

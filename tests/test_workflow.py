@@ -29,9 +29,12 @@ def minimal_config(lrs=(3e-3, 1e-2)):
     return cfg
 
 
-def snakemake(workdir, *args, config=None):
+def snakemake(workdir, *args, config=None, config_text=None):
+    """Run snakemake on `config` dumped in its own key order (or on `config_text`, as written)."""
     if config is not None:
-        (workdir / "config.yaml").write_text(yaml.safe_dump(config))
+        config_text = yaml.safe_dump(config, sort_keys=False)
+    if config_text is not None:
+        (workdir / "config.yaml").write_text(config_text)
     cmd = [sys.executable, "-m", "snakemake", "--snakefile", str(ROOT / "Snakefile"), "--directory", str(workdir),
            "--configfile", str(workdir / "config.yaml"), "--cores", "2", *args]
     r = subprocess.run(cmd, capture_output=True, text=True, timeout=900)
@@ -58,6 +61,11 @@ def test_whole_study_then_nothing_then_only_the_changed_branch(tmp_path):
     assert [r["id"] for r in fr] == [r["id"] for r in en] and fr[0]["prompt"] != en[0]["prompt"]
     assert (tmp_path / "logs/train" / f"{run}_lr0.003.log").stat().st_size > 0
     assert (tmp_path / "benchmarks/train" / f"{run}_lr0.003.tsv").exists()
+    # one generate and one surface job per checkpoint, one judge job per (judge, checkpoint)
+    assert sorted(p.name for p in (tmp_path / "benchmarks/generate").iterdir()) == [
+        f"{run}_lr0.003.tsv", f"{run}_lr0.01.tsv"]
+    assert len(list((tmp_path / "benchmarks/surface").iterdir())) == 2
+    assert len(list((tmp_path / "benchmarks/judge/tiny").iterdir())) == 1
 
     surface = read_tsv(tmp_path / "results/tables/surface.tsv")
     assert {(r["lr"], r["split"], r["lang"]) for r in surface} == {
@@ -75,10 +83,15 @@ def test_whole_study_then_nothing_then_only_the_changed_branch(tmp_path):
     assert (tmp_path / "results/human/sheets/fr.csv").exists()
 
     assert "Nothing to be done" in snakemake(tmp_path, "-n")
+    # the same config rewritten: keys sorted, re-indented, 3.0e-3 for 0.003, 6.0 for 6: params compare by meaning
+    same = yaml.safe_dump(minimal_config(), sort_keys=True, indent=4).replace("- 0.003\n", "- 3.0e-3\n")
+    same = same.replace("max_new_tokens: 6\n", "max_new_tokens: 6.0\n")
+    assert "3.0e-3" in same and "6.0" in same and yaml.safe_load(same) == minimal_config()
+    assert "Nothing to be done" in snakemake(tmp_path, "-n", config_text=same)
 
     out = snakemake(tmp_path, "-n", config=minimal_config(lrs=(3e-3, 3e-2)))
     counts = job_counts(out)
-    assert counts["train"] == 1 and counts["generate"] == 8 and counts["surface"] == 8
+    assert counts["train"] == 1 and counts["generate"] == 1 and counts["surface"] == 1
     assert "build_base" not in counts and "demo_world" not in counts
     assert "lr0.03" in out and "lr0.003/" not in out.split("Job stats:")[0]
 

@@ -1,37 +1,65 @@
-"""Batched greedy generation with left padding, prompts sorted by length, the run's chat template."""
+"""Greedy generation with repetition penalty through the run's chat template, for every eval set of a
+checkpoint in one pass.
+
+A generator (`load_generator`) is the checkpoint loaded once with its tokenizer, behind one method:
+`complete(encoded, max_new_tokens=, repetition_penalty=, batch_size=) -> generated token ids per prompt`.
+Backends: `hf` (transformers `generate`, left-padded batches of prompts sorted by length) and `vllm`
+(`xlit.vllm_backend`, continuous batching; the optional extra `pip install -e ".[vllm]"`, imported only
+when asked for). Both receive the same token ids: prompts are rendered and tokenized here, by the
+checkpoint's own tokenizer and chat template, and the generated ids are decoded here too.
+
+`generate_sets(generator, {key: (lang, prompts)}, ...)` answers every (split, language) set in one call,
+generating once for prompts that are identical across sets, and returns the rows per set.
+"""
 from __future__ import annotations
 
 import json
 import logging
 import time
 from pathlib import Path
+from typing import Hashable, Mapping, Sequence
 
 from .chat import user_prompt
 
 log = logging.getLogger("xlit.generate")
 
+BACKENDS = ("hf", "vllm")
 
-def load_model(model_dir: str | Path, device: str | None = None):
-    """A trained checkpoint (full model, or a LoRA adapter merged into its base) and its tokenizer."""
+
+def checkpoint_info(model_dir: str | Path) -> dict:
+    """`xlit_checkpoint.json` of a trained checkpoint (`adapter`, `base`, ...), or {} for a plain model."""
+    from .train import CHECKPOINT_INFO
+
+    path = Path(model_dir) / CHECKPOINT_INFO
+    return json.loads(path.read_text()) if path.exists() else {}
+
+
+def load_model(model_dir: str | Path, device: str | None = None, gpus: int = 1, dtype=None):
+    """A trained checkpoint (full model, or a LoRA adapter merged into its base) and its tokenizer, in
+    `dtype` (default bf16 on a GPU that has it, else fp32). On CUDA with `gpus` > 1 the layers are spread
+    over the visible GPUs (`device_map="auto"`)."""
     import torch
     from transformers import AutoModelForCausalLM, AutoTokenizer
 
-    from .train import CHECKPOINT_INFO
-
     model_dir = Path(model_dir)
     device = device or ("cuda" if torch.cuda.is_available() else "cpu")
-    dtype = torch.bfloat16 if device == "cuda" and torch.cuda.is_bf16_supported() else torch.float32
-    info_path = model_dir / CHECKPOINT_INFO
-    info = json.loads(info_path.read_text()) if info_path.exists() else {}
+    if isinstance(dtype, str):
+        dtype = getattr(torch, dtype)
+    if dtype is None:
+        dtype = torch.bfloat16 if device == "cuda" and torch.cuda.is_bf16_supported() else torch.float32
+    spread = {"device_map": "auto"} if device == "cuda" and gpus > 1 else {}
+    info = checkpoint_info(model_dir)
     tokenizer = AutoTokenizer.from_pretrained(model_dir)
     if info.get("adapter"):
         from peft import PeftModel
 
-        base = AutoModelForCausalLM.from_pretrained(info["base"], dtype=dtype)
+        base = AutoModelForCausalLM.from_pretrained(info["base"], dtype=dtype, **spread)
         model = PeftModel.from_pretrained(base, model_dir).merge_and_unload()
     else:
-        model = AutoModelForCausalLM.from_pretrained(model_dir, dtype=dtype)
-    model.to(device).eval()
+        model = AutoModelForCausalLM.from_pretrained(model_dir, dtype=dtype, **spread)
+    if not spread:
+        model.to(device)
+    model.eval()
     tokenizer.padding_side = "left"
     if tokenizer.pad_token is None:
         tokenizer.pad_token = tokenizer.eos_token
@@ -43,35 +71,113 @@ def render_prompt(tokenizer, instruction: str) -> str:
     return tokenizer.apply_chat_template(user_prompt(instruction), tokenize=False, add_generation_prompt=True)
 
 
-def generate(model, tokenizer, prompts: list[dict], *, max_new_tokens: int, repetition_penalty: float,
-             batch_size: int, lang: str) -> list[dict]:
-    """One row `{"id","lang","category","prompt","response","n_tokens"}` per prompt, in input order."""
+def encode_prompts(tokenizer, prompts: Sequence[dict]) -> list[list[int]]:
+    """Token ids of each prompt's chat-formatted text (the template writes <s> itself)."""
+    return [tokenizer(render_prompt(tokenizer, p["instruction"]), add_special_tokens=False)["input_ids"]
+            for p in prompts]
+
+
+def hf_complete(model, tokenizer, encoded: Sequence[list[int]], *, max_new_tokens: int,
+                repetition_penalty: float, batch_size: int) -> list[list[int]]:
+    """Greedy continuations (token ids, EOS included when reached) of `encoded`, in batches of prompts of
+    similar length (sorted, longest first), left-padded."""
     import torch
 
-    texts = [render_prompt(tokenizer, p["instruction"]) for p in prompts]
-    encoded = [tokenizer(t, add_special_tokens=False)["input_ids"] for t in texts]  # template has <s>
-    order = sorted(range(len(prompts)), key=lambda i: len(encoded[i]), reverse=True)
-    out: dict[int, dict] = {}
-    t0, new_tokens = time.time(), 0
+    order = sorted(range(len(encoded)), key=lambda i: len(encoded[i]), reverse=True)
+    out: list[list[int]] = [[] for _ in encoded]
     for start in range(0, len(order), batch_size):
         idx = order[start:start + batch_size]
         batch = tokenizer.pad({"input_ids": [encoded[i] for i in idx]}, return_tensors="pt").to(model.device)
         with torch.no_grad():
-            gen = model.generate(**batch, do_sample=False, max_new_tokens=max_new_tokens,
-                                 repetition_penalty=repetition_penalty,
+            gen = model.generate(**batch, do_sample=False, max_new_tokens=int(max_new_tokens),
+                                 repetition_penalty=float(repetition_penalty),
                                  pad_token_id=tokenizer.pad_token_id, eos_token_id=tokenizer.eos_token_id)
-        gen = gen[:, batch["input_ids"].shape[1]:]
-        for row, i in zip(gen, idx):
-            ids = row.tolist()
-            if tokenizer.eos_token_id in ids:
-                ids = ids[: ids.index(tokenizer.eos_token_id)]
-            while ids and ids[-1] == tokenizer.pad_token_id:
-                ids.pop()
-            new_tokens += len(ids)
-            p = prompts[i]
-            out[i] = {"id": p["id"], "lang": lang, "category": p.get("category", ""), "prompt": p["instruction"],
-                      "response": tokenizer.decode(ids, skip_special_tokens=True).strip(), "n_tokens": len(ids)}
+        for row, i in zip(gen[:, batch["input_ids"].shape[1]:], idx):
+            out[i] = row.tolist()
+    return out
+
+
+class HFGenerator:
+    """A transformers model and its tokenizer (`load_model`); `complete` is `hf_complete`."""
+
+    backend = "hf"
+
+    def __init__(self, model, tokenizer):
+        self.model, self.tokenizer = model, tokenizer
+
+    def complete(self, encoded, *, max_new_tokens: int, repetition_penalty: float, batch_size: int):
+        return hf_complete(self.model, self.tokenizer, encoded, max_new_tokens=max_new_tokens,
+                           repetition_penalty=repetition_penalty, batch_size=batch_size)
+
+
+def load_generator(model_dir: str | Path, backend: str = "hf", gpus: int = 1, device: str | None = None,
+                   dtype: str | None = None, **vllm_kw):
+    """The checkpoint in `model_dir` loaded once by `backend` (`hf` or `vllm`) on `gpus` GPUs, in `dtype`
+    (e.g. "float16"; default bf16 on a GPU that has it). `vllm_kw` go to `vllm.LLM`."""
+    if backend == "hf":
+        return HFGenerator(*load_model(model_dir, device=device, gpus=gpus, dtype=dtype))
+    if backend == "vllm":
+        from .vllm_backend import VLLMGenerator
+
+        return VLLMGenerator(model_dir, gpus=gpus, dtype=dtype, **vllm_kw)
+    raise ValueError(f"generation.backend: unknown backend {backend!r} (one of {list(BACKENDS)})")
+
+
+def decode(tokenizer, ids: list[int]) -> tuple[str, int]:
+    """(response text, number of response tokens): the ids up to the first EOS, trailing padding dropped."""
+    ids = list(ids)
+    if tokenizer.eos_token_id in ids:
+        ids = ids[: ids.index(tokenizer.eos_token_id)]
+    while ids and ids[-1] == tokenizer.pad_token_id:
+        ids.pop()
+    return tokenizer.decode(ids, skip_special_tokens=True).strip(), len(ids)
+
+
+def generate_sets(generator, sets: Mapping[Hashable, tuple[str, Sequence[dict]]], *, max_new_tokens: int,
+                  repetition_penalty: float, batch_size: int) -> dict[Hashable, list[dict]]:
+    """Rows `{"id","lang","category","prompt","response","n_tokens"}` for every set `{key: (lang, prompts)}`
+    (each set's rows in its prompts' order), from one `complete` call over all distinct prompts."""
+    tok = generator.tokenizer
+    keys = list(sets)
+    encoded = {k: encode_prompts(tok, sets[k][1]) for k in keys}
+    unique = list(dict.fromkeys(tuple(ids) for k in keys for ids in encoded[k]))
+    t0 = time.time()
+    done = generator.complete([list(u) for u in unique], max_new_tokens=max_new_tokens,
+                              repetition_penalty=repetition_penalty, batch_size=batch_size)
+    answers = {u: decode(tok, ids) for u, ids in zip(unique, done)}
     wall = time.time() - t0
-    log.info("generated %d responses, %d tokens in %.1fs (%.1f tokens/s)", len(prompts), new_tokens, wall,
-             new_tokens / max(wall, 1e-9))
-    return [out[i] for i in range(len(prompts))]
+    new_tokens = sum(n for _, n in answers.values())
+    log.info("%s: %d sets, %d prompts (%d distinct), %d new tokens in %.1fs (%.1f tokens/s)",
+             getattr(generator, "backend", "?"), len(keys), sum(len(e) for e in encoded.values()), len(unique),
+             new_tokens, wall, new_tokens / max(wall, 1e-9))
+    out = {}
+    for k in keys:
+        lang, prompts = sets[k]
+        out[k] = []
+        for p, ids in zip(prompts, encoded[k]):
+            text, n = answers[tuple(ids)]
+            out[k].append({"id": p["id"], "lang": lang, "category": p.get("category", ""),
+                           "prompt": p["instruction"], "response": text, "n_tokens": n})
+    return out
+
+
+def generate(model, tokenizer, prompts: list[dict], *, max_new_tokens: int, repetition_penalty: float,
+             batch_size: int, lang: str) -> list[dict]:
+    """One row `{"id","lang","category","prompt","response","n_tokens"}` per prompt, in input order, from a
+    model and tokenizer already loaded (`load_model`)."""
+    return generate_sets(HFGenerator(model, tokenizer), {lang: (lang, prompts)}, max_new_tokens=max_new_tokens,
+                         repetition_penalty=repetition_penalty, batch_size=batch_size)[lang]
+
+
+def read_eval_sets(files: Sequence[tuple[str, str, str]]) -> dict[tuple[str, str], list[dict]]:
+    """`{(split, lang): prompts}` from `[(split, lang, path)]`; the files of one split must be aligned by id."""
+    from .data import check_aligned, load_prompts
+
+    sets: dict[tuple[str, str], list[dict]] = {}
+    by_split: dict[str, dict[str, str]] = {}
+    for split, lang, path in files:
+        sets[(split, lang)] = load_prompts(path)
+        by_split.setdefault(split, {})[lang] = str(path)
+    for split, paths in by_split.items():
+        check_aligned({lang: sets[(split, lang)] for lang in paths}, paths)
+    return sets

@@ -172,6 +172,18 @@ class FluencyLM:
         return [math.exp(s / n) if n else math.nan for s, n in self.nll(texts, batch_size)]
 
 
+def load_fluency(model_dir, backend: str = "hf", gpus: int = 0, device: str | None = None) -> FluencyLM:
+    """The reference LM loaded once: transformers (`hf`), or vLLM's prompt log-probabilities (`vllm`,
+    `xlit.vllm_backend.VLLMFluency`, over `gpus` GPUs)."""
+    if backend == "hf":
+        return FluencyLM(model_dir, device=device)
+    if backend == "vllm":
+        from .vllm_backend import VLLMFluency
+
+        return VLLMFluency(model_dir, gpus=max(1, gpus))
+    raise ValueError(f"surface.fluency_backend: unknown backend {backend!r} (hf or vllm)")
+
+
 def fluency_ppl(texts: list[str], model_dir, batch_size: int = 8, device: str | None = None) -> list[float]:
     """Per-token perplexity of each text alone (BOS + text) under the causal LM in `model_dir`
     (a local directory, or a `source.json` naming one); NaN for empty texts."""
@@ -205,14 +217,15 @@ def read_generations(path, lang: str | None = None) -> list[dict]:
 
 def surface_rows(gen_rows: list[dict], lang: str, lid, *, threshold: float = 0.5, min_chars: int = 20,
                  fluency: "FluencyLM | str | os.PathLike | None" = None, batch_size: int = 8,
-                 device: str | None = None) -> list[dict]:
+                 device: str | None = None, ppl: list[float] | None = None) -> list[dict]:
     """One feature row per generation row: `id lang category` + features + `n_tokens` + `fluency_ppl`
-    (None without a fluency model or for an empty response). `n_tokens` is taken from the row, or counted
-    with the fluency tokenizer when absent, else None."""
+    (None without a fluency model or for an empty response; `ppl`: the perplexities, already computed).
+    `n_tokens` is taken from the row, or counted with the fluency tokenizer when absent, else None."""
     if fluency is not None and not isinstance(fluency, FluencyLM):
         fluency = FluencyLM(fluency, device=device)
     texts = [r["response"] for r in gen_rows]
-    ppl = fluency.ppl(texts, batch_size) if fluency is not None else [math.nan] * len(texts)
+    if ppl is None:
+        ppl = fluency.ppl(texts, batch_size) if fluency is not None else [math.nan] * len(texts)
     out = []
     for row, p in zip(gen_rows, ppl):
         n_tokens = row.get("n_tokens")
@@ -222,6 +235,21 @@ def surface_rows(gen_rows: list[dict], lang: str, lid, *, threshold: float = 0.5
                     **response_features(row["response"], lang, lid, threshold=threshold, min_chars=min_chars),
                     "n_tokens": n_tokens, "fluency_ppl": None if math.isnan(p) else round(p, 6)})
     return out
+
+
+def surface_sets(sets: dict, lid, *, threshold: float = 0.5, min_chars: int = 20,
+                 fluency: "FluencyLM | str | os.PathLike | None" = None, batch_size: int = 8,
+                 device: str | None = None) -> dict:
+    """`surface_rows` for every set `{key: (lang, generation rows)}` -> `{key: feature rows}`, with the
+    fluency LM loaded once and scoring every distinct response of all sets in one pass (batches of
+    similar lengths across languages)."""
+    if fluency is not None and not isinstance(fluency, FluencyLM):
+        fluency = FluencyLM(fluency, device=device)
+    texts = list(dict.fromkeys(r["response"] for _, rows in sets.values() for r in rows))
+    scores = dict(zip(texts, fluency.ppl(texts, batch_size))) if fluency is not None else {}
+    return {key: surface_rows(rows, lang, lid, threshold=threshold, min_chars=min_chars, fluency=fluency,
+                              ppl=[scores.get(r["response"], math.nan) for r in rows])
+            for key, (lang, rows) in sets.items()}
 
 
 def _num(v: Any) -> float:

@@ -7,8 +7,8 @@ rule build_base:
     output:
         base_source("{model}"),
     params:
-        model=lambda wc: model_cfg(wc.model),
-        outdir=lambda wc: f"results/base/{wc.model}/model",
+        model=canonical(lambda wc: model_cfg(wc.model)),
+        outdir=canonical(lambda wc: f"results/base/{wc.model}/model"),
     log:
         "logs/build_base/{model}.log",
     benchmark:

@@ -8,9 +8,9 @@ rule prepare_it_data:
     output:
         it_data_file("{data}", "{strategy}"),
     params:
-        dataset=lambda wc: config["it_datasets"][wc.data],
-        lang=LANGS[0],
-        seed=config["seed"],
+        dataset=canonical(lambda wc: config["it_datasets"][wc.data]),
+        lang=canonical(LANGS[0]),
+        seed=canonical(config["seed"]),
     log:
         "logs/prepare_it_data/{data}_{strategy}.log",
     benchmark:
@@ -33,7 +33,7 @@ if config.get("downloads"):
         wildcard_constraints:
             path="|".join(map(re.escape, config["downloads"])),
         params:
-            url=lambda wc: config["downloads"][wc.path],
+            url=canonical(lambda wc: config["downloads"][wc.path]),
         log:
             "logs/download/{path}.log",
         benchmark:

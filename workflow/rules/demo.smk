@@ -7,8 +7,8 @@ if "demo" in config:
         output:
             demo_outputs(),
         params:
-            outdir=DEMO_DIR,
-            demo={**config["demo"], "languages": LANGS},
+            outdir=canonical(DEMO_DIR),
+            demo=canonical({**config["demo"], "languages": LANGS}),
         log:
             "logs/demo_world.log",
         benchmark:

@@ -14,7 +14,7 @@ rule figure:
     wildcard_constraints:
         fig="fig2|fig4|fig5",
     params:
-        selection=config["selection"]["criterion"],
+        selection=canonical(config["selection"]["criterion"]),
     log:
         "logs/figure/{fig}.log",
     benchmark:

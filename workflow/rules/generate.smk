@@ -1,19 +1,20 @@
-# Generation: one job per (checkpoint, split, language), greedy with repetition penalty.
+# Generation: one job per checkpoint answers every (split, language) of EVAL_SETS, loading the model once
+# (generation.backend: hf or vllm), and writes one file per (split, language). Greedy with repetition penalty.
 
 
 rule generate:
     input:
         model=model_dir("{run}", "{lr}"),
-        prompts=lambda wc: [eval_file(wc.split, l) for l in LANGS],
+        prompts=[eval_file(split, lang) for split, lang in EVAL_SETS],
     output:
-        generation_file("{run}", "{lr}", "{split}", "{lang}"),
+        [generation_file("{run}", "{lr}", split, lang) for split, lang in EVAL_SETS],
     params:
-        generation=config["generation"],
-        langs=LANGS,
+        sets=canonical(EVAL_SETS),
+        generation=canonical(GENERATION),
     log:
-        "logs/generate/{run}_lr{lr}_{split}_{lang}.log",
+        "logs/generate/{run}_lr{lr}.log",
     benchmark:
-        "benchmarks/generate/{run}_lr{lr}_{split}_{lang}.tsv"
+        "benchmarks/generate/{run}_lr{lr}.tsv"
     threads: lambda wc: cpu_threads(generate_gpus(wc))
     resources:
         gpu=generate_gpus,

@@ -14,8 +14,8 @@ rule annotation_sheets:
         key_files=expand("results/human/keys/{lang}.csv", lang=LANGS),
         guidelines="results/human/guidelines.md",
     params:
-        seed=config["seed"],
-        n_items=config["human"].get("sheets_per_lang"),
+        seed=canonical(config["seed"]),
+        n_items=canonical(config["human"].get("sheets_per_lang")),
     log:
         "logs/annotation_sheets/annotation_sheets.log",
     benchmark:
@@ -37,7 +37,7 @@ rule human_scores:
     output:
         table=report("results/tables/human_scores.tsv", caption="../report/human_scores.rst", category="Tables"),
     params:
-        annotators=human_annotators(),
+        annotators=canonical(human_annotators()),
     log:
         "logs/human_scores/human_scores.log",
     benchmark:
@@ -60,9 +60,9 @@ rule agreement:
     output:
         table=report("results/tables/agreement.tsv", caption="../report/agreement.rst", category="Tables"),
     params:
-        selection=config["selection"]["criterion"],
-        n_boot=1000,
-        seed=config["seed"],
+        selection=canonical(config["selection"]["criterion"]),
+        n_boot=canonical(1000),
+        seed=canonical(config["seed"]),
     log:
         "logs/agreement/agreement.log",
     benchmark:

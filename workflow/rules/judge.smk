@@ -1,5 +1,5 @@
-# The LLM judge: one job per (judge, selected checkpoint, language) on config judge.split (test), then the
-# score and cost tables; judge_estimate prints what judging the grid would cost before paying.
+# The LLM judge: one job per (judge, selected checkpoint) on config judge.split (test), all languages at once
+# (a transformers judge is loaded once per job), one file per language; then the score and cost tables; judge_estimate prints what judging the grid would cost before paying.
 # Input functions (selected_generations, judge_outputs) are in common.smk.
 # Judge answers are cached under {cache_dir}/judge/chat.sqlite (never an output; survives killed jobs).
 # The API key is read from the environment variable `judges.<name>.api_key_env` at run time only.
@@ -13,20 +13,21 @@ wildcard_constraints:
 
 rule judge:
     input:
-        responses=lambda wc: generation_file(wc.run, wc.lr, JUDGE_SPLIT, wc.lang),
+        responses=[generation_file("{run}", "{lr}", JUDGE_SPLIT, lang) for lang in LANGS],
         model=judge_model_input,
         prompt=[JUDGE_PROMPT] if JUDGE_PROMPT else [],
     output:
-        "results/judge/{judge}/{run}/lr{lr}/{lang}.jsonl",
+        [judge_result_file("{judge}", "{run}", "{lr}", lang) for lang in LANGS],
     params:
-        judge=judge_cfg,
-        prompt=JUDGE_PROMPT,
-        cache_dir=CACHE_DIR,
-        base_dir="results/base",
+        langs=canonical(LANGS),
+        judge=canonical(judge_cfg),
+        prompt=canonical(JUDGE_PROMPT_SPEC),
+        cache_dir=canonical(CACHE_DIR),
+        base_dir=canonical("results/base"),
     log:
-        "logs/judge/{judge}/{run}/lr{lr}/{lang}.log",
+        "logs/judge/{judge}/{run}_lr{lr}.log",
     benchmark:
-        "benchmarks/judge/{judge}/{run}/lr{lr}/{lang}.tsv"
+        "benchmarks/judge/{judge}/{run}_lr{lr}.tsv"
     threads: lambda wc: cpu_threads(judge_gpus(wc)) if judge_cfg(wc)["backend"] == "transformers" else 1
     resources:
         gpu=judge_gpus,
@@ -46,7 +47,7 @@ rule judge_table:
         scores=report("results/tables/judge_scores.tsv", caption="../report/judge_scores.rst", category="Tables"),
         cost=report("results/tables/judge_cost.tsv", caption="../report/judge_cost.rst", category="Tables"),
     params:
-        judges=JUDGES,
+        judges=canonical(JUDGES),
     log:
         "logs/judge_table/judge_table.log",
     benchmark:
@@ -67,10 +68,10 @@ rule judge_estimate:
     output:
         "results/tables/judge_estimate.tsv",
     params:
-        judges=JUDGES,
-        prompt=JUDGE_PROMPT,
-        cache_dir=CACHE_DIR,
-        base_dir="results/base",
+        judges=canonical(JUDGES),
+        prompt=canonical(JUDGE_PROMPT_SPEC),
+        cache_dir=canonical(CACHE_DIR),
+        base_dir=canonical("results/base"),
     log:
         "logs/judge_estimate/judge_estimate.log",
     benchmark:

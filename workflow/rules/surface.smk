@@ -2,24 +2,27 @@
 # Input functions (fluency_model_input, fluency_model_param, surface_summaries) are in common.smk.
 
 
+# One job per checkpoint: the fluency LM is loaded once and scores every (split, language) of EVAL_SETS.
 rule surface:
     input:
-        generations="results/generations/{run}/lr{lr}/{split}/{lang}.jsonl",
+        generations=[generation_file("{run}", "{lr}", split, lang) for split, lang in EVAL_SETS],
         fluency=fluency_model_input,
     output:
-        rows="results/surface/{run}/lr{lr}/{split}/{lang}.jsonl",
-        summary="results/surface/{run}/lr{lr}/{split}/{lang}.summary.json",
+        rows=[f"results/surface/{{run}}/lr{{lr}}/{split}/{lang}.jsonl" for split, lang in EVAL_SETS],
+        summary=[surface_summary("{run}", "{lr}", split, lang) for split, lang in EVAL_SETS],
     params:
-        lid_model=config["surface"].get("lid_model"),
-        lid_label_map=config["surface"].get("lid_label_map"),
-        threshold=config["surface"].get("lid_threshold", 0.5),
-        min_chars=config["surface"].get("code_switch_min_chars", 20),
-        batch_size=config["surface"].get("fluency_batch_size", 8),
-        fluency_model=fluency_model_param,
+        sets=canonical(EVAL_SETS),
+        lid_model=canonical(config["surface"].get("lid_model")),
+        lid_label_map=canonical(config["surface"].get("lid_label_map")),
+        threshold=canonical(config["surface"].get("lid_threshold", 0.5)),
+        min_chars=canonical(config["surface"].get("code_switch_min_chars", 20)),
+        batch_size=canonical(config["surface"].get("fluency_batch_size", 8)),
+        fluency_model=canonical(fluency_model_param),
+        fluency_backend=canonical(config["surface"]["fluency_backend"]),
     log:
-        "logs/surface/{run}/lr{lr}/{split}/{lang}.log",
+        "logs/surface/{run}_lr{lr}.log",
     benchmark:
-        "benchmarks/surface/{run}/lr{lr}/{split}/{lang}.tsv"
+        "benchmarks/surface/{run}_lr{lr}.tsv"
     threads: 1
     resources:
         mem_mb=4000,
@@ -56,11 +59,11 @@ checkpoint select_lr:
     output:
         selected=report("results/tables/selected_lr.tsv", caption="../report/selected_lr.rst", category="Tables"),
     params:
-        criteria=config["selection"].get("criteria", ["multilingual", "english"]),
-        split=config["selection"].get("split", "valid"),
-        english=config["languages"][0],
-        english_floor=config["selection"].get("english_floor", 0.5),
-        weights=config["selection"].get("weights"),
+        criteria=canonical(config["selection"].get("criteria", ["multilingual", "english"])),
+        split=canonical(config["selection"].get("split", "valid")),
+        english=canonical(config["languages"][0]),
+        english_floor=canonical(config["selection"].get("english_floor", 0.5)),
+        weights=canonical(config["selection"].get("weights")),
     log:
         "logs/select_lr/select_lr.log",
     benchmark:
@@ -85,9 +88,9 @@ rule fig3:
         pdf="results/fig3.pdf",
         png=report("results/fig3.png", caption="../report/fig3.rst", category="Figures"),
     params:
-        split=config["selection"].get("split", "valid"),
-        english=config["languages"][0],
-        selection=config["selection"]["criterion"],
+        split=canonical(config["selection"].get("split", "valid")),
+        english=canonical(config["languages"][0]),
+        selection=canonical(config["selection"]["criterion"]),
     log:
         "logs/fig3/fig3.log",
     benchmark:

@@ -1,5 +1,11 @@
-from xlit.data import check_aligned, load_prompts
-from xlit.generate import generate, load_model
+"""Rule `generate`: one checkpoint answers every eval set.
+
+input:  model (results/models/{run}/lr{lr}), prompts (one file per entry of params.sets, same order)
+output: results/generations/{run}/lr{lr}/{split}/{lang}.jsonl, one per entry of params.sets, same order
+params: sets ([[split, lang], ...]), generation (max_new_tokens, repetition_penalty, batch_size, backend)
+resources: gpu (0: CPU; vllm: tensor parallel over them)
+"""
+from xlit.generate import generate_sets, load_generator, read_eval_sets
 from xlit.io import write_jsonl
 from xlit.smk import job
 
@@ -8,12 +14,12 @@ with job(snakemake, "generate") as log:  # noqa: F821
     import torch
 
     torch.set_num_threads(smk.threads)
-    paths = dict(zip(smk.params.langs, smk.input.prompts))
-    prompts = {lang: load_prompts(p) for lang, p in paths.items()}
-    check_aligned(prompts, paths)
-    lang = smk.wildcards.lang
-    model, tokenizer = load_model(smk.input.model)
+    sets = [tuple(s) for s in smk.params.sets]
+    prompts = read_eval_sets([(split, lang, path) for (split, lang), path in zip(sets, smk.input.prompts)])
     g = smk.params.generation
-    rows = generate(model, tokenizer, prompts[lang], max_new_tokens=g["max_new_tokens"],
-                    repetition_penalty=g["repetition_penalty"], batch_size=g["batch_size"], lang=lang)
-    write_jsonl(smk.output[0], rows)
+    generator = load_generator(smk.input.model, backend=g["backend"], gpus=int(smk.resources.get("gpu", 0) or 0))
+    rows = generate_sets(generator, {key: (key[1], prompts[key]) for key in sets},
+                         max_new_tokens=g["max_new_tokens"], repetition_penalty=g["repetition_penalty"],
+                         batch_size=g["batch_size"])
+    for key, path in zip(sets, smk.output):
+        write_jsonl(path, rows[key])

@@ -11,7 +11,8 @@ Public API
   `judge_file(responses, out, judge_name, judge_cfg, template=, cache_dir=, base_dir=, lang=,
   max_error_share=0, reasks=1) -> [row]`, which raises `JudgeFailed` (nothing written; every answer that
   arrived is cached) when more requests failed after retries than `max_error_share` allows
-  (`check_failures(rows, max_error_share)` is that check alone)
+  (`check_failures(rows, max_error_share)` is that check alone); `judge_files([(responses, out, lang)], ...)`:
+  several files in one `judge_items` call (the workflow: every language of a checkpoint, the model loaded once)
 - tables: `score_rows(rows, judge, run, lr, lang)`, `cost_row(rows, judge_cfg, judge, run, lr, lang)`,
   `parse_job_path(path)`, `SCORE_COLUMNS`, `COST_COLUMNS`
 - estimate: `estimate(files, judges_cfg, template=, cache_dir=) -> [row]`, `ESTIMATE_COLUMNS`
@@ -30,12 +31,12 @@ Answers are cached in `<cache_dir>/judge/chat.sqlite`.
 """
 from xlit.judge.core import (COST_COLUMNS, DEFAULT_REASKS, ESTIMATE_COLUMNS, SCORE_COLUMNS, Item, JudgeFailed,
                              LocalJudge, check_failures, cost_row, endpoint_of, estimate, judge_file,
-                             judge_items, parse_job_path, read_responses, resolve_model, score_rows, summary)
+                             judge_files, judge_items, parse_job_path, read_responses, resolve_model, score_rows, summary)
 from xlit.judge.parse import Parsed, parse_answer
 from xlit.judge.prompt import CRITERIA, DEFAULT_TEMPLATE, load_template, markers, neutralise, render
 
 __all__ = ["CRITERIA", "COST_COLUMNS", "DEFAULT_REASKS", "DEFAULT_TEMPLATE", "ESTIMATE_COLUMNS", "Item",
            "JudgeFailed", "LocalJudge", "Parsed", "SCORE_COLUMNS", "check_failures", "cost_row", "endpoint_of",
-           "estimate", "judge_file", "judge_items", "load_template", "markers",
+           "estimate", "judge_file", "judge_files", "judge_items", "load_template", "markers",
            "neutralise", "parse_answer", "parse_job_path", "read_responses", "render", "resolve_model",
            "score_rows", "summary"]

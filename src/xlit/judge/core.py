@@ -35,6 +35,7 @@ DEFAULT_REASKS = 1
 
 class JudgeFailed(RuntimeError):
     """More requests failed (after retries) than the tolerance allows; every answer that arrived is cached."""
+    one_line = True  # xlit.smk.job logs it without a traceback
 
 
 @dataclass
@@ -415,7 +416,9 @@ def check_failures(rows: Sequence[dict], max_error_share: float = 0.0, judge: st
         return 0
     what = f"{source}: " if source else ""
     what += f"judge {judge}: " if judge else ""
-    line = f"{what}{len(errors)} of {len(rows)} requests failed after retries (first: {errors[0]['error']})"
+    first = " ".join(str(errors[0]["error"]).split())  # one line even when a server sent a page
+    first = first if len(first) <= 300 else first[:297] + "..."
+    line = f"{what}{len(errors)} of {len(rows)} requests failed after retries (first: {first})"
     if len(errors) / len(rows) > max_error_share:
         raise JudgeFailed(f"{line}; the {len(rows) - len(errors)} answers that arrived are cached: re-run to "
                           f"send only the failed ones (tolerance judge.max_error_share={max_error_share:g})")
@@ -429,18 +432,36 @@ def judge_file(responses: str | os.PathLike, out: str | os.PathLike | None, judg
                reasks: int = DEFAULT_REASKS, on_row: Callable[[int, dict], Any] | None = None) -> list[dict]:
     """One judge job: read `responses`, judge them, fail (JudgeFailed, nothing written) when more requests
     failed than `max_error_share` allows, else write the rows to `out` (when given) and return them.
-    `lang` fills rows without a language. The workflow's `judge` rule and `xlit judge` both call this."""
-    items = read_responses(responses)
+    `lang` fills rows without a language. `xlit judge` calls this; the workflow's `judge` rule `judge_files`."""
+    return judge_files([(responses, out, lang)], judge, cfg, template=template, cache_dir=cache_dir,
+                       base_dir=base_dir, max_error_share=max_error_share, reasks=reasks, on_row=on_row)[0]
+
+
+def judge_files(jobs: Sequence[tuple[str | os.PathLike, str | os.PathLike | None, str]], judge: str,
+                cfg: Mapping[str, Any], *, template: str | None = None, cache_dir: str | os.PathLike | None = "cache",
+                base_dir: str | os.PathLike = "results/base", max_error_share: float = 0.0,
+                reasks: int = DEFAULT_REASKS, on_row: Callable[[int, dict], Any] | None = None) -> list[list[dict]]:
+    """`judge_file` for several `(responses, out, lang)` at once (e.g. every language of a checkpoint): all
+    their items go through one `judge_items` call, so a transformers judge is loaded once and batches across
+    files, and openai requests share one pool. Failures are checked per file before anything is written: a
+    file over `max_error_share` raises JudgeFailed and no file is written. Returns the rows per file."""
+    per_file = [read_responses(src) for src, _, _ in jobs]
+    items = [it for its in per_file for it in its]
     log.info("judge %s (%s %s): %d responses from %s", judge, cfg.get("backend"), cfg.get("model"), len(items),
-             responses)
+             ", ".join(str(src) for src, _, _ in jobs))
     rows = judge_items(items, judge, cfg, template=template, cache_dir=cache_dir, base_dir=base_dir,
                        on_row=on_row, reasks=reasks)
-    for r in rows:
-        r["lang"] = r["lang"] or lang
-    check_failures(rows, max_error_share, judge, str(responses))
-    if out is not None:
-        write_jsonl(out, rows)
-    return rows
+    out, start = [], 0
+    for (src, _, lang), its in zip(jobs, per_file):
+        chunk, start = rows[start:start + len(its)], start + len(its)
+        for r in chunk:
+            r["lang"] = r["lang"] or lang
+        check_failures(chunk, max_error_share, judge, str(src))
+        out.append(chunk)
+    for (_, dst, _), chunk in zip(jobs, out):
+        if dst is not None:
+            write_jsonl(dst, chunk)
+    return out
 
 
 # ---------------------------------------------------------------------------------------- estimate
