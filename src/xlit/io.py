@@ -118,6 +118,19 @@ def require(row: Any, field: str, path, line: int, kind: type | tuple = str) -> 
     return value
 
 
+def workdir_relative(path: str | os.PathLike) -> str:
+    """`path` relative to the working directory when it lies inside it, else as given. Outputs that name a
+    workflow file use this, so a work directory copied or moved elsewhere reads its own files, not the
+    original's (a relative path resolves against the directory a job runs in)."""
+    p = Path(path)
+    if not p.is_absolute():
+        return str(p)
+    try:
+        return str(p.relative_to(Path.cwd()))
+    except ValueError:
+        return str(p)
+
+
 _UMASK = os.umask(0)
 os.umask(_UMASK)
 

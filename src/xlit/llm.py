@@ -110,7 +110,9 @@ class Endpoint:
 
     def params(self) -> dict[str, Any]:
         """The sampling parameters that go into each request and into the cache key."""
-        p: dict[str, Any] = {"temperature": self.temperature}
+        t = self.temperature  # 0 and 0.0 are one request (one cache key): integral values as ints, as the
+        t = int(t) if float(t).is_integer() else float(t)  # workflow's schema default (0) always had them
+        p: dict[str, Any] = {"temperature": t}
         if self.max_tokens is not None:
             p["max_tokens"] = int(self.max_tokens)
         if self.logprobs:

@@ -23,5 +23,6 @@ def job(snakemake, name: str):
     try:
         yield log
     except Exception as e:
-        log.error("%s failed: %s", name, e, exc_info=not isinstance(e, ValueError))
+        # bad input (ValueError) and expected failures (e.g. xlit.judge.JudgeFailed) in one line, no traceback
+        log.error("%s failed: %s", name, e, exc_info=not (isinstance(e, ValueError) or getattr(e, "one_line", False)))
         raise

@@ -1,7 +1,5 @@
-from pathlib import Path
-
 from xlit.chat import get_template
-from xlit.io import write_json
+from xlit.io import workdir_relative, write_json
 from xlit.smk import job
 from xlit.tiny import build_tiny_base
 
@@ -12,6 +10,7 @@ with job(snakemake, "build_base") as log:  # noqa: F821
         stats = build_tiny_base(list(smk.input), smk.params.outdir, chat_template=get_template(m["chat_template"]),
                                 **{k: v for k, v in m["tiny"].items() if k != "corpus_langs"}, log=log.info)
         log.info("pretraining: %s", stats)
-        write_json(smk.output[0], {"path": str(Path(smk.params.outdir).resolve()), "tiny": True, **stats})
+        # relative to the work directory: a copied or moved study uses its own base model
+        write_json(smk.output[0], {"path": workdir_relative(smk.params.outdir), "tiny": True, **stats})
     else:
         write_json(smk.output[0], {"path": m["hf"], "tiny": False})
