@@ -114,6 +114,23 @@ def test_library_entry_fails_after_caching_and_tolerates_a_share(server, tmp_pat
     assert server.count - sent == 2 and not any(r["error"] for r in rows)
 
 
+def test_workflow_entry_writes_no_file_when_one_fails(server, tmp_path):
+    """`judge_files` (the judge rule: every language of a checkpoint in one job): one file over the
+    tolerance fails the job before any file is written."""
+    from xlit.judge import judge_files
+
+    server.handler = lambda req, n: Reply(status=500) if item_of(req) == 7 else None
+    fr, pt = responses(tmp_path / "fr.jsonl"), responses(tmp_path / "pt.jsonl", 8)
+    jobs = [(fr, tmp_path / "out" / "fr.jsonl", "fr"), (pt, tmp_path / "out" / "pt.jsonl", "pt")]
+    with pytest.raises(JudgeFailed, match=r"pt.jsonl: judge gpt: 1 of 8 requests failed"):
+        judge_files(jobs, "gpt", judge_cfg(server), cache_dir=tmp_path / "cache")
+    assert not (tmp_path / "out").exists() and cached(tmp_path) == 8 - 1  # fr and pt share items 0-5
+    server.handler, sent = None, server.count
+    fr_rows, pt_rows = judge_files(jobs, "gpt", judge_cfg(server), cache_dir=tmp_path / "cache")
+    assert server.count - sent == 1 and len(fr_rows) == N and len(pt_rows) == 8
+    assert read_jsonl(tmp_path / "out" / "pt.jsonl")[7]["scores"]
+
+
 def test_unparsed_answers_are_asked_again_and_counted(server, tmp_path, capsys):
     """Item 2 answers prose once, then JSON; item 3 never answers anything readable."""
     asked = {}
@@ -215,6 +232,18 @@ def test_bytes_that_are_not_utf8_are_replaced(tmp_path, caplog):
     f.write_bytes(b'{"id": "1", "response": "caf\xe9 cr\xe8me"}\n')
     assert rj(f) == [{"id": "1", "response": "caf\ufffd cr\ufffdme"}]
     assert "2 invalid code point(s)" in caplog.text
+
+
+def test_it_data_with_lone_surrogates_loads(tmp_path):
+    from xlit.data import load_it_rows
+
+    f = tmp_path / "dolly.jsonl"
+    f.write_text('{"instruction": "Say hi \\ud83d", "context": "", "response": "Hi \\udfff!", "category": "x"}\n')
+    rows = load_it_rows(f, "dolly")
+    assert json.dumps(rows[0]["messages"], ensure_ascii=False).count("\ufffd") == 2
+    g = tmp_path / "dolly.json"  # a JSON list
+    g.write_text('[{"instruction": "Say hi \\ud83d", "context": "", "response": "Hi!", "category": "x"}]')
+    assert "\ufffd" in load_it_rows(g, "dolly")[0]["messages"][0]["content"]
 
 
 # -------------------------------------------------------------------------------- language codes
