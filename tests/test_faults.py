@@ -256,6 +256,11 @@ def test_lang_is_case_normalised_and_checked(tmp_path, capsys):
     assert s["lang"] == "fr" and s["correct_lang"] == 1.0 and s["code_switch"] == 0.0
     assert main(["surface", "--lang", "xx", str(f)]) == 2
     assert "unknown language code 'xx'" in one_line(capsys.readouterr().err)
+    from xlit.lid import LID
+    from xlit.surface import surface_rows
+
+    with pytest.raises(ValueError, match="unknown language code 'xx'"):  # the workflow's path
+        surface_rows([{"id": 1, "response": "Bonjour.", "n_tokens": 2}], "xx", LID())
 
 
 def test_config_language_unknown_to_lid_or_mt():

@@ -220,7 +220,12 @@ def surface_rows(gen_rows: list[dict], lang: str, lid, *, threshold: float = 0.5
                  device: str | None = None, ppl: list[float] | None = None) -> list[dict]:
     """One feature row per generation row: `id lang category` + features + `n_tokens` + `fluency_ppl`
     (None without a fluency model or for an empty response; `ppl`: the perplexities, already computed).
-    `n_tokens` is taken from the row, or counted with the fluency tokenizer when absent, else None."""
+    `n_tokens` is taken from the row, or counted with the fluency tokenizer when absent, else None.
+    A `lang` the LID model does not know is a ValueError (it would make every response "another language")."""
+    if hasattr(lid, "languages"):
+        from .lid import check_lang
+
+        lang = check_lang(lang, lid.languages(), f"the LID model {Path(str(getattr(lid, 'model_path', ''))).name}")
     if fluency is not None and not isinstance(fluency, FluencyLM):
         fluency = FluencyLM(fluency, device=device)
     texts = [r["response"] for r in gen_rows]
