@@ -3,7 +3,6 @@ judge rule calls) and the `openai` MT backend against a local server that answer
 JSON or too slowly; what is cached and what a re-run sends; one-line CLI errors; odd text at reading; a
 copied work directory."""
 import json
-import os
 import re
 import shutil
 import signal

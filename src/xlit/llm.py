@@ -8,7 +8,8 @@ API
     ``model`` (required), ``base_url`` (None: the client's default / ``OPENAI_BASE_URL``),
     ``api_key_env`` (NAME of the environment variable holding the key, default ``OPENAI_API_KEY``; None or
     an unset variable is allowed only with a ``base_url``: local servers get a placeholder key). The key
-    itself is read at call time, is never stored on the Endpoint, and is scrubbed from every error message.
+    itself is read at call time, is never stored on the Endpoint, and is scrubbed from every error message;
+    a key that cannot be had raises ``EndpointError`` (a RuntimeError) naming the variable only.
     ``temperature`` (0.0), ``max_tokens`` (None), ``logprobs`` (False), ``top_logprobs`` (None),
     ``extra_body`` (dict, extra request fields, part of the cache key), ``timeout`` (s per attempt, 60),
     ``concurrency`` (in-flight requests, 8), ``max_retries`` (6: at most 1 + 6 attempts),
