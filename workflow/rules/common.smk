@@ -106,6 +106,12 @@ def fluency_model_param(wildcards):
     return "" if m in config["base_models"] else m
 
 
+def surface_mem_mb(wildcards=None):
+    """Enough to load the reference LM (a quarter of its training job's memory), at least 4 GB."""
+    m = config["surface"]["fluency_model"]
+    return max(4000, model_cfg(m)["mem_mb"] // 4) if m in config["base_models"] else 16000
+
+
 def surface_summary(run, lr, split, lang):
     return f"results/surface/{run}/lr{lr}/{split}/{lang}.summary.json"
 

@@ -25,7 +25,7 @@ rule surface:
         "benchmarks/surface/{run}_lr{lr}.tsv"
     threads: 1
     resources:
-        mem_mb=4000,
+        mem_mb=surface_mem_mb,
         runtime=30,
         gpu=config["surface"].get("fluency_gpus", 0),
     conda:
