@@ -176,7 +176,7 @@ def test_ctrl_c_says_what_was_kept_and_exits_130(server, tmp_path):
     line = one_line(err)
     m = re.fullmatch(r"interrupted: (\d+) of 30 answers cached \(a re-run sends only the rest\)", line)
     assert m, line
-    assert 3 <= int(m.group(1)) < 30 and cached(tmp_path) == int(m.group(1))
+    assert 3 <= int(m.group(1)) < 30 and cached(tmp_path) == int(m.group(1))  # exactly what the cache holds
     assert not (tmp_path / "out.jsonl").exists()
 
 

@@ -100,18 +100,15 @@ def run(args: argparse.Namespace) -> int:
     max_error_share = settings.get("max_error_share", 0.0) if args.max_error_share is None else args.max_error_share
     reasks = settings.get("reask_unparsed", 1) if args.reask is None else args.reask
     outs = _out_paths(args.files, args.out)
-    total = sum(len(read_responses(f)) for f in args.files)  # bad input fails before anything is sent
-    answered = [0]
-
-    def count(i, row):
-        answered[0] += not row.get("error")
-
+    for f in args.files:  # bad input fails before anything is sent
+        read_responses(f)
     for f, out in zip(args.files, outs):
         try:
             rows = judge_file(f, out, name, cfg, template=template, cache_dir=cache_dir, base_dir=args.base_dir,
-                              max_error_share=max_error_share, reasks=reasks, on_row=count)
-        except KeyboardInterrupt:
-            print(f"interrupted: {answered[0]} of {total} answers cached (a re-run sends only the rest)",
+                              max_error_share=max_error_share, reasks=reasks)
+        except KeyboardInterrupt:  # what the cache holds now (the same keys a re-run looks up)
+            e = estimate(args.files, {name: cfg}, template, cache_dir, args.base_dir)[0]
+            print(f"interrupted: {e['cached']} of {e['requests']} answers cached (a re-run sends only the rest)",
                   file=sys.stderr)
             return 130
         if out is None:
