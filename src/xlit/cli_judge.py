@@ -85,7 +85,6 @@ def run(args: argparse.Namespace) -> int:
     from xlit.judge import ESTIMATE_COLUMNS, cost_row, estimate, judge_file, load_template, read_responses, summary
 
     config = load_config(args.config)
-    settings = config.get("judge") or {}
     judge_section = config.get("judge") or {}
     template = load_template(judge_section.get("prompt"), judge_section.get("placeholders"))
     cache_dir = args.cache_dir or config.get("cache_dir") or "cache"
@@ -97,8 +96,8 @@ def run(args: argparse.Namespace) -> int:
             print("\t".join(str(r[c]) for c in ESTIMATE_COLUMNS))
         return 0
     name, cfg = _pick(config, args.judge, args.config)
-    max_error_share = settings.get("max_error_share", 0.0) if args.max_error_share is None else args.max_error_share
-    reasks = settings.get("reask_unparsed", 1) if args.reask is None else args.reask
+    max_error_share = judge_section.get("max_error_share", 0.0) if args.max_error_share is None else args.max_error_share
+    reasks = judge_section.get("reask_unparsed", 1) if args.reask is None else args.reask
     outs = _out_paths(args.files, args.out)
     for f in args.files:  # bad input fails before anything is sent
         read_responses(f)
