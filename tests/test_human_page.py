@@ -150,6 +150,9 @@ def test_write_page_rejects_a_filled_or_foreign_csv(pages, tmp_path):
     bad.write_text("item,score\nfr-0001,2\n", encoding="utf-8")
     with pytest.raises(InputError, match="not a rating sheet"):
         human.write_page(bad)
+    bad.write_text("item,prompt,response," + ",".join(CRITERIA) + "\nfr-0001,only a prompt\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"x.csv:2: .*2 cells"):
+        human.write_page(bad)
 
 
 def test_annotation_sheets_script_writes_a_page_per_language(tmp_path):
@@ -227,6 +230,7 @@ def _goto(page, k):
 
 @needs_chromium
 def test_rate_with_keyboard_reload_export_import(pages, open_page, tmp_path, capsys):
+    from playwright.sync_api import expect
     keys = human.read_keys([k for _, k, _ in pages.values()])
     exported, timings = {}, {}
     for lang, (sheet, key, path) in pages.items():
@@ -236,7 +240,7 @@ def test_rate_with_keyboard_reload_export_import(pages, open_page, tmp_path, cap
         assert page.is_visible("#namedlg")
         page.fill("#namein", "Élise Дюпон")
         page.keyboard.press("Enter")
-        assert not page.is_visible("#namedlg")
+        expect(page.locator("#namedlg")).to_be_hidden()  # closes on a later task: keys before it go to the dialog
         assert _rated(page) == f"0 / {n} rated"
         t0 = time.perf_counter()
         for _ in range(n):
@@ -338,6 +342,7 @@ def test_partial_ratings_and_export_rules(pages, open_page, tmp_path):
     n = len(_read_csv(sheet)) - 1
     page = open_page(path)
     page.click("#namecancel")  # "later": asked again at export
+    expect(page.locator("#namedlg")).to_be_hidden()
     for s in "2102":
         page.keyboard.press(s)
     assert page.text_content("#badge") == "4 of 6 scored"
@@ -356,6 +361,7 @@ def test_partial_ratings_and_export_rules(pages, open_page, tmp_path):
     assert page.is_visible("#namedlg")
     page.fill("#namein", "bob")
     page.keyboard.press("Enter")
+    expect(page.locator("#namedlg")).to_be_hidden()
     # a partly rated item blocks the export and is shown (once the dialog's close event has run)
     expect(page.locator("#where")).to_have_text(f"Item 1 of {n}")
     expect(page.locator("#status")).to_contain_text("only partly scored")
@@ -395,11 +401,13 @@ def test_page_from_a_static_web_server(pages, browser):
         page.goto(f"http://127.0.0.1:{server.server_port}/{path.name}")
         page.fill("#namein", "carol")
         page.keyboard.press("Enter")
+        expect(page.locator("#namedlg")).to_be_hidden()
         for s in "210210":
             page.keyboard.press(s)
         expect(page.locator("#annotator")).to_have_text("carol")
-        page.reload()
         n = len(_read_csv(sheet)) - 1
+        assert page.text_content("#progtext") == f"1 / {n} rated"
+        page.reload()
         assert page.text_content("#progtext") == f"1 / {n} rated" and page.text_content("#annotator") == "carol"
         assert not errors
     finally:

@@ -5,6 +5,11 @@ Cyrillic correctly): columns ``item prompt response`` then one empty column per 
 responses of the given checkpoints, shuffled with the seed; items get opaque ids (``<lang>-0001``...
 in shuffled order), so nothing in a sheet tells which run, learning rate or model wrote a response.
 
+Pages (``<outdir>/sheets/<lang>.html``, :func:`write_page`): the same items in the same order under the
+same ids, as one self-contained HTML file to rate in a browser (template ``human_page.html``, package
+data). It autosaves in the browser and exports the sheet with its score columns filled, which the
+import reads unchanged.
+
 Keys (``<outdir>/keys/<lang>.csv``): ``item run lr lang id category digest``; ``digest`` is a short hash
 of the prompt and response (whitespace-normalised), so a completed sheet that no longer matches its key
 (re-generated responses, a key from another run) is rejected on import instead of being attributed to
@@ -242,7 +247,12 @@ def read_sheet(path: str | os.PathLike, criteria: Sequence[str] = CRITERIA) -> l
         header = next(reader, [])
         if header != ["item", "prompt", "response", *criteria]:
             raise InputError(path, f"not a rating sheet (header {header!r:.80})", line=1)
-        return [{"item": r[0], "prompt": r[1], "response": r[2]} for r in reader if r]
+        items = []
+        for rowno, r in enumerate(reader, 2):
+            if len(r) < 3:
+                raise InputError(path, f"{len(r)} cells, expected item, prompt and response", line=rowno)
+            items.append({"item": r[0], "prompt": r[1], "response": r[2]})
+        return items
 
 
 def write_page(sheet_path: str | os.PathLike, page_path: str | os.PathLike | None = None,
