@@ -164,7 +164,12 @@ def main() -> None:
             continue
         cmd = [sys.executable, __file__, "--phase", phase] + [x for x in sys.argv[1:] if x != "--phase"]
         t0 = time.perf_counter()
-        proc = subprocess.run(cmd, stdout=subprocess.PIPE, text=True, timeout=420)
+        try:  # at most 3.5 + 4.5 minutes in all
+            proc = subprocess.run(cmd, stdout=subprocess.PIPE, text=True, timeout={"hf": 210, "vllm": 270}[phase])
+        except subprocess.TimeoutExpired:
+            summary[phase] = {"error": "timed out"}
+            print(f"{phase}: timed out", flush=True)
+            continue
         line = next((l for l in proc.stdout.splitlines() if l.startswith("RESULT ")), None)
         if proc.returncode or line is None:
             summary[phase] = {"error": f"exit {proc.returncode}"}
