@@ -175,16 +175,17 @@ def train(spec: dict, callbacks=None) -> dict:
 
         optimizer = (AdamWFP32State, {"lr": lr, "betas": (t["adam_beta1"], t["adam_beta2"]),
                                       "eps": args.adam_epsilon})
-    peft_config = None
     if lora:
-        from peft import LoraConfig
+        from peft import LoraConfig, get_peft_model
 
         lc = spec["lora"]
         peft_config = LoraConfig(r=lc["r"], lora_alpha=lc["alpha"], lora_dropout=lc["dropout"],
                                  target_modules=lc["target_modules"], task_type="CAUSAL_LM")
+        # adapters in fp32 (peft's upcast) except under bf16-pure, where they are bf16 like every trained weight
+        model = get_peft_model(model, peft_config, autocast_adapter_dtype=precision != "bf16-pure")
     dataset = Dataset.from_list([{"messages": r["messages"]} for r in rows])
     trainer = SFTTrainer(model=model, args=args, train_dataset=dataset, processing_class=tokenizer,
-                         peft_config=peft_config, callbacks=callbacks, optimizer_cls_and_kwargs=optimizer)
+                         callbacks=callbacks, optimizer_cls_and_kwargs=optimizer)
     resume = _last_checkpoint(checkpoint_dir)
     if resume:
         log.info("resuming from %s", resume)
