@@ -113,3 +113,26 @@ def test_sharding_args_shard_full_finetuning_over_several_processes(tiny_lm_dir)
     cfg = SFTConfig(output_dir=str(tiny_lm_dir / "x"), use_cpu=True, report_to=[], **a)
     assert cfg.fsdp_plugin_args["fsdp_version"] == 2
     assert cfg.fsdp_plugin_args["transformer_cls_names_to_wrap"] == "LlamaDecoderLayer"
+
+
+class KillAtStep2(__import__("transformers").TrainerCallback):
+    def on_save(self, args, state, control, **kw):
+        if state.global_step == 2:
+            raise KeyboardInterrupt("simulated kill after the step-2 checkpoint")
+
+
+def test_bf16_pure_resumes_with_its_fp32_moments(tmp_path, tiny_lm_dir, it_data):
+    """A killed bf16-pure run resumes from its checkpoint with the fp32 moments intact (torch would cast them to
+    the weights' bf16 on loading) and ends with the same weights as a run that was never interrupted."""
+    over = dict(max_steps=4, save_steps=2, precision="bf16-pure")
+    whole = train(spec(tmp_path / "whole", tiny_lm_dir, it_data, "ft", 1e-4, **over))
+    s = spec(tmp_path / "killed", tiny_lm_dir, it_data, "ft", 1e-4, **over)
+    with pytest.raises(KeyboardInterrupt):
+        train(s, callbacks=[KillAtStep2()])
+    saved = torch.load(tmp_path / "killed" / "ckpt-ft" / "checkpoint-2" / "optimizer.pt", weights_only=False)
+    assert {v["exp_avg"].dtype for v in saved["state"].values()} == {torch.float32}
+    resumed = train(s)
+    assert resumed["resumed_from"].endswith("checkpoint-2") and resumed["steps"] == whole["steps"] == 4
+    a = load_file(tmp_path / "whole" / "model-ft" / "model.safetensors")
+    b = load_file(tmp_path / "killed" / "model-ft" / "model.safetensors")
+    assert all(torch.equal(a[k], b[k]) for k in a)
