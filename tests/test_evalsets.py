@@ -4,6 +4,7 @@ split by the tiny translator is in test_translate.py."""
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
@@ -91,3 +92,92 @@ def test_paper_config_valid_is_built_and_disjoint_from_test():
     assert all(p in cfg["downloads"] and not (root / p).exists() for p in named)
     assert cfg["judge"]["placeholders"] == {"instruction": "%%%TASK%%%", "response": "%%%SUBMISSION%%%"}
     assert cfg["downloads"][cfg["judge"]["prompt"]].endswith("/evaluation/eval_prompt_gpt.txt")
+
+
+@pytest.mark.slow
+def test_workflow_builds_valid_split_and_uses_given_translations(tmp_path):
+    """The rules on a demo-sized config: the validation split from an AlpacaEval-like file (sample, the
+    `openai` translation backend over real HTTP, LID gate, alignment across languages), the test categories,
+    and dt data from a given French translation (import_translations, checked like machine output) with pt and
+    ru machine-translated. The local server translates the demo world's sentences from its parallel data and
+    leaves one valid prompt untranslated in Portuguese (the gate drops it from every language)."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    import yaml
+    from openai_server import OpenAIServer
+
+    from xlit.data import check_aligned, load_prompts
+    from xlit.io import read_jsonl, read_tsv
+
+    root = Path(__file__).resolve().parents[1]
+    cfg = yaml.safe_load((root / "config" / "config.yaml").read_text())
+    cfg["demo"].update(n_corpus=200, n_it=30, n_valid=3, n_test=4)
+    cfg["it_datasets"]["demo-dolly"]["translations"] = {"fr": "results/demo/it/dolly.fr.jsonl"}
+    cfg["valid_split"] = {"source": "alpaca_eval.json", "n": 8, "seed": 0}
+    cfg["test_categories"] = {"source": "alpaca_eval.json"}
+    cfg["eval_sets"]["valid"] = {l: f"results/valid_split/{l}.jsonl" for l in cfg["languages"]}
+    langs = cfg["languages"]
+
+    def smk(*args):
+        r = subprocess.run([sys.executable, "-m", "snakemake", "--snakefile", str(root / "Snakefile"), "--directory",
+                            str(tmp_path), "--cores", "2", *args, "--configfile", str(tmp_path / "config.yaml")],
+                           capture_output=True, text=True, timeout=900)
+        assert r.returncode == 0, r.stdout[-3000:] + r.stderr[-3000:]
+        return r.stdout + r.stderr
+
+    (tmp_path / "config.yaml").write_text(yaml.safe_dump(cfg))
+    smk("results/demo/parallel/fr.test.jsonl")
+    names = {"French": "fr", "Portuguese": "pt", "Russian": "ru"}
+    world = {l: {r["en"]: r["tgt"] for part in ("train", "test")
+                 for r in read_jsonl(tmp_path / f"results/demo/parallel/{l}.{part}.jsonl")} for l in names.values()}
+    test_en = load_prompts(tmp_path / "results/demo/prompts/test/en.jsonl")
+    pool = [{"instruction": r["en"], "dataset": "koala"} for r in read_jsonl(tmp_path / "results/demo/parallel/fr.test.jsonl")]
+    pool += [{"instruction": p["instruction"], "dataset": "vicuna"} for p in test_en]
+    (tmp_path / "alpaca_eval.json").write_text(json.dumps(pool))
+    sampled = []
+
+    def translate(req, n):
+        prompt = req["messages"][-1]["content"]
+        lang = next(code for name, code in names.items() if f"into {name}" in prompt)
+        text = prompt.split("<text>\n", 1)[1].rsplit("\n</text>", 1)[0]
+        if lang == "pt" and sampled and text == sampled[0]:
+            return text  # left in English: fails the LID gate
+        return world[lang].get(text, text)
+
+    targets = ["results/it_data/demo-dolly/dt.jsonl", "results/tables/translation_quality.tsv",
+               *[f"results/valid_split/{l}.jsonl" for l in langs], *[f"results/prompts/test/{l}.jsonl" for l in langs]]
+    with OpenAIServer(handler=translate) as srv:
+        cfg["translation"] = {"backend": "openai", "model": "world", "batch_size": 8,
+                              "endpoint": {"base_url": srv.base_url, "api_key_env": None, "concurrency": 4}}
+        (tmp_path / "config.yaml").write_text(yaml.safe_dump(cfg))
+        dry = smk("-n", *targets)
+        stats = dry.split("Job stats:")[-1]
+        assert re.search(r"^import_translations\s+1$", stats, re.M) and re.search(r"^translate_it_data\s+2$", stats, re.M)
+        assert re.search(r"^translate_valid\s+3$", stats, re.M) and "build_translator" not in stats
+        smk("results/valid_split/sample/en.jsonl")
+        sampled.append(read_jsonl(tmp_path / "results/valid_split/sample/en.jsonl")[2]["instruction"])
+        smk(*targets)
+
+    valid = {l: load_prompts(tmp_path / f"results/valid_split/{l}.jsonl") for l in langs}
+    check_aligned(valid, {l: l for l in langs})
+    split = json.loads((tmp_path / "results/valid_split/split.json").read_text())
+    assert split["failed_by_lang"]["pt"] >= 1 and sampled[0] not in {p["instruction"] for p in valid["en"]}
+    assert len(valid["en"]) == split["kept"] == 8 - split["dropped"] >= 6
+    assert not overlap(valid["en"], test_en) and {p["category"] for p in valid["fr"]} == {"koala"}
+    assert json.loads((tmp_path / "results/valid_split/sample/sample.json").read_text())["test_overlap"] == len(test_en)
+    assert all(p["instruction"] == world["ru"][e["instruction"]] for p, e in zip(valid["ru"], valid["en"]))
+    test = {l: load_prompts(tmp_path / f"results/prompts/test/{l}.jsonl") for l in langs}
+    assert [p["id"] for p in test["ru"]] == [p["id"] for p in test_en] and all(p["category"] for p in test["ru"])
+    fr = read_jsonl(tmp_path / "results/translations/demo-dolly/fr.jsonl")
+    given = read_jsonl(tmp_path / "results/demo/it/dolly.fr.jsonl")
+    assert [r["instruction"] for r in fr] == [r["instruction"] for r in given][:len(fr)] and len(fr) == 30
+    assert all(r["lang"] == "fr" and r["source_id"] == r["id"] for r in fr)
+    q = {r["lang"]: r for r in read_tsv(tmp_path / "results/tables/translation_quality.tsv")}
+    assert set(q) == {"fr", "pt", "ru"} and q["fr"]["n"] == "30" and float(q["fr"]["chrf"]) == pytest.approx(100)
+    assert float(q["fr"]["lid_ok_share"]) > 0.9
+    assert json.loads((tmp_path / "results/translations/demo-dolly/fr.quality.json").read_text())["translator"]["given"]
+    dt = read_jsonl(tmp_path / "results/it_data/demo-dolly/dt.jsonl")
+    assert {r["lang"] for r in dt} == set(langs) and sum(r["lang"] == "fr" for r in dt) == 30
+    assert (tmp_path / "logs/import_translations/demo-dolly/fr.log").stat().st_size > 0

@@ -5,6 +5,7 @@ IT formats (each example becomes `{"messages": [...], "id", "lang", "category"}`
   present, follows the instruction after a blank line.
 - `lima`: GAIR/lima rows `conversations: [user, assistant, user, ...]`; multi-turn kept as multi-turn.
 - `messages`: `{"messages": [{"role", "content"}, ...]}` or a bare list of messages per line.
+- `auto`: each row read in whichever of the three forms it has.
 
 Eval prompts: `{"id", "instruction", "category"}` JSONL, or one list of chat messages per line
 (the released multilingual prompt sets), whose ids are then the 1-based line numbers.
@@ -82,7 +83,18 @@ def _from_messages(row, path, line):
     return messages, (row.get("category", "") if isinstance(row, dict) else "")
 
 
-LOADERS = {"dolly": _from_dolly, "lima": _from_lima, "messages": _from_messages}
+def _from_any(row, path, line):
+    """`auto`: each row in its own form (a released file whose exact form is not documented)."""
+    if isinstance(row, list) or (isinstance(row, dict) and "messages" in row):
+        return _from_messages(row, path, line)
+    if isinstance(row, dict) and "conversations" in row:
+        return _from_lima(row, path, line)
+    if isinstance(row, dict) and "instruction" in row:
+        return _from_dolly(row, path, line)
+    raise InputError(path, "expected a Dolly (instruction), LIMA (conversations) or messages row", line=line)
+
+
+LOADERS = {"dolly": _from_dolly, "lima": _from_lima, "messages": _from_messages, "auto": _from_any}
 
 
 def load_it_rows(path: str | Path, fmt: str, lang: str = "en", max_examples: int | None = None) -> list[dict]:

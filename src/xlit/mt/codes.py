@@ -158,7 +158,9 @@ def check_languages(translation_cfg: dict, languages, src: str = "en", model_dir
 
     Languages that cannot be checked offline (per-pair Marian models, a multi-target Marian hub id not on
     disk, the tiny demo translator before it is built) pass here and fail at load time instead, with the same
-    message."""
+    message. The `openai` backend (a chat model asked in words) has no code table: nothing to check."""
+    if translation_cfg.get("backend") == "openai":
+        return
     fam = family_of(translation_cfg, model_dir)
     sup = supported_languages(translation_cfg, model_dir)
     if sup is None:
