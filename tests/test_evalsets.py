@@ -181,3 +181,30 @@ def test_workflow_builds_valid_split_and_uses_given_translations(tmp_path):
     dt = read_jsonl(tmp_path / "results/it_data/demo-dolly/dt.jsonl")
     assert {r["lang"] for r in dt} == set(langs) and sum(r["lang"] == "fr" for r in dt) == 30
     assert (tmp_path / "logs/import_translations/demo-dolly/fr.log").stat().st_size > 0
+
+
+def test_config_checks_for_given_translations_and_valid_split():
+    import copy
+    from pathlib import Path
+
+    import yaml
+
+    from xlit import config as xc
+
+    base = yaml.safe_load((Path(__file__).resolve().parents[1] / "config" / "config.yaml").read_text())
+    cfg = copy.deepcopy(base)
+    cfg["it_datasets"]["demo-dolly"]["translations"] = {"de": "x.jsonl"}
+    with pytest.raises(xc.ConfigError, match=r"it_datasets.demo-dolly.translations.de: not a target language"):
+        xc.validate(cfg, "c.yaml")
+    cfg = copy.deepcopy(base)  # every target language given: dt needs no MT model
+    cfg["it_datasets"]["demo-dolly"]["translations"] = {l: f"{l}.jsonl" for l in ("fr", "pt", "ru")}
+    cfg.pop("translation")
+    xc.validate(cfg, "c.yaml")
+    cfg["valid_split"] = {"source": "alpaca_eval.json"}
+    with pytest.raises(xc.ConfigError, match=r"c.yaml: valid_split: needs a `translation` section"):
+        xc.validate(cfg, "c.yaml")
+    cfg = copy.deepcopy(base)
+    cfg["it_datasets"]["demo-dolly"]["translations"] = {"fr": "fr.jsonl"}
+    cfg.pop("translation")
+    with pytest.raises(xc.ConfigError, match="`dt` needs a `translation` section"):
+        xc.validate(cfg, "c.yaml")
