@@ -112,12 +112,14 @@ def surface_mem_mb(wildcards=None):
     return max(4000, model_cfg(m)["mem_mb"] // 4) if m in config["base_models"] else 16000
 
 
-def surface_summary(run, lr, split, lang):
-    return f"results/surface/{run}/lr{lr}/{split}/{lang}.summary.json"
+def surface_summary(run, lr):
+    """One checkpoint's summaries, a JSON line per (split, language) (surface_table's input: one file per
+    checkpoint keeps the DAG small)."""
+    return f"results/surface/{run}/lr{lr}/summaries.jsonl"
 
 
 def surface_summaries(wildcards=None):
-    return [surface_summary(run, lr, split, lang) for run, lr in CHECKPOINTS for split, lang in EVAL_SETS]
+    return [surface_summary(run, lr) for run, lr in CHECKPOINTS]
 
 
 # ---- the selected checkpoints (after the select_lr checkpoint) -----------------------------------
@@ -155,6 +157,22 @@ def human_key_files():
     return sorted({f"results/human/keys/{r['lang']}.csv" for r in config["human"]["ratings"]})
 
 
+#: the demo's simulated raters (human.simulated.raters): names of the `simulated_rating` rule's {rater}
+SIMULATED_RATERS = (config["human"].get("simulated") or {}).get("raters") or {}
+
+
+def simulated_rating_params(wildcards):
+    sim = config["human"]["simulated"]
+    return {"rater": SIMULATED_RATERS[wildcards.rater], "fluency_ppl": sim.get("fluency_ppl"),
+            "threshold": config["surface"].get("lid_threshold", 0.5)}
+
+
+def simulated_rating_surface(wildcards):
+    """The surface rows of the rated responses: the selected checkpoints on the judge split, every language."""
+    return [f"results/surface/{run}/lr{lr}/{JUDGE_SPLIT}/{lang}.jsonl" for lang in LANGS
+            for run, lr in selected_lrs().items()]
+
+
 # ---- the default target --------------------------------------------------------------------------
 def study_targets():
     figs = [f"results/fig{i}.{ext}" for i in (2, 3, 4, 5) for ext in ("pdf", "png")]
@@ -177,6 +195,7 @@ def demo_outputs():
         [f"{d}/corpus/{l}.txt" for l in LANGS]
         + [f"{d}/it/dolly.{l}.jsonl" for l in LANGS]
         + [f"{d}/prompts/{s}/{l}.jsonl" for s in xc.SPLITS for l in LANGS]
+        + [f"{d}/answers/{s}/{l}.jsonl" for s in xc.SPLITS for l in LANGS]
         + [f"{d}/parallel/{l}.{part}.jsonl" for l in LANGS[1:] for part in ("train", "test")]
     )
 
@@ -322,8 +341,40 @@ def judge_gpus(wildcards):
 
 
 def judge_model_input(wildcards):
-    """The base model's source.json when a transformers judge names a base model of the config."""
+    """The base model's source.json when a transformers judge names a base model of the config; the trained
+    model (its `model` path, built by `train_judge`) of a judge with `train:`."""
     c = judge_cfg(wildcards)
+    if c.get("train"):
+        return [c["model"]]
     if c["backend"] == "transformers" and c["model"] in config["base_models"]:
         return base_source(c["model"])
     return []
+
+
+# ---- the demo's trained judge (judges.<name>.train) -----------------------------------------------------
+#: judges the workflow trains itself (demo): `train_judge` builds each one's model, `results/judge_model/<name>`
+TRAINED_JUDGES = [j for j, c in JUDGES.items() if c.get("train")]
+for _j in TRAINED_JUDGES:
+    if JUDGES[_j]["model"] != f"results/judge_model/{_j}":
+        raise ValueError(f"judges.{_j}.model: a judge with `train:` is built at results/judge_model/{_j}; "
+                         f"set model to that path (got {JUDGES[_j]['model']!r})")
+
+
+def train_judge_inputs(wildcards):
+    t = JUDGES[wildcards.judge]["train"]
+    return {"base": base_source(t["base"]), "fluency": base_source(config["surface"]["fluency_model"]),
+            "prompts": [config["eval_sets"]["valid"][lang] for lang in LANGS],
+            "answers": [f"{DEMO_DIR}/answers/valid/{lang}.jsonl" for lang in LANGS],
+            "generations": [generation_file(run, lr, "valid", lang) for run, lr in CHECKPOINTS for lang in LANGS]}
+
+
+def train_judge_params(wildcards):
+    c = JUDGES[wildcards.judge]
+    t = c["train"]
+    sim = config["human"].get("simulated") or {}
+    return {"langs": LANGS, "lr": t["lr"], "template": c.get("template"), "seed": config["seed"],
+            "fluency_ppl": sim.get("fluency_ppl"), "threshold": config["surface"].get("lid_threshold", 0.5),
+            "chat_template": xlit_chat_template(t["base"]),
+            "training": {**config["training"], "max_steps": t["steps"], "max_length": t.get("max_length", 384),
+                         "save_steps": t["steps"], "epochs": None},
+            "checkpoint_dir": f"results/checkpoints/judge-{wildcards.judge}"}

@@ -9,7 +9,7 @@ rule surface:
         fluency=fluency_model_input,
     output:
         rows=[f"results/surface/{{run}}/lr{{lr}}/{split}/{lang}.jsonl" for split, lang in EVAL_SETS],
-        summary=[surface_summary("{run}", "{lr}", split, lang) for split, lang in EVAL_SETS],
+        summary=surface_summary("{run}", "{lr}"),
     params:
         sets=canonical(EVAL_SETS),
         lid_model=canonical(config["surface"].get("lid_model")),

@@ -2,8 +2,8 @@
 
 input:  generations (results/generations/{run}/lr{lr}/{split}/{lang}.jsonl, one per entry of params.sets);
         fluency (optional: the reference LM's base/{model}/source.json)
-output: rows (results/surface/{run}/lr{lr}/{split}/{lang}.jsonl), summary (.../{lang}.summary.json), one of
-        each per entry of params.sets, same order
+output: rows (results/surface/{run}/lr{lr}/{split}/{lang}.jsonl, one per entry of params.sets, same order),
+        summary (results/surface/{run}/lr{lr}/summaries.jsonl: one summary per (split, lang), run and lr fields)
 params: sets ([[split, lang], ...]), lid_model (null = lid.176.ftz), lid_label_map (optional), threshold,
         min_chars, batch_size, fluency_model (optional path, used when input.fluency is absent),
         fluency_backend (hf or vllm)
@@ -13,7 +13,7 @@ import time
 
 import torch
 
-from xlit.io import write_json, write_jsonl
+from xlit.io import write_jsonl
 from xlit.lid import LID
 from xlit.surface import json_safe, load_fluency, parse_run, read_generations, summarize, surface_sets
 from xlit.smk import job
@@ -32,11 +32,13 @@ with job(snakemake, "surface") as log:  # noqa: F821
     lm = load_fluency(fluency, p.fluency_backend, gpus=int(sm.resources.get("gpu", 0) or 0)) if fluency else None
     rows = surface_sets(sets, lid, threshold=float(p.get("threshold", 0.5)), min_chars=int(p.get("min_chars", 20)),
                         fluency=lm, batch_size=int(p.get("batch_size", 8)))
-    for (split, lang), rows_out, summary_out in zip(keys, sm.output.rows, sm.output.summary):
+    summaries = []
+    for (split, lang), rows_out in zip(keys, sm.output.rows):
         summary = summarize(rows[(split, lang)])
         meta = {"run": w.run, **parse_run(w.run), "lr": w.lr, "split": split, "lang": lang}
         write_jsonl(rows_out, json_safe(rows[(split, lang)]))
-        write_json(summary_out, json_safe({**meta, **summary, "lid_model": str(lid.model_path),
-                                           "fluency_model": str(fluency) if fluency else None}))
+        summaries.append(json_safe({**meta, **summary, "lid_model": str(lid.model_path),
+                                    "fluency_model": str(fluency) if fluency else None}))
         log.info("%s %s: %s", split, lang, json_safe(summary))
+    write_jsonl(sm.output.summary, summaries)
     log.info("done in %.1fs", time.time() - t0)
