@@ -234,10 +234,16 @@ def test_options_subset_and_validation(tmp_path):
     s = write_demo_world(tmp_path, seed=3, languages=("en", "ru"), n_corpus=7, n_it=16, n_valid=3, n_test=5,
                          n_parallel=40, n_parallel_test=6)
     files = sorted(str(p.relative_to(tmp_path)) for p in tmp_path.rglob("*") if p.is_file())
-    assert files == ["corpus/en.txt", "corpus/ru.txt", "it/dolly.en.jsonl", "it/dolly.ru.jsonl",
+    assert files == ["answers/test/en.jsonl", "answers/test/ru.jsonl", "answers/valid/en.jsonl",
+                     "answers/valid/ru.jsonl", "corpus/en.txt", "corpus/ru.txt", "it/dolly.en.jsonl", "it/dolly.ru.jsonl",
                      "parallel/ru.test.jsonl", "parallel/ru.train.jsonl", "prompts/test/en.jsonl",
                      "prompts/test/ru.jsonl", "prompts/valid/en.jsonl", "prompts/valid/ru.jsonl"]
     assert s["it"] == 16 and min(s["it_categories"].values()) >= 1
+    answers = read_jsonl(tmp_path / "answers" / "test" / "ru.jsonl")
+    prompts = read_jsonl(tmp_path / "prompts" / "test" / "ru.jsonl")
+    assert [a["id"] for a in answers] == [p["id"] for p in prompts]
+    assert all(a["reference"] and 1 <= len(a["must"]) <= 4 for a in answers)
+    assert all(m in a["reference"].lower() for a in answers for m in a["must"])
     assert len(read_jsonl(tmp_path / "parallel" / "ru.train.jsonl")) == 40
     assert len((tmp_path / "corpus" / "ru.txt").read_text(encoding="utf-8").splitlines()) == 7
     with pytest.raises(ValueError, match="unsupported language"):

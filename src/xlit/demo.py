@@ -12,6 +12,9 @@ writes (relative to outdir)
     corpus/{lang}.txt                   pretraining text, one text per line
     it/dolly.{lang}.jsonl               English IT set in Dolly's format (+ aligned references)
     prompts/{valid,test}/{lang}.jsonl   aligned eval prompts {"id", "instruction", "category"}
+    answers/{valid,test}/{lang}.jsonl   per prompt id, the world's answer {"id", "reference", "must"}: the
+                                        reference response and the words a correct answer must contain
+                                        (`answer_terms`; the demo's simulated rater and judge labels read it)
     parallel/{lang}.{train,test}.jsonl  {"en", "tgt"} sentence pairs for the demo translator
 
 Same seed -> byte-identical files (no set iteration, string-seeded `random.Random`).
@@ -26,7 +29,7 @@ from typing import Callable
 
 from xlit.io import atomic_path, write_jsonl
 
-__all__ = ["write_demo_world", "LANGS", "CATEGORIES"]
+__all__ = ["write_demo_world", "answer_terms", "LANGS", "CATEGORIES"]
 
 LANGS = ("en", "fr", "pt", "ru")
 CATEGORIES = ("open_qa", "general_qa", "classification", "closed_qa", "brainstorming",
@@ -1958,6 +1961,19 @@ def _parallel_pool(w: World, seed: int, forbidden: dict[str, set], need: int) ->
     return pool
 
 
+_WORD = re.compile(r"\w+")
+
+
+def answer_terms(reference: str, prompt: str, limit: int = 4) -> list[str]:
+    """What a correct answer to `prompt` must contain: up to `limit` words of the reference answer (lower
+    case) that carry its facts: numbers and words of 4+ letters that the prompt does not already contain;
+    when there are none (the answer restates the prompt), the reference's numbers and long words."""
+    seen = set(_WORD.findall(prompt.lower()))
+    words = [x for x in dict.fromkeys(_WORD.findall(reference.lower())) if x.isdigit() or len(x) >= 4]
+    new = [x for x in words if x not in seen]
+    return (new or words)[:limit]
+
+
 def _write_text(path: Path, lines: list[str]) -> None:
     with atomic_path(path) as tmp, open(tmp, "w", encoding="utf-8", newline="\n") as f:
         for line in lines:
@@ -2012,6 +2028,11 @@ def write_demo_world(outdir, *, seed=0, languages=("en", "fr", "pt", "ru"), n_co
                         [{"id": i, "instruction": prompt_text(q, ctx, lang), "category": cat}
                          for i, cat, (q, ctx, _r) in rows])
 
+    for split, rows in prompts.items():
+        for lang in languages:
+            write_jsonl(out / "answers" / split / f"{lang}.jsonl",
+                        [{"id": i, "reference": r[lang], "must": answer_terms(r[lang], prompt_text(q, ctx, lang))}
+                         for i, _cat, (q, ctx, r) in rows])
     for lang in languages:
         _write_text(out / "corpus" / f"{lang}.txt", _corpus(w, seed, lang, n_corpus))
 

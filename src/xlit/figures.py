@@ -32,6 +32,10 @@ from . import select  # noqa: E402
 from .io import InputError, atomic_path, read_tsv  # noqa: E402
 
 NO_HUMANS = "no human ratings were supplied"
+#: annotator names of simulated raters (the demo's xlit.simrater): figures say their side is simulated
+SIMULATED_PREFIX = "simulated"
+SIMULATED_NOTE = ("Note: the human side is SIMULATED (demo: raters simulated from the demo world's ground truth "
+                  "with seeded noise; no person rated these responses).")
 SCORE_CMAP = "YlGnBu"
 STYLE = {
     "pdf.fonttype": 42, "ps.fonttype": 42, "font.size": 8, "axes.titlesize": 8.5, "axes.labelsize": 8,
@@ -168,6 +172,19 @@ def heatmap(ax, values: np.ndarray, row_labels: Sequence[str], col_labels: Seque
     return im
 
 
+def simulated(scores: Scores) -> bool:
+    """True when every human rating comes from a simulated rater (annotator name `simulated...`)."""
+    names = {str(r.get("annotator", "")) for r in scores.human}
+    return bool(names) and all(n.startswith(SIMULATED_PREFIX) for n in names)
+
+
+def human_title(scores: Scores) -> str:
+    """The title of the human side: "Human ratings", or "Simulated raters (a, b)" in the demo."""
+    if simulated(scores):
+        return "Simulated raters (" + ", ".join(sorted({str(r["annotator"]) for r in scores.human})) + ")"
+    return "Human ratings"
+
+
 def _note(fig, text: str, y: float = 0.995) -> None:
     fig.text(0.5, y, text, ha="center", va="top", fontsize=8.5, style="italic", color="#7a1f1f")
 
@@ -211,7 +228,7 @@ def fig2(scores: Scores, pdf: str | os.PathLike | None = None, png: str | os.Pat
     LR, columns = criteria. Without human ratings: the judge panel(s) and a line saying so."""
     runs = list(runs or scores.runs)
     with plt.rc_context(STYLE):
-        panels = ([("human", "Human ratings", scores.human)] if scores.human else []) + \
+        panels = ([("human", human_title(scores), scores.human)] if scores.human else []) + \
                  [(j, f"Judge: {j}", [r for r in scores.judge if r["source"] == j]) for j in scores.judges]
         if not runs or not panels:
             fig = _message_figure(NO_HUMANS + "; no judge scores either." if not panels else "no runs selected",
@@ -226,6 +243,8 @@ def fig2(scores: Scores, pdf: str | os.PathLike | None = None, png: str | os.Pat
                      label="mean score (0-2)")
         if not scores.human:
             fig.suptitle(f"Note: {NO_HUMANS}; judge scores only.", fontsize=8.5, style="italic", color="#7a1f1f")
+        elif simulated(scores):
+            fig.suptitle(SIMULATED_NOTE, fontsize=8.5, style="italic", color="#7a1f1f")
         save(fig, pdf, png)
         return fig
 
@@ -304,7 +323,7 @@ def category_rows(scores: Scores) -> tuple[list[dict[str, Any]], str]:
     """The rows figure 3 (right) should use and a label for them: human ratings if any, else the first
     judge's."""
     if scores.human:
-        return scores.human, "human ratings"
+        return scores.human, "simulated raters" if simulated(scores) else "human ratings"
     judges = scores.judges
     if not judges:
         return [], "no ratings"
@@ -320,7 +339,7 @@ def fig4(scores: Scores, pdf: str | os.PathLike | None = None, png: str | os.Pat
     runs = list(runs or scores.runs)
     langs = list(langs or scores.langs)
     with plt.rc_context(STYLE):
-        panels = ([("Human ratings", scores.human)] if scores.human else []) + \
+        panels = ([(human_title(scores), scores.human)] if scores.human else []) + \
                  [(f"Judge: {j}", [r for r in scores.judge if r["source"] == j]) for j in scores.judges]
         if not runs or not langs or not panels:
             fig = _message_figure(NO_HUMANS + "; no judge scores either." if not panels else "no runs selected",
@@ -339,6 +358,8 @@ def fig4(scores: Scores, pdf: str | os.PathLike | None = None, png: str | os.Pat
                      label="mean score (0-2)")
         if not scores.human:
             fig.suptitle(f"Note: {NO_HUMANS}; judge scores only.", fontsize=8.5, style="italic", color="#7a1f1f")
+        elif simulated(scores):
+            fig.suptitle(SIMULATED_NOTE, fontsize=8.5, style="italic", color="#7a1f1f")
         save(fig, pdf, png)
         return fig
 
@@ -349,7 +370,7 @@ def fig5_pair(scores: Scores) -> tuple[str, str, str, str] | None:
     humans vs the first judge; without humans the first two judges; None if there is nothing."""
     judges = scores.judges
     if scores.human and judges:
-        return agr.HUMAN, judges[0], "human rating", f"{judges[0]} rating"
+        return agr.HUMAN, judges[0], "simulated rater" if simulated(scores) else "human rating", f"{judges[0]} rating"
     if len(judges) >= 2:
         return judges[0], judges[1], f"{judges[0]} rating", f"{judges[1]} rating"
     return None
@@ -399,5 +420,7 @@ def fig5(scores: Scores, pdf: str | os.PathLike | None = None, png: str | os.Pat
         if ra != agr.HUMAN:
             fig.suptitle(f"Note: {NO_HUMANS}; judge {ra} vs judge {rb}.", fontsize=8.5, style="italic",
                          color="#7a1f1f")
+        elif simulated(scores):
+            fig.suptitle(SIMULATED_NOTE, fontsize=8.5, style="italic", color="#7a1f1f")
         save(fig, pdf, png)
         return fig

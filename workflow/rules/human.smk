@@ -75,3 +75,34 @@ rule agreement:
         "../../envs/report.yaml"
     script:
         "../scripts/agreement.py"
+
+
+# The demo's SIMULATED raters (human.simulated.raters; no person): each fills the blinded sheets from the demo
+# world's ground truth (xlit.simrater); list their files under human.ratings like a person's completed sheets.
+if SIMULATED_RATERS:
+
+    wildcard_constraints:
+        rater="|".join(map(re.escape, SIMULATED_RATERS)),
+
+    rule simulated_rating:
+        input:
+            sheets=expand("results/human/sheets/{lang}.csv", lang=LANGS),
+            key_files=expand("results/human/keys/{lang}.csv", lang=LANGS),
+            answers=expand("{d}/answers/{split}/{lang}.jsonl", d=DEMO_DIR, split=JUDGE_SPLIT, lang=LANGS),
+            surface=simulated_rating_surface,
+        output:
+            expand("results/human/simulated/{{rater}}/{lang}.csv", lang=LANGS),
+        params:
+            sim=canonical(simulated_rating_params),
+        log:
+            "logs/simulated_rating/{rater}.log",
+        benchmark:
+            "benchmarks/simulated_rating/{rater}.tsv"
+        threads: 1
+        resources:
+            mem_mb=1000,
+            runtime=5,
+        conda:
+            "../../envs/report.yaml"
+        script:
+            "../scripts/simulated_rating.py"
