@@ -29,6 +29,14 @@ def minimal_config(lrs=(3e-3, 1e-2)):
     return cfg
 
 
+def demo_judges(cfg):
+    """`cfg` with the demo's trained judge first (a few steps: the wiring, not the quality)."""
+    cfg["judges"] = {"tiny-trained": {**yaml.safe_load((ROOT / "config" / "config.yaml").read_text())["judges"][
+        "tiny-trained"], "train": {"base": "tiny-multi", "lr": 3e-3, "steps": 3, "max_length": 256}},
+        **cfg["judges"]}
+    return cfg
+
+
 def snakemake(workdir, *args, config=None, config_text=None):
     """Run snakemake on `config` dumped in its own key order (or on `config_text`, as written)."""
     if config is not None:
@@ -48,7 +56,7 @@ def job_counts(out: str) -> dict[str, int]:
 
 
 def test_whole_study_then_nothing_then_only_the_changed_branch(tmp_path):
-    snakemake(tmp_path, config=minimal_config())  # the default target: the whole study
+    snakemake(tmp_path, config=demo_judges(minimal_config()))  # the default target: the whole study
     run = "tiny-multi_demo-dolly_en_ft"
     for lr in ("0.003", "0.01"):
         for split in ("valid", "test"):
@@ -66,6 +74,12 @@ def test_whole_study_then_nothing_then_only_the_changed_branch(tmp_path):
         f"{run}_lr0.003.tsv", f"{run}_lr0.01.tsv"]
     assert len(list((tmp_path / "benchmarks/surface").iterdir())) == 2
     assert len(list((tmp_path / "benchmarks/judge/tiny").iterdir())) == 1
+    # the demo's trained judge: trained on valid-split responses only, then used in generate mode
+    train_rows = read_jsonl(tmp_path / "results/judge_train/tiny-trained.jsonl")
+    assert {r["kind"] for r in train_rows} == {"reference", "wrong_lang", "wrong_fact", "repetition", "generation"}
+    assert all(r["id"].split("/")[1].startswith("valid-") for r in train_rows)
+    trained = read_jsonl(tmp_path / f"results/judge/tiny-trained/{run}/lr0.003/fr.jsonl")
+    assert len(trained) == 3 and all(r["raw"] is not None and "probs" not in r for r in trained)
 
     surface = read_tsv(tmp_path / "results/tables/surface.tsv")
     assert {(r["lr"], r["split"], r["lang"]) for r in surface} == {
@@ -79,22 +93,28 @@ def test_whole_study_then_nothing_then_only_the_changed_branch(tmp_path):
     for i in (2, 3, 4, 5):
         assert (tmp_path / f"results/fig{i}.pdf").stat().st_size > 1000
         assert (tmp_path / f"results/fig{i}.png").stat().st_size > 1000
-    assert read_tsv(tmp_path / "results/tables/agreement.tsv") is not None
     assert (tmp_path / "results/human/sheets/fr.csv").exists()
+    # the simulated raters' sheets went through the real import into human_scores, agreement and the figures
+    human = read_tsv(tmp_path / "results/tables/human_scores.tsv")
+    assert {r["annotator"] for r in human} == {"simulated-a", "simulated-b"}
+    assert len(human) == 2 * 4 * 3 * 6 and {r["lr"] for r in human} == {chosen}
+    agreement = read_tsv(tmp_path / "results/tables/agreement.tsv")
+    pairs = {(r["rater_a"], r["rater_b"]) for r in agreement}
+    assert ("human", "tiny") in pairs and ("human:simulated-a", "human:simulated-b") in pairs
 
     assert "Nothing to be done" in snakemake(tmp_path, "-n")
     # the same config rewritten: keys sorted, re-indented, 3.0e-3 for 0.003, 6.0 for 6: params compare by meaning
-    same = yaml.safe_dump(minimal_config(), sort_keys=True, indent=4).replace("- 0.003\n", "- 3.0e-3\n")
+    same = yaml.safe_dump(demo_judges(minimal_config()), sort_keys=True, indent=4).replace("- 0.003\n", "- 3.0e-3\n")
     same = same.replace("max_new_tokens: 6\n", "max_new_tokens: 6.0\n")
-    assert "3.0e-3" in same and "6.0" in same and yaml.safe_load(same) == minimal_config()
+    assert "3.0e-3" in same and "6.0" in same and yaml.safe_load(same) == demo_judges(minimal_config())
     assert "Nothing to be done" in snakemake(tmp_path, "-n", config_text=same)
 
-    out = snakemake(tmp_path, "-n", config=minimal_config(lrs=(3e-3, 3e-2)))
+    out = snakemake(tmp_path, "-n", config=demo_judges(minimal_config(lrs=(3e-3, 3e-2))))
     counts = job_counts(out)
     assert counts["train"] == 1 and counts["generate"] == 1 and counts["surface"] == 1
     assert "build_base" not in counts and "demo_world" not in counts
     assert "lr0.03" in out and "lr0.003/" not in out.split("Job stats:")[0]
 
-    snakemake(tmp_path, "--report", str(tmp_path / "report.html"), config=minimal_config())
+    snakemake(tmp_path, "--report", str(tmp_path / "report.html"), config=demo_judges(minimal_config()))
     html = (tmp_path / "report.html").read_text(errors="ignore")
     assert "fig2" in html and "selected_lr" in html

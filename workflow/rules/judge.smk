@@ -84,3 +84,30 @@ rule judge_estimate:
         "../../envs/eval.yaml"
     script:
         "../scripts/judge_estimate.py"
+
+
+# The demo's trained judge (judges.<name>.train): a tiny model fine-tuned by xlit.train on (judge prompt,
+# valid-split response) -> JSON star ratings labelled from the demo world's ground truth (xlit.judge_train);
+# the `judge` rule then uses it like any `transformers` judge in `mode: generate`. Never sees a test response.
+if TRAINED_JUDGES:
+
+    rule train_judge:
+        input:
+            unpack(train_judge_inputs),
+        output:
+            model=directory("results/judge_model/{judge}"),
+            data="results/judge_train/{judge}.jsonl",
+        params:
+            spec=canonical(train_judge_params),
+        log:
+            "logs/train_judge/{judge}.log",
+        benchmark:
+            "benchmarks/train_judge/{judge}.tsv"
+        threads: 1
+        resources:
+            mem_mb=2000,
+            runtime=20,
+        conda:
+            "../../envs/train.yaml"
+        script:
+            "../scripts/train_judge.py"

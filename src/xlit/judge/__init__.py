@@ -3,7 +3,7 @@ causal LM, with a persistent cache, cost accounting and estimates.
 
 Public API
 - `CRITERIA`: ("language", "fluency", "helpfulness", "accuracy", "logic", "harmlessness")
-- prompts: `DEFAULT_TEMPLATE`, `load_template(path|None)`, `render(template, instruction, response)`,
+- prompts: `DEFAULT_TEMPLATE`, `COMPACT_TEMPLATE`, `template_for(cfg, template)`, `load_template(path|None)`, `render(template, instruction, response)`,
   `neutralise(text, markers(template))`
 - parsing: `parse_answer(text) -> Parsed` (`.stars` 1-3, `.scores` 0-2, `.missing`, `.unparsed`)
 - running: `read_responses(path) -> [Item]`, `judge_items(items, judge_name, judge_cfg, template=,
@@ -26,17 +26,22 @@ answer did not parse and was asked again: how often, and the answers that did no
 Judge config keys read (`judges.<name>`): backend, model, base_url, api_key_env, temperature (0),
 max_tokens (256), concurrency, max_retries, timeout, backoff_base, backoff_max, logprobs (true),
 top_logprobs, price_in_per_mtok, price_out_per_mtok; transformers: batch_size (responses per forward
-pass, each with its six criterion suffixes; 8), max_length (context cap; default the model's).
+pass, each with its six criterion suffixes; 8), max_length (context cap; default the model's), mode
+(`stars`, the default: star probabilities after a JSON prefix; `generate`: the model writes its answer
+greedily (max_tokens, 256) and it goes through the openai path's rendering, parsing and cache, without
+re-asks since a greedy answer does not change); any backend: template (`compact`: COMPACT_TEMPLATE, for
+small-context judges, instead of judge.prompt).
 Answers are cached in `<cache_dir>/judge/chat.sqlite`.
 """
 from xlit.judge.core import (COST_COLUMNS, DEFAULT_REASKS, ESTIMATE_COLUMNS, SCORE_COLUMNS, Item, JudgeFailed,
-                             LocalJudge, check_failures, cost_row, endpoint_of, estimate, judge_file,
-                             judge_files, judge_items, parse_job_path, read_responses, resolve_model, score_rows, summary)
+                             LocalChat, LocalJudge, check_failures, cost_row, endpoint_of, estimate, judge_file,
+                             judge_files, judge_items, parse_job_path, read_responses, resolve_model, score_rows, summary,
+                             template_for)
 from xlit.judge.parse import Parsed, parse_answer
-from xlit.judge.prompt import CRITERIA, DEFAULT_TEMPLATE, load_template, markers, neutralise, render
+from xlit.judge.prompt import COMPACT_TEMPLATE, CRITERIA, DEFAULT_TEMPLATE, load_template, markers, neutralise, render
 
-__all__ = ["CRITERIA", "COST_COLUMNS", "DEFAULT_REASKS", "DEFAULT_TEMPLATE", "ESTIMATE_COLUMNS", "Item",
-           "JudgeFailed", "LocalJudge", "Parsed", "SCORE_COLUMNS", "check_failures", "cost_row", "endpoint_of",
+__all__ = ["COMPACT_TEMPLATE", "CRITERIA", "COST_COLUMNS", "DEFAULT_REASKS", "DEFAULT_TEMPLATE", "ESTIMATE_COLUMNS", "Item",
+           "JudgeFailed", "LocalChat", "LocalJudge", "Parsed", "SCORE_COLUMNS", "check_failures", "cost_row", "endpoint_of",
            "estimate", "judge_file", "judge_files", "judge_items", "load_template", "markers",
            "neutralise", "parse_answer", "parse_job_path", "read_responses", "render", "resolve_model",
-           "score_rows", "summary"]
+           "score_rows", "summary", "template_for"]

@@ -11,8 +11,8 @@ from typing import Any, Callable, Iterable, Mapping, Sequence
 
 from xlit.io import InputError, iter_jsonl, write_jsonl
 from xlit.judge.parse import parse_answer
-from xlit.judge.prompt import CRITERIA, load_template, markers, render
-from xlit.llm import ChatCache, Endpoint, hash_json, request_key, run_chat
+from xlit.judge.prompt import COMPACT_TEMPLATE, CRITERIA, load_template, markers, render
+from xlit.llm import ChatCache, ChatResult, Endpoint, hash_json, request_key, run_chat
 
 log = logging.getLogger("xlit.judge")
 
@@ -27,6 +27,10 @@ EST_COMPLETION_TOKENS = 40
 EST_OVERHEAD_TOKENS = 8
 DEFAULT_MAX_TOKENS = 256
 TRANSFORMERS_SCHEME = "next-token-stars-v2"
+GENERATE_SCHEME = "greedy-chat-v1"
+#: transformers judge modes: `stars` reads 1/2/3 probabilities after a JSON prefix (no generation); `generate`
+#: writes the answer greedily and reads it like an API judge's (render, parse, cache: the openai path)
+TRANSFORMERS_MODES = ("stars", "generate")
 CACHE_SUBDIR = "judge"
 #: times an answer that does not parse is asked again (same prompt, cache bypassed) before it is recorded
 #: as unparsed; a cached unparsed answer is asked again on the next run too (0: never re-ask)
@@ -108,6 +112,14 @@ def endpoint_of(cfg: Mapping[str, Any]) -> Endpoint:
                                 temperature=cfg.get("temperature", 0.0))
 
 
+def template_for(cfg: Mapping[str, Any], template: str | None) -> str:
+    """The template a judge renders: the built-in COMPACT_TEMPLATE when its config says `template: compact`,
+    else `template` (the config's `judge.prompt`), else the built-in default."""
+    if cfg.get("template") == "compact":
+        return COMPACT_TEMPLATE
+    return template or load_template(None)
+
+
 def prompts_of(items: Sequence[Item], template: str) -> list[str]:
     ms = markers(template)
     return [render(template, it.instruction, it.response, ms) for it in items]
@@ -131,10 +143,12 @@ def judge_items(items: Sequence[Item], judge: str, cfg: Mapping[str, Any], *, te
     """One output row per item (same order). `cfg` is `judges.<judge>` of the config. Requests that fail
     after retries give rows with an `error` (see `check_failures`); an openai answer that does not parse is
     asked again up to `reasks` times (the row's `reasks` says how often, `previous_raw` what came before)."""
-    template = template or load_template(None)
+    template = template_for(cfg, template)
     backend = cfg.get("backend", "openai")
     if backend == "openai":
         return _judge_openai(items, judge, cfg, template, cache_dir, on_row, reasks)
+    if backend == "transformers" and cfg.get("mode", "stars") == "generate":
+        return _judge_local_generate(items, judge, cfg, template, cache_dir, base_dir, on_row)
     if backend == "transformers":
         return _judge_transformers(items, judge, cfg, template, cache_dir, base_dir, on_row)
     raise ValueError(f"judges.{judge}.backend: unknown backend {backend!r} (openai or transformers)")
@@ -142,6 +156,15 @@ def judge_items(items: Sequence[Item], judge: str, cfg: Mapping[str, Any], *, te
 
 def _judge_openai(items, judge, cfg, template, cache_dir, on_row, reasks: int = DEFAULT_REASKS) -> list[dict]:
     ep = endpoint_of(cfg)
+    return _judge_chat(items, judge, template, cache_dir, on_row, reasks, lambda msgs: request_key(ep, msgs),
+                       lambda reqs, cache, refresh, on_result: run_chat(reqs, ep, cache, refresh=refresh,
+                                                                        on_result=on_result))
+
+
+def _judge_chat(items, judge, template, cache_dir, on_row, reasks, key, send) -> list[dict]:
+    """The generative-JSON judge path (openai, and transformers `mode: generate`): render each prompt, send
+    it as a one-turn chat through `send(requests, cache, refresh, on_result)` (cached answers are not sent;
+    `refresh` keys are sent again), parse each answer with `parse_answer`, ask unparsed ones again."""
     requests = [[{"role": "user", "content": p}] for p in prompts_of(items, template)]
     rows: list[dict | None] = [None] * len(items)
     previous: dict[int, list] = {}  # unparsed answers already seen, per item
@@ -174,11 +197,10 @@ def _judge_openai(items, judge, cfg, template, cache_dir, on_row, reasks: int = 
         for rnd in range(max(0, reasks) + 1):
             again.clear()
             last = rnd == max(0, reasks)
-            keys = [request_key(ep, requests[i]) for i in todo] if rnd else ()
+            keys = [key(requests[i]) for i in todo] if rnd else ()
             if rnd:
                 log.info("asking %d unparsed answer(s) again (round %d of %d)", len(todo), rnd, reasks)
-            run_chat([requests[i] for i in todo], ep, cache, refresh=keys,
-                     on_result=lambda j, res: make(todo[j], res, last))
+            send([requests[i] for i in todo], cache, keys, lambda j, res: make(todo[j], res, last))
             if not again:
                 break
             todo = sorted(set(again))
@@ -293,6 +315,81 @@ class LocalJudge:
             lp = logp[r, cand]
             res.append((torch.softmax(lp, dim=-1).tolist(), float(lp.exp().sum())))
         return [res[i * k:(i + 1) * k] for i in range(len(groups))]
+
+
+def _generate_ident(cfg: Mapping[str, Any], path: str) -> dict:
+    return {"backend": "transformers", "mode": "generate", "model": cfg["model"], "weights": _fingerprint(path),
+            "scheme": GENERATE_SCHEME, "max_tokens": int(cfg.get("max_tokens") or DEFAULT_MAX_TOKENS),
+            "max_length": cfg.get("max_length")}
+
+
+class LocalChat:
+    """A local causal LM answering one-turn chats greedily (through its own chat template), behind the
+    `send(requests, cache, refresh, on_result)` interface of `_judge_chat`; loaded on first use only (a
+    fully cached run loads nothing). Answers are cached under `hash_json(ident + messages)`. A prompt
+    longer than the context keeps its first quarter and its end, like `LocalJudge`."""
+
+    def __init__(self, path: str, cfg: Mapping[str, Any], ident: Mapping[str, Any]):
+        self.path, self.cfg, self.ident = path, cfg, dict(ident)
+        self.model = self.tok = None
+
+    def key(self, messages) -> str:
+        return hash_json({**self.ident, "messages": messages})
+
+    def _load(self):
+        from xlit.generate import load_model
+
+        self.model, self.tok = load_model(self.path)
+        limits = [getattr(self.model.config, "max_position_embeddings", None), self.cfg.get("max_length")]
+        self.max_length = min(x for x in limits + [1 << 20] if x)
+
+    def _encode(self, messages) -> list[int]:
+        text = self.tok.apply_chat_template(messages, tokenize=False, add_generation_prompt=True)
+        ids = self.tok(text, add_special_tokens=False)["input_ids"]
+        budget = max(8, self.max_length - int(self.ident["max_tokens"]))
+        if len(ids) > budget:
+            head = budget // 4
+            ids = ids[:head] + ids[len(ids) - (budget - head):]
+        return ids
+
+    def __call__(self, requests, cache: ChatCache, refresh, on_result) -> None:
+        from xlit.generate import decode, hf_complete
+
+        refresh = set(refresh)
+        keys = [self.key(m) for m in requests]
+        todo = []
+        for i, k in enumerate(keys):
+            rec = None if k in refresh else cache.get(k)
+            if rec is not None:
+                on_result(i, ChatResult.from_record(k, rec))
+            else:
+                todo.append(i)
+        if not todo:
+            return
+        if self.model is None:
+            self._load()
+        encoded = [self._encode(requests[i]) for i in todo]
+        bs = int(self.cfg.get("batch_size") or 8)
+        for start in range(0, len(todo), bs):
+            chunk = list(range(start, min(start + bs, len(todo))))
+            done = hf_complete(self.model, self.tok, [encoded[j] for j in chunk],
+                               max_new_tokens=int(self.ident["max_tokens"]), repetition_penalty=1.0, batch_size=bs)
+            for j, ids in zip(chunk, done):
+                text, n = decode(self.tok, ids)
+                i = todo[j]
+                res = ChatResult(text=text, usage={"prompt_tokens": len(encoded[j]), "completion_tokens": n},
+                                 finish_reason="stop" if self.tok.eos_token_id in ids else "length",
+                                 model=str(self.cfg["model"]), key=keys[i])
+                cache.put(keys[i], res.record())
+                on_result(i, res)
+
+
+def _judge_local_generate(items, judge, cfg, template, cache_dir, base_dir, on_row) -> list[dict]:
+    """transformers `mode: generate`: the openai path's rendering, parsing and cache, with a local model
+    answering greedily. Greedy answers do not change when asked again, so unparsed ones are not re-asked."""
+    path = resolve_model(cfg["model"], base_dir)
+    chat = LocalChat(path, cfg, _generate_ident(cfg, path))
+    return _judge_chat(items, judge, template, cache_dir, on_row, 0, chat.key, chat)
 
 
 def _judge_transformers(items, judge, cfg, template, cache_dir, base_dir, on_row) -> list[dict]:
@@ -476,19 +573,24 @@ def estimate(files: Sequence[str | os.PathLike], judges: Mapping[str, Mapping[st
     """Per judge: requests the files need, how many the cache already answers, and the estimated tokens
     and cost of the rest. Exact for the cache check (same keys as a real run); tokens by `est_tokens`
     plus EST_OVERHEAD_TOKENS per request in, EST_COMPLETION_TOKENS out (max_cost_usd: max_tokens out)."""
-    template = template or load_template(None)
     items = [it for f in files for it in read_responses(f)]
-    prompts = prompts_of(items, template)
     out = []
     cache = cache_for(cache_dir)
     try:
         for name, cfg in judges.items():
+            prompts = prompts_of(items, template_for(cfg, template))
             backend = cfg.get("backend", "openai")
             if backend == "openai":
                 ep = endpoint_of(cfg)
                 keys = [request_key(ep, [{"role": "user", "content": p}]) for p in prompts]
                 per_item = 1
                 max_out = ep.max_tokens or DEFAULT_MAX_TOKENS
+                est_out = min(EST_COMPLETION_TOKENS, max_out)
+            elif cfg.get("mode", "stars") == "generate":
+                chat = LocalChat(resolve_model(cfg["model"], base_dir), cfg,
+                                 _generate_ident(cfg, resolve_model(cfg["model"], base_dir)))
+                keys = [chat.key([{"role": "user", "content": p}]) for p in prompts]
+                per_item, max_out = 1, int(chat.ident["max_tokens"])
                 est_out = min(EST_COMPLETION_TOKENS, max_out)
             else:
                 path = resolve_model(cfg["model"], base_dir)

@@ -68,6 +68,18 @@ Reply with a JSON dictionary and nothing else, mapping each aspect to its number
 {"language": _, "fluency": _, "helpfulness": _, "accuracy": _, "logic": _, "harmlessness": _}
 """
 
+#: a short template for judges with a small context (`judges.<name>.template: compact`, e.g. the demo's trained
+#: tiny judge): the same task and JSON answer as DEFAULT_TEMPLATE, without the criteria's descriptions
+COMPACT_TEMPLATE = """\
+Rate the submission to the task with 1, 2 or 3 stars for language, fluency, helpfulness, accuracy, logic \
+and harmlessness. Reply with a JSON dictionary only.
+[TASK]
+{instruction}
+[SUBMISSION]
+{response}
+[END]
+"""
+
 _LOOKALIKE = str.maketrans({"<": "\u2039", ">": "\u203a", "[": "\u2768", "]": "\u2769", "{": "\u2774",
                             "}": "\u2775", "*": "\u2217", "#": "\uff03", "=": "\uff1d", "|": "\u00a6",
                             "-": "\u2010", "_": "\uff3f", "`": "\u02cb", "~": "\u02dc", ":": "\u02d0"})
