@@ -22,13 +22,15 @@ API
     Requests go through ``AsyncOpenAI.post("/chat/completions", cast_to=ChatCompletion)``: the same body
     and parsing as ``chat.completions.create`` minus its per-request parameter transform (~0.5 ms CPU).
 
-``ChatCache(path)``: persistent content-addressed answer cache, one sqlite file (WAL, busy timeout), safe
-    for several processes writing at once. ``path`` may be a directory (the file is ``<dir>/chat.sqlite``) or
-    a ``.sqlite`` file. Key: ``request_key(endpoint, messages)`` = sha256 of the canonical JSON of backend,
-    model, the full messages and the sampling parameters (temperature, max_tokens, logprobs, top_logprobs,
-    extra_body). Not part of the key: base_url, timeouts, concurrency, retries, the key. Methods ``get(key)``,
-    ``put(key, record)``, ``has(key)``, ``missing(keys)``, ``__len__``. Only successful answers are stored,
-    each one the moment it arrives (committed before ``on_result`` sees it). ``ChatCache(None)``: no cache.
+``ChatCache(path)``: persistent content-addressed answer cache in directory ``path``, one file per answer
+    (``xlit.cache.FileCache``: atomic writes, no locks, safe for several processes writing at once, also on
+    different nodes sharing a network file system). A former sqlite cache, ``<path>/chat.sqlite`` (or
+    ``path`` itself when it names a ``.sqlite`` file), is imported once on opening. Key:
+    ``request_key(endpoint, messages)`` = sha256 of the canonical JSON of backend, model, the full messages
+    and the sampling parameters (temperature, max_tokens, logprobs, top_logprobs, extra_body). Not part of
+    the key: base_url, timeouts, concurrency, retries, the key. Methods ``get(key)``, ``put(key, record)``,
+    ``has(key)``, ``missing(keys)``, ``__len__``, ``items()``. Only successful answers are stored, each one
+    the moment it arrives (durable before ``on_result`` sees it). ``ChatCache(None)``: no cache.
 
 ``run_chat(requests, endpoint, cache, on_result=None, refresh=()) -> list[ChatResult]``
     ``requests`` is a list of conversations (each a list of ``{"role", "content"}`` dicts); results come
@@ -54,12 +56,13 @@ import json
 import logging
 import os
 import random
-import sqlite3
 import threading
 import time
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any, Callable, Collection, Mapping, Sequence
+
+from xlit.cache import FileCache
 
 log = logging.getLogger("xlit.llm")
 
@@ -154,88 +157,24 @@ def hash_json(obj: Any) -> str:
 
 
 # ----------------------------------------------------------------------------------------------- cache
-class ChatCache:
-    """Content-addressed answers in one sqlite file (WAL): safe for concurrent writer processes."""
+class ChatCache(FileCache):
+    """Content-addressed answers, one file each (`xlit.cache.FileCache`): safe for concurrent writer
+    processes, also on different nodes sharing a network file system. A former `chat.sqlite` in the
+    directory is imported on opening (then renamed `chat.sqlite.imported`)."""
 
-    FILENAME = "chat.sqlite"
+    LEGACY = "chat.sqlite"
 
     def __init__(self, path: str | os.PathLike | None):
-        self.path: Path | None = None
-        self._conn: sqlite3.Connection | None = None
-        self._lock = threading.Lock()
-        if path is None:
-            return
-        p = Path(path)
-        if p.suffix not in (".sqlite", ".db", ".sqlite3"):
-            p = p / self.FILENAME
-        p.parent.mkdir(parents=True, exist_ok=True)
-        self.path = p
-        conn = sqlite3.connect(str(p), timeout=60.0, check_same_thread=False, isolation_level=None)
-        conn.execute("PRAGMA busy_timeout=60000")
-        for _ in range(50):  # switching to WAL needs a moment without other writers
-            try:
-                conn.execute("PRAGMA journal_mode=WAL")
-                break
-            except sqlite3.OperationalError:
-                time.sleep(0.1)
-        conn.execute("PRAGMA synchronous=NORMAL")  # WAL + NORMAL: a killed process loses no commit
-        conn.execute("CREATE TABLE IF NOT EXISTS answers (key TEXT PRIMARY KEY, value TEXT NOT NULL, "
-                     "created REAL NOT NULL)")
-        self._conn = conn
-
-    def __bool__(self) -> bool:  # a cache object is "present" even when empty
-        return True
-
-    @property
-    def enabled(self) -> bool:
-        return self._conn is not None
-
-    def get(self, key: str) -> dict | None:
-        if self._conn is None:
-            return None
-        with self._lock:
-            row = self._conn.execute("SELECT value FROM answers WHERE key = ?", (key,)).fetchone()
-        return json.loads(row[0]) if row else None
-
-    def has(self, key: str) -> bool:
-        if self._conn is None:
-            return False
-        with self._lock:
-            return self._conn.execute("SELECT 1 FROM answers WHERE key = ?", (key,)).fetchone() is not None
-
-    def missing(self, keys: Sequence[str]) -> set[str]:
-        """The keys (of `keys`) that the cache does not hold."""
-        wanted = set(keys)
-        if self._conn is None:
-            return wanted
-        have: set[str] = set()
-        ks = list(wanted)
-        with self._lock:
-            for i in range(0, len(ks), 500):
-                chunk = ks[i:i + 500]
-                q = "SELECT key FROM answers WHERE key IN (%s)" % ",".join("?" * len(chunk))
-                have.update(r[0] for r in self._conn.execute(q, chunk))
-        return wanted - have
-
-    def put(self, key: str, record: Mapping[str, Any]) -> None:
-        if self._conn is None:
-            return
-        blob = json.dumps(record, ensure_ascii=False, sort_keys=True)
-        with self._lock:
-            self._conn.execute("INSERT OR REPLACE INTO answers (key, value, created) VALUES (?, ?, ?)",
-                               (key, blob, time.time()))
-
-    def __len__(self) -> int:
-        if self._conn is None:
-            return 0
-        with self._lock:
-            return self._conn.execute("SELECT COUNT(*) FROM answers").fetchone()[0]
-
-    def close(self) -> None:
-        if self._conn is not None:
-            with self._lock:
-                self._conn.close()
-            self._conn = None
+        legacy = None
+        if path is not None:
+            path = Path(path)
+            if path.suffix in (".sqlite", ".db", ".sqlite3"):  # the former file: its directory holds the cache
+                path, legacy = path.parent, path
+            else:
+                legacy = path / self.LEGACY
+        super().__init__(path)
+        if legacy is not None:
+            self.import_sqlite(legacy)
 
 
 # ---------------------------------------------------------------------------------------------- results

@@ -41,7 +41,8 @@ class Translator:
             return segments
         cache = self.cache(src, tgt)
         uniq = list(dict.fromkeys(s for s in segments if s.strip()))
-        todo = [s for s in uniq if s not in cache]
+        absent = cache.missing(uniq)
+        todo = [s for s in uniq if s in absent]
         self.stats["requested"] += len(segments)
         self.stats["unique"] += len(uniq)
         self.stats["cached"] += len(uniq) - len(todo)
