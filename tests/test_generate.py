@@ -113,8 +113,14 @@ def peaked_llama(tmp_path_factory):
     return out
 
 
+@pytest.fixture
+def vllm_in_process(monkeypatch):
+    """vLLM's engine in this process (no spawned engine process under pytest, after torch used CUDA)."""
+    monkeypatch.setenv("VLLM_ENABLE_V1_MULTIPROCESSING", "0")
+
+
 @needs_vllm
-def test_vllm_greedy_matches_hf(peaked_llama):
+def test_vllm_greedy_matches_hf(peaked_llama, vllm_in_process):
     import random
 
     rng = random.Random(0)
@@ -131,12 +137,16 @@ def test_vllm_greedy_matches_hf(peaked_llama):
 
 
 @needs_vllm
-def test_vllm_fluency_matches_hf(peaked_llama):
-    from xlit.surface import FluencyLM, load_fluency
+def test_vllm_fluency_matches_hf(peaked_llama, vllm_in_process):
+    import torch
+
+    from xlit.surface import FluencyLM
+    from xlit.vllm_backend import VLLMFluency
 
     texts = ["The river flows past the old mill.", "Say hello.", "", "Quelle est la capitale de la France ?"]
-    ref = FluencyLM(peaked_llama, device="cuda", dtype=__import__("torch").float16).nll(texts)
-    got = load_fluency(peaked_llama, "vllm", gpus=1).nll(texts)
+    ref = FluencyLM(peaked_llama, device="cuda", dtype=torch.float16).nll(texts)
+    got = VLLMFluency(peaked_llama, gpus=1, dtype="float16", enforce_eager=True,
+                      gpu_memory_utilization=0.3).nll(texts)
     for (a, n), (b, m) in zip(ref, got):
         assert n == m and (a != a and b != b or b == pytest.approx(a, rel=0.02))
 
