@@ -10,8 +10,6 @@ import sqlite3
 import time
 from pathlib import Path
 
-import pytest
-
 from xlit.cache import FileCache
 
 WRITERS, PER_WRITER, STRIDE = 4, 200, 100  # writer w puts keys [w*STRIDE, w*STRIDE + PER_WRITER): overlaps

@@ -340,7 +340,7 @@ class _Runner:
                 else:
                     bad = malformed(resp)
                     if bad is None:
-                        return self._success(resp, key, attempt + 1)
+                        return await self._success(resp, key, attempt + 1)
                     # a proxy's HTML error page or a gateway's odd JSON with status 200: a server-side
                     # failure like a 5xx, so retried like one and reported like one if it persists
                     last_err = scrub(f"malformed response (HTTP 200): {bad}", secret)
@@ -351,7 +351,7 @@ class _Runner:
         return ChatResult(error=f"{last_err} (gave up after {ep.max_retries + 1} attempts)", key=key,
                           attempts=ep.max_retries + 1)
 
-    def _success(self, resp, key: str, attempts: int) -> ChatResult:
+    async def _success(self, resp, key: str, attempts: int) -> ChatResult:
         choice = resp.choices[0]
         usage = None
         if getattr(resp, "usage", None) is not None:
@@ -362,7 +362,8 @@ class _Runner:
                          model=getattr(resp, "model", None), key=key, attempts=attempts)
         if res.text is None:
             res.text = ""
-        self.cache.put(key, res.record())  # stored the moment it arrives
+        await asyncio.to_thread(self.cache.put, key, res.record())  # stored the moment it arrives (its fsync
+        # runs in a worker thread: the event loop keeps receiving; asyncio.run waits for it even on Ctrl-C)
         return res
 
 
