@@ -3,7 +3,7 @@
     .venv/bin/python bench/bench_judge.py [--n 1000] [--latency 0.1] [--concurrency 32] [--sample 20]
 
 Runs N judgments (the full judge path: prompt rendering, xlit.llm with the real openai client, retries
-armed, the sqlite cache written as answers arrive, parsing) against tests/openai_server.py started in a
+armed, the answer cache written as answers arrive, parsing) against tests/openai_server.py started in a
 separate process (so that its threads do not share our GIL). Prints the wall time against the ideal
 (N x latency / concurrency) and against one request at a time, extrapolated from `--sample` sequential
 requests. Target: within 1.3x of ideal at concurrency 32.

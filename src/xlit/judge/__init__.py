@@ -31,7 +31,7 @@ pass, each with its six criterion suffixes; 8), max_length (context cap; default
 greedily (max_tokens, 256) and it goes through the openai path's rendering, parsing and cache, without
 re-asks since a greedy answer does not change); any backend: template (`compact`: COMPACT_TEMPLATE, for
 small-context judges, instead of judge.prompt).
-Answers are cached in `<cache_dir>/judge/chat.sqlite`.
+Answers are cached in `<cache_dir>/judge/` (`xlit.llm.ChatCache`: one file per answer).
 """
 from xlit.judge.core import (COST_COLUMNS, DEFAULT_REASKS, ESTIMATE_COLUMNS, SCORE_COLUMNS, Item, JudgeFailed,
                              LocalChat, LocalJudge, check_failures, cost_row, endpoint_of, estimate, judge_file,
