@@ -114,6 +114,23 @@ def test_put_add_missing_len_and_a_damaged_entry(tmp_path, monkeypatch, caplog):
     assert none.get("a") is None and len(none) == 0 and none.missing(["a"]) == {"a"} and bool(none)
 
 
+def test_a_stale_nfs_handle_is_read_again(tmp_path, monkeypatch):
+    import errno
+
+    c = FileCache(tmp_path)
+    c.put("a", {"text": "1"})
+    calls = []
+
+    def flaky(*args, **kw):  # what NFS gives when another node replaced the file between open and read
+        calls.append(args[0])
+        if len(calls) == 1:
+            raise OSError(errno.ESTALE, "Stale file handle")
+        return open(*args, **kw)
+
+    monkeypatch.setattr("xlit.cache.open", flaky, raising=False)
+    assert c.get("a") == {"text": "1"} and len(calls) == 2
+
+
 def old_sqlite(path: Path, rows: dict, keep_open: bool = False):
     """A chat cache as the former sqlite ChatCache wrote it (WAL)."""
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -20,6 +20,7 @@ file is then renamed ``*.imported`` (kept, never deleted), so nothing already pa
 """
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
 import logging
@@ -66,14 +67,21 @@ class FileCache:
         if self.root is None:
             return None
         path = self.path_of(key)
-        try:
-            with open(path, encoding="utf-8") as f:
-                entry = json.load(f)
-        except FileNotFoundError:
-            return None
-        except (OSError, ValueError) as e:  # only a crash of the file system itself could leave this
-            log.warning("%s: unreadable cache entry, ignored (%s)", path, e)
-            return None
+        for attempt in range(2):
+            try:
+                with open(path, encoding="utf-8") as f:
+                    entry = json.load(f)
+                break
+            except FileNotFoundError:
+                return None
+            except OSError as e:  # NFS: the file we opened was replaced by another node (stale handle)
+                if e.errno == errno.ESTALE and attempt == 0:
+                    continue
+                log.warning("%s: unreadable cache entry, ignored (%s)", path, e)
+                return None
+            except ValueError as e:  # only a crash of the file system itself could leave this
+                log.warning("%s: unreadable cache entry, ignored (%s)", path, e)
+                return None
         if not isinstance(entry, dict) or entry.get("key") != key:
             log.warning("%s: cache entry for another key, ignored", path)
             return None
