@@ -115,7 +115,7 @@ def test_guidelines(tmp_path):
     p = human.write_guidelines(tmp_path / "g.md")
     text = p.read_text()
     for crit in CRITERIA:
-        assert f"## " in text and crit in text
+        assert "## " in text and crit in text
     assert text.count("**2**") == 6 and text.count("**1**") == 6 and text.count("**0**") == 6
 
 

@@ -169,6 +169,18 @@ def translate_dataset(source: str | Path, fmt: str, tgt: str, translator, *, dat
     dropped chrf bleu) and details (segments, cache hits, LID failures)."""
     rows = load_source_rows(source, fmt, max_examples)
     out, pairs = translate_rows(rows, translator, tgt, src=src, max_chars=max_chars)
+    kept, q = quality_gates(data, tgt, out, pairs, lid, lid_threshold, drop_failed_lid, reference)
+    q["translator"] = dict(translator.stats)
+    be = translator.backend
+    q["translator"].update({k: getattr(be, k) for k in ("n_truncated", "n_hit_limit", "n_calls") if hasattr(be, k)})
+    return kept, q
+
+
+def quality_gates(data: str, tgt: str, out: list[dict], pairs: list, lid, lid_threshold: float,
+                  drop_failed_lid: bool, reference) -> tuple[list[dict], dict[str, Any]]:
+    """The checks every translated IT file goes through, machine-translated or given: LID of each row,
+    segment gates over (source, translation) pairs, chrF/BLEU against a reference when there is one.
+    Returns (rows kept, quality record)."""
     ok = lid_check(out, tgt, lid, lid_threshold)
     failed = [r["id"] for r, k in zip(out, ok) if not k]
     kept = [r for r, k in zip(out, ok) if k] if drop_failed_lid else out
@@ -181,9 +193,6 @@ def translate_dataset(source: str | Path, fmt: str, tgt: str, translator, *, dat
         q.update({"chrf": None, "bleu": None, "n_ref_texts": 0})
     q["lid_failed"] = len(failed)
     q["lid_failed_ids"] = failed[:50]
-    q["translator"] = dict(translator.stats)
-    be = translator.backend
-    q["translator"].update({k: getattr(be, k) for k in ("n_truncated", "n_hit_limit", "n_calls") if hasattr(be, k)})
     return kept, q
 
 
@@ -249,18 +258,8 @@ def given_translations(source: str | Path, fmt: str, tgt: str, given: str | Path
         src_texts, tr_texts = [t for _, t in _texts(en)], [t for _, t in _texts(row)]
         pairs += list(zip(src_texts, tr_texts)) if len(src_texts) == len(tr_texts) else [(row_text(en), row_text(row))]
     n_english = len(keep_ids) if keep_ids is not None else len(english)
-    ok = lid_check(out, tgt, lid, lid_threshold)
-    failed = [r["id"] for r, k in zip(out, ok) if not k]
-    kept = [r for r, k in zip(out, ok) if k] if drop_failed_lid else out
-    q: dict[str, Any] = {"data": data, "lang": tgt, "n": len(out),
-                         "lid_ok_share": (sum(ok) / len(ok)) if ok else 0.0,
-                         **segment_gates(pairs), "dropped": len(out) - len(kept), "missing": n_english - len(out)}
-    if reference is not None and Path(reference).exists():
-        q.update(reference_scores(out, read_jsonl(reference), tgt))
-    else:
-        q.update({"chrf": None, "bleu": None, "n_ref_texts": 0})
-    q["lid_failed"] = len(failed)
-    q["lid_failed_ids"] = failed[:50]
+    kept, q = quality_gates(data, tgt, out, pairs, lid, lid_threshold, drop_failed_lid, reference)
+    q["missing"] = n_english - len(out)
     q["translator"] = {"given": str(given), "rows": n_given}
     return kept, q
 
