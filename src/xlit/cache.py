@@ -10,7 +10,8 @@ the final name (``put``, last writer wins: a re-asked answer replaces the old on
 (``add``, only if absent: imports never overwrite). Rename and link are atomic on local and network file
 systems, so a reader sees a whole entry or none, never a partial one, while others write; a job killed
 mid-write leaves at most a temporary file, which nothing reads. The 256 subdirectories keep a directory
-to a few thousand files even for a million entries.
+to a few thousand files even for a million entries. On NFS another node's new entry may be seen only after
+the client's attribute cache expires (seconds): until then it is a miss (asked again), never a wrong answer.
 
 ``FileCache(root)`` (``root=None``: a cache that holds nothing): ``get(key)`` (None when absent or
 unreadable), ``has(key)``, ``missing(keys)``, ``put(key, value)``, ``add(key, value) -> bool``,
