@@ -37,7 +37,7 @@ def test_candidates_and_labels(tmp_path):
     gen.write_text(json.dumps({"id": "valid-001", "lang": "fr", "response": "zz"}) + "\n", encoding="utf-8")
     prompts, answers = _files(world, "valid")
     cands = candidates(prompts, answers, [gen])
-    assert len(cands) == 4 * 4 * 4 + 1
+    assert len(cands) == 4 * 4 * (3 + 3) + 1
     assert {c["kind"] for c in cands} == {"reference", "wrong_lang", "wrong_fact", "repetition", "generation"}
     refs = {(c["lang"], c["id"]): c["response"] for c in cands if c["kind"] == "reference"}
     for c in cands:
@@ -117,6 +117,6 @@ def test_trained_tiny_judge_answers_parse(tmp_path):
            "max_tokens": 96, "batch_size": 16}
     out = tmp_path / "judged.jsonl"
     judged = judge_file(resp, out, "tiny-trained", cfg, cache_dir=tmp_path / "cache")
-    assert len(judged) == len(read_jsonl(out)) == 8 * 4 * 4
+    assert len(judged) == len(read_jsonl(out)) == 8 * 4 * 6
     parsed = sum(not r["missing"] for r in judged) / len(judged)
     assert parsed >= 0.9, [r["raw"] for r in judged[:3]]

@@ -7,6 +7,8 @@ from pathlib import Path
 import pytest
 import yaml
 
+from xlit import agreement as agr
+from xlit.figures import fig5_pair, load_scores, rating_rows
 from xlit.io import read_jsonl, read_tsv
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -101,6 +103,14 @@ def test_whole_study_then_nothing_then_only_the_changed_branch(tmp_path):
     agreement = read_tsv(tmp_path / "results/tables/agreement.tsv")
     pairs = {(r["rater_a"], r["rater_b"]) for r in agreement}
     assert ("human", "tiny") in pairs and ("human:simulated-a", "human:simulated-b") in pairs
+    # Figure 5 (simulated raters vs the first judge with scores) has non-constant cells, different per criterion
+    scores = load_scores(tmp_path / "results/tables/judge_scores.tsv", tmp_path / "results/tables/human_scores.tsv",
+                         tmp_path / "results/tables/selected_lr.tsv", "multilingual")
+    ra, rb, la, _ = fig5_pair(scores)
+    assert ra == agr.HUMAN and la == "simulated rater"
+    matrices = [agr.percent_matrix(*agr.paired_scores(rating_rows(scores), ra, rb, c)[:2]) for c in agr.CRITERIA]
+    assert max(int((m > 0).sum()) for m in matrices) >= 2
+    assert len({tuple(m.round(1).flat) for m in matrices}) >= 2
 
     assert "Nothing to be done" in snakemake(tmp_path, "-n")
     # the same config rewritten: keys sorted, re-indented, 3.0e-3 for 0.003, 6.0 for 6: params compare by meaning

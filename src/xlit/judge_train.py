@@ -5,7 +5,7 @@
 Its training pairs come from the demo world, on the `valid` split only (the judge rates `test`: it never
 sees a test response): the responses of every demo checkpoint to the valid prompts, and, per valid prompt and
 language, the world's reference answer and deliberately damaged variants of it: `wrong_lang` (the same
-answer in another demo language), `wrong_fact` (the answer to another prompt), `repetition` (its first
+answer in each other demo language), `wrong_fact` (the answer to another prompt), `repetition` (its first
 sentence four times). Each is labelled by `xlit.simrater.true_scores` (the ground truth the simulated rater
 uses, without its noise) from the response's surface features: fastText LID, repetition, and perplexity under
 the reference LM. The answer is the JSON the judge prompt asks for (stars 1-3).
@@ -57,14 +57,14 @@ def candidates(prompts: Mapping[str, str | os.PathLike], answers: Mapping[str, s
         out.append({"lang": lang, "id": pid, "instruction": instr[lang][pid], "response": response, "kind": kind,
                     "must": list(ans[lang][pid]["must"])})
 
-    for li, lang in enumerate(langs):
+    for lang in langs:
         ids = sorted(ans[lang])
         for k, pid in enumerate(ids):
             ref = ans[lang][pid]["reference"]
             add(lang, pid, ref, "reference")
-            if len(langs) > 1:
-                other = langs[(li + 1 + k % (len(langs) - 1)) % len(langs)]
-                add(lang, pid, ans[other][pid]["reference"], "wrong_lang")
+            for other in langs:
+                if other != lang:
+                    add(lang, pid, ans[other][pid]["reference"], "wrong_lang")
             if len(ids) > 1:
                 add(lang, pid, ans[lang][ids[(k + 1) % len(ids)]]["reference"], "wrong_fact")
             first = (sentences(ref) or [ref])[0]
