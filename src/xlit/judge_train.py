@@ -10,8 +10,9 @@ sentence four times). Each is labelled by `xlit.simrater.true_scores` (the groun
 uses, without its noise) from the response's surface features: fastText LID, repetition, and perplexity under
 the reference LM. The answer is the JSON the judge prompt asks for (stars 1-3).
 
-    training_rows(prompts, answers, generations, lid, fluency, template=, seed=, bands=, threshold=) -> rows
-    train_judge(rows_path, base, out_dir, training, lr, steps, chat_template, threads) -> info
+    candidates(prompts, answers, generations) -> [{lang, id, instruction, response, kind, must}]
+    training_rows(prompts, answers, generations, lid, fluency, template=, seed=, bands=, threshold=) -> chat
+        rows for xlit.train (workflow/scripts/train_judge.py trains on them)
 """
 from __future__ import annotations
 
