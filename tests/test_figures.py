@@ -141,6 +141,21 @@ def test_fig5_human_vs_judge(tables, tmp_path):
     assert len(a) == 2 * 3 * 4 * 6  # annotators x runs x langs x items
 
 
+def test_simulated_raters_are_labelled_as_such(tmp_path):
+    d = make_tables(tmp_path, annotators=("simulated-a", "simulated-b"))
+    s = _load(d)
+    assert F.simulated(s) and F.human_title(s) == "Simulated raters (simulated-a, simulated-b)"
+    assert F.fig5_pair(s)[2] == "simulated rater" and F.category_rows(s)[1] == "simulated raters"
+    for fig in (F.fig2, F.fig4, F.fig5):
+        pdf = tmp_path / f"{fig.__name__}.pdf"
+        fig(s, pdf)
+        text = " ".join(_text(pdf).split())
+        assert "SIMULATED" in text and "no person rated" in text, fig.__name__
+    (tmp_path / "mixed").mkdir()
+    mixed = _load(make_tables(tmp_path / "mixed", annotators=("simulated-a", "alice")))
+    assert not F.simulated(mixed) and F.human_title(mixed) == "Human ratings"
+
+
 def test_fig5_without_humans(tables, tmp_path):
     pdf = tmp_path / "fig5.pdf"
     F.fig5(_load(tables, human=False), pdf)
