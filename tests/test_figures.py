@@ -205,8 +205,10 @@ def test_message_figures_when_nothing(tmp_path):
 
 SNAKEFILE = """
 import sys
+from xlit.config import canonical
 configfile: "config.yaml"
 LANGS = {langs!r}
+SIMULATED_RATERS = {{}}
 def selected_generations(wildcards):
     return [f"results/generations/{{run}}/lr1e-05/test/{{lang}}.jsonl" for run in {runs!r} for lang in LANGS]
 def human_rating_sheets():
