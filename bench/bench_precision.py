@@ -18,7 +18,7 @@ from conftest import FACTS, SAMPLE_TEXTS  # noqa: E402
 from safetensors.torch import load_file  # noqa: E402
 
 from xlit.chat import LLAMA2_TEMPLATE  # noqa: E402
-from xlit.config import fill_defaults  # noqa: E402
+from xlit.config import default_training  # noqa: E402
 from xlit.io import write_jsonl  # noqa: E402
 from xlit.optim import changed_share  # noqa: E402
 from xlit.tiny import build_llama, train_tokenizer  # noqa: E402
@@ -33,9 +33,7 @@ def main():
     write_jsonl(tmp / "it.jsonl", [{"messages": [{"role": "user", "content": q}, {"role": "assistant", "content": a}]}
                                    for q, a in FACTS * 8])
     base = load_file(tmp / "base" / "model.safetensors")
-    t = fill_defaults({"languages": ["en"], "base_models": {}, "it_datasets": {}, "eval_sets": {}, "adaptations": {},
-                       "runs": [], "judges": {}})["training"]
-    t.update(max_steps=5, tokens_per_batch=64, tokens_per_update=64, max_length=64, save_steps=10**6)
+    t = default_training(max_steps=5, tokens_per_batch=64, tokens_per_update=64, max_length=64, save_steps=10**6)
     lrs = (1e-5, 1e-6)
     print("| precision | " + " | ".join(f"lr {lr:g}" for lr in lrs) + " |")
     print("|---|" + "---|" * len(lrs))

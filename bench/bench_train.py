@@ -16,7 +16,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 from conftest import SAMPLE_TEXTS  # noqa: E402
 
 from xlit.chat import LLAMA2_TEMPLATE  # noqa: E402
-from xlit.config import fill_defaults  # noqa: E402
+from xlit.config import default_training  # noqa: E402
 from xlit.generate import generate, load_model  # noqa: E402
 from xlit.io import write_jsonl  # noqa: E402
 from xlit.tiny import build_llama, train_tokenizer  # noqa: E402
@@ -39,10 +39,8 @@ def main():
     rows = [{"messages": [{"role": "user", "content": q}, {"role": "assistant", "content": a}]}
             for q, a in zip(SAMPLE_TEXTS[::2], SAMPLE_TEXTS[1::2])]
     write_jsonl(tmp / "it.jsonl", rows)
-    t = fill_defaults({"languages": ["en"], "base_models": {}, "it_datasets": {}, "eval_sets": {},
-                       "adaptations": {}, "runs": [], "judges": {}})["training"]
-    t.update(max_steps=args.steps, tokens_per_batch=1024, tokens_per_update=1024, lora_tokens_per_update=1024,
-             max_length=256, save_steps=10_000)
+    t = default_training(max_steps=args.steps, tokens_per_batch=1024, tokens_per_update=1024,
+                         lora_tokens_per_update=1024, max_length=256, save_steps=10_000)
     out = {"params": params, "threads": args.threads}
     for ad, lr in (("ft", 1e-3), ("lora", 1e-2)):
         info = train({"base": str(tmp / "base"), "data": str(tmp / "it.jsonl"), "adaptation": ad, "lr": lr,

@@ -28,7 +28,7 @@ import torch
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
 from xlit.chat import LLAMA2_TEMPLATE  # noqa: E402
-from xlit.config import fill_defaults  # noqa: E402
+from xlit.config import default_training  # noqa: E402
 from xlit.io import write_jsonl  # noqa: E402
 from xlit.optim import changed_share  # noqa: E402
 from xlit.plan import Shape, estimate  # noqa: E402
@@ -85,10 +85,9 @@ def write_data(path: Path, tokenizer_dir: Path, n: int, tokens: int) -> int:
 
 
 def run(tmp: Path, name: str, precision: str, lr: float, steps: int, micro_tokens: int, seq: int, threads: int):
-    t = fill_defaults({"languages": ["en"], "base_models": {}, "it_datasets": {}, "eval_sets": {}, "adaptations": {},
-                       "runs": [], "judges": {}})["training"]
-    t.update(max_steps=steps, tokens_per_batch=micro_tokens, tokens_per_update=micro_tokens, max_length=seq + 8,
-             save_steps=10**6, precision=precision, gradient_checkpointing=True, warmup_ratio=0.0)
+    t = default_training(max_steps=steps, tokens_per_batch=micro_tokens, tokens_per_update=micro_tokens,
+                         max_length=seq + 8, save_steps=10**6, precision=precision, gradient_checkpointing=True,
+                         warmup_ratio=0.0)
     gc.collect()
     if torch.cuda.is_available():
         torch.cuda.empty_cache()

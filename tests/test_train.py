@@ -5,20 +5,16 @@ import torch
 from transformers import TrainerCallback
 
 from xlit.chat import LLAMA2_TEMPLATE
-from xlit.config import fill_defaults
+from xlit.config import default_training
 from xlit.generate import generate, load_model
 from xlit.train import CHECKPOINT_INFO, train
 
 torch.set_num_threads(1)
 
 def training_cfg(**over):
-    base = {"languages": ["en"], "base_models": {}, "it_datasets": {}, "eval_sets": {}, "adaptations": {},
-            "runs": []}
-    t = fill_defaults(base)["training"]
-    t.update(max_steps=6, tokens_per_batch=64, tokens_per_update=64, lora_tokens_per_update=64,
-             max_length=64, save_steps=2)
-    t.update(over)
-    return t
+    small = dict(max_steps=6, tokens_per_batch=64, tokens_per_update=64, lora_tokens_per_update=64, max_length=64,
+                 save_steps=2)
+    return default_training(**{**small, **over})
 
 
 def spec(tmp_path, tiny_lm_dir, data, adaptation, lr, **over):

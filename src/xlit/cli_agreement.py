@@ -88,7 +88,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="xlit")
     add_parser(parser.add_subparsers(dest="command", required=True))
     args = parser.parse_args(argv)
-    return args.func(args)
+    from .cli import run_command
+
+    return run_command(args.func, args)
 
 
 if __name__ == "__main__":

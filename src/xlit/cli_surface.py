@@ -76,20 +76,13 @@ def run(args) -> int:
     from .lid import LID, check_lang
     from .surface import json_safe, summarize, surface_rows
 
-    try:
-        lid = LID(args.lid_model, args.lid_label_map)
-        lang = check_lang(args.lang, lid.languages(), f"the LID model {lid.model_path.name}")
-        rows = read_responses(args.responses, args.format)
-        if not rows:
-            print(f"warning: {args.responses}: no responses; every metric is null", file=sys.stderr)
-        feats = surface_rows(rows, lang, lid, threshold=args.threshold, min_chars=args.min_chars,
-                             fluency=args.fluency_model, batch_size=args.batch_size, device=args.device)
-    except (InputError, ValueError) as e:
-        print(f"error: {e}", file=sys.stderr)
-        return 2
-    except OSError as e:
-        print(f"error: {e}", file=sys.stderr)
-        return 2
+    lid = LID(args.lid_model, args.lid_label_map)
+    lang = check_lang(args.lang, lid.languages(), f"the LID model {lid.model_path.name}")
+    rows = read_responses(args.responses, args.format)
+    if not rows:
+        print(f"warning: {args.responses}: no responses; every metric is null", file=sys.stderr)
+    feats = surface_rows(rows, lang, lid, threshold=args.threshold, min_chars=args.min_chars,
+                         fluency=args.fluency_model, batch_size=args.batch_size, device=args.device)
     if args.rows:
         write_jsonl(args.rows, json_safe(feats))
     print(json.dumps(json_safe({"file": str(args.responses), "lang": lang, **summarize(feats)}),
@@ -102,7 +95,9 @@ def main(argv=None) -> int:
     p = argparse.ArgumentParser(prog="xlit surface", description=__doc__,
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
     _arguments(p)
-    return run(p.parse_args(argv))
+    from .cli import run_command
+
+    return run_command(run, p.parse_args(argv))
 
 
 if __name__ == "__main__":

@@ -103,6 +103,13 @@ def fill_defaults(config: dict) -> dict:
     return config
 
 
+def default_training(**over) -> dict:
+    """The schema's `training` section with its defaults, updated with `over` (tests, benchmarks)."""
+    minimal = {"languages": ["en"], "base_models": {}, "it_datasets": {}, "eval_sets": {}, "adaptations": {},
+               "runs": [], "judges": {}}
+    return {**fill_defaults(minimal)["training"], **over}
+
+
 def check_semantics(config: dict, source: str = "config") -> None:
     """Cross-references the schema cannot express."""
     langs = config["languages"]

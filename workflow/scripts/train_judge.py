@@ -11,6 +11,7 @@ snakemake.log[0]; snakemake.threads
 """
 from collections import Counter
 
+from xlit.config import CRITERIA
 from xlit.io import write_jsonl
 from xlit.judge import template_for
 from xlit.judge_train import training_rows
@@ -31,7 +32,7 @@ with job(snakemake, "train_judge") as log:  # noqa: F821
                          threshold=float(p["threshold"]))
     write_jsonl(sm.output.data, rows)
     log.info("%d training pairs: %s", len(rows), dict(sorted(Counter(r["kind"] for r in rows).items())))
-    for c in ("language", "fluency", "helpfulness", "accuracy", "logic", "harmlessness"):
+    for c in CRITERIA:
         log.info("labels %s: %s", c, dict(sorted(Counter(r["scores"][c] for r in rows).items())))
     info = train({"adaptation": "ft", "lr": float(p["lr"]), "lora": None, "training": p["training"],
                   "chat_template": p["chat_template"], "checkpoint_dir": p["checkpoint_dir"],
