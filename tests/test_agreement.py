@@ -203,13 +203,13 @@ def test_rating_files_and_cli(tmp_path):
     a = _write(tmp_path / "alice.csv", "\n".join(a_lines) + "\n")
     b = _write(tmp_path / "gpt.csv", "\n".join(b_lines) + "\n")
     out = tmp_path / "out.tsv"
-    from xlit.cli_agreement import main
+    from xlit.cli import main
     assert main([ "agreement", str(a), str(b), "--n-boot", "50", "--out", str(out)]) == 0
     text = out.read_text()
     assert text.splitlines()[0].split("\t") == agr.COLUMNS
     assert "alice\tgpt\thelpfulness\tfr\t30" in text
     # as a process, aligned output
-    res = subprocess.run([sys.executable, "-m", "xlit.cli_agreement", "agreement", str(a), str(b), "--n-boot", "20"],
+    res = subprocess.run([sys.executable, "-m", "xlit.cli", "agreement", str(a), str(b), "--n-boot", "20"],
                          capture_output=True, text=True, check=True)
     assert "rater_a" in res.stdout and "alice" in res.stdout and "accuracy" in res.stdout
 
@@ -228,7 +228,7 @@ def test_rating_file_errors(tmp_path, body, field, line):
 
 
 def test_cli_error_exit_code(tmp_path, capsys):
-    from xlit.cli_agreement import main
+    from xlit.cli import main
     good = _write(tmp_path / "a.csv", "id,criterion,score\nq1,fluency,1\n")
     bad = _write(tmp_path / "b.csv", "id,criterion,score\nq1,fluency,x\n")
     assert main(["agreement", str(good), str(bad)]) == 2

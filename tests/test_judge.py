@@ -185,7 +185,7 @@ def test_killed_job_resumes_sending_only_missing(server, tmp_path):
     n = 30
     server.latency = 0.05
     conf, resp = _write_cfg(tmp_path, server, concurrency=2), _responses(tmp_path, n)
-    cmd = [sys.executable, "-m", "xlit.cli_judge", "judge", "--config", str(conf), "--out",
+    cmd = [sys.executable, "-m", "xlit.cli", "judge", "--config", str(conf), "--out",
            str(tmp_path / "out.jsonl"), str(resp)]
     env = {**os.environ, "XLIT_JUDGE_KEY": SECRET}
     proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
@@ -215,7 +215,7 @@ def test_api_key_in_no_file_and_no_log(server, tmp_path):
     conf, resp = _write_cfg(tmp_path, server), _responses(tmp_path, 3)
     out = tmp_path / "results"
     env = {**os.environ, "XLIT_JUDGE_KEY": SECRET}
-    done = subprocess.run([sys.executable, "-m", "xlit.cli_judge", "judge", "--config", str(conf), "--out",
+    done = subprocess.run([sys.executable, "-m", "xlit.cli", "judge", "--config", str(conf), "--out",
                            str(out / "j.jsonl"), "--max-error-share", "0.5", str(resp)], env=env, capture_output=True,
                           text=True, timeout=120)
     assert done.returncode == 0, done.stderr
@@ -229,7 +229,7 @@ def test_api_key_in_no_file_and_no_log(server, tmp_path):
 
 
 def test_cli_estimate_subtracts_cache(server, tmp_path, capsys):
-    from xlit.cli_judge import main
+    from xlit.cli import main
 
     conf, resp = _write_cfg(tmp_path, server), _responses(tmp_path, 5)
     assert main(["judge", "--estimate", "--config", str(conf), str(resp)]) == 0

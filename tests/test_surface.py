@@ -247,18 +247,18 @@ def test_table_rows():
 # ---- CLI -----------------------------------------------------------------------------------------
 
 def test_cli_plain_text_and_jsonl(tmp_path, capsys, tiny_lm_dir):
-    from xlit.cli_surface import main
+    from xlit.cli import main
 
     txt = tmp_path / "r.txt"
     txt.write_text(FR[0] + "\n\n" + EN[0] + "\n", encoding="utf-8")
-    assert main(["--lang", "fr", str(txt)]) == 0
+    assert main(["surface", "--lang", "fr", str(txt)]) == 0
     out = json.loads(capsys.readouterr().out)
     assert out["n"] == 2 and out["correct_lang"] == 0.5 and out["fluency_ppl"] is None
     assert out["mean_tokens"] is None
 
     jl = _write(tmp_path / "r.jsonl", [{"response": FR[1], "n_tokens": 7}, {"response": FR[2], "n_tokens": 9}])
     rows_out = tmp_path / "rows.jsonl"
-    assert main(["--lang", "fr", str(jl), "--fluency-model", str(tiny_lm_dir), "--device", "cpu",
+    assert main(["surface", "--lang", "fr", str(jl), "--fluency-model", str(tiny_lm_dir), "--device", "cpu",
                  "--rows", str(rows_out)]) == 0
     out = json.loads(capsys.readouterr().out)
     assert out["correct_lang"] == 1.0 and out["mean_tokens"] == 8.0 and out["fluency_ppl"] > 1
@@ -266,23 +266,20 @@ def test_cli_plain_text_and_jsonl(tmp_path, capsys, tiny_lm_dir):
 
 
 def test_cli_malformed_jsonl_exit_2(tmp_path, capsys):
-    from xlit.cli_surface import main
+    from xlit.cli import main
 
     bad = _write(tmp_path / "bad.jsonl", [{"response": FR[0]}, '{"response": "oops"\n'])
-    assert main(["--lang", "fr", str(bad)]) == 2
+    assert main(["surface", "--lang", "fr", str(bad)]) == 2
     err = capsys.readouterr().err
     assert f"{bad}:2:" in err and "not valid JSON" in err
     nofield = _write(tmp_path / "nofield.txt", [{"response": FR[0]}, {"text": "x"}])  # auto-detected JSONL
-    assert main(["--lang", "fr", str(nofield)]) == 2
+    assert main(["surface", "--lang", "fr", str(nofield)]) == 2
     assert "nofield.txt:2: field 'response': missing" in capsys.readouterr().err
 
 
 def test_cli_add_parser_registers_subcommand():
-    import argparse
+    from xlit.cli import build_parser
+    from xlit.cli.surface import run
 
-    from xlit.cli_surface import add_parser, run
-
-    parser = argparse.ArgumentParser(prog="xlit")
-    add_parser(parser.add_subparsers(dest="command"))
-    args = parser.parse_args(["surface", "--lang", "pt", "f.jsonl", "--lid-model", "m.ftz"])
+    args = build_parser().parse_args(["surface", "--lang", "pt", "f.jsonl", "--lid-model", "m.ftz"])
     assert args.func is run and args.lang == "pt" and args.lid_model == "m.ftz" and args.fluency_model is None

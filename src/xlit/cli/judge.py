@@ -20,10 +20,13 @@ from pathlib import Path
 
 import yaml
 
+from ..config import ConfigError, check_sections, load
 
-def add_parser(subparsers) -> argparse.ArgumentParser:
-    p = subparsers.add_parser("judge", help="rate responses with an LLM judge (or --estimate the cost)",
-                              description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+HELP = "rate responses with an LLM judge (or --estimate the cost)"
+DESCRIPTION = __doc__
+
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--config", required=True, help="YAML config with a `judges` section")
     p.add_argument("--judge", help="judge name from `judges` (needed when there are several)")
     p.add_argument("--estimate", action="store_true", help="print requests and estimated cost; send nothing")
@@ -36,15 +39,11 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
                    help="times an unparsed answer is asked again, cached ones too (default: judge.reask_unparsed, "
                         "1; 0 keeps unparsed answers)")
     p.add_argument("files", nargs="+", help="responses JSONL files")
-    p.set_defaults(func=run)
-    return p
 
 
 def load_config(path: str) -> dict:
     """A full workflow config (validated by xlit.config) or a judges-only file (checked against the same
     schema, with `judges` the only required key)."""
-    from xlit.config import ConfigError, check_sections
-
     try:
         data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
     except OSError as e:
@@ -54,8 +53,6 @@ def load_config(path: str) -> dict:
     if not isinstance(data, dict):
         raise ConfigError(f"{path}: expected a mapping at the top level")
     if "runs" in data:
-        from xlit.config import load
-
         data = load(path)
     else:
         data = check_sections(data, ["judges"], path)
@@ -69,8 +66,6 @@ def load_config(path: str) -> dict:
 
 
 def _pick(config: dict, name: str | None, path: str) -> tuple[str, dict]:
-    from xlit.config import ConfigError
-
     judges = config["judges"]
     if name is None:
         if len(judges) > 1:
@@ -82,7 +77,7 @@ def _pick(config: dict, name: str | None, path: str) -> tuple[str, dict]:
 
 
 def run(args: argparse.Namespace) -> int:
-    from xlit.judge import ESTIMATE_COLUMNS, cost_row, estimate, judge_file, load_template, read_responses, summary
+    from ..judge import ESTIMATE_COLUMNS, cost_row, estimate, judge_file, load_template, read_responses, summary
 
     config = load_config(args.config)
     judge_section = config.get("judge") or {}
@@ -96,7 +91,8 @@ def run(args: argparse.Namespace) -> int:
             print("\t".join(str(r[c]) for c in ESTIMATE_COLUMNS))
         return 0
     name, cfg = _pick(config, args.judge, args.config)
-    max_error_share = judge_section.get("max_error_share", 0.0) if args.max_error_share is None else args.max_error_share
+    max_error_share = (judge_section.get("max_error_share", 0.0) if args.max_error_share is None
+                       else args.max_error_share)
     reasks = judge_section.get("reask_unparsed", 1) if args.reask is None else args.reask
     outs = _out_paths(args.files, args.out)
     for f in args.files:  # bad input fails before anything is sent
@@ -130,17 +126,3 @@ def _out_paths(files: list[str], out: str | None) -> list[Path | None]:
         return [Path(out)]
     return [Path(out) / (Path(f).stem + ".judge.jsonl") for f in files]
 
-
-def main(argv=None) -> int:
-    """Stand-alone entry point (the `xlit` CLI registers `add_parser` itself)."""
-    from xlit.cli import run_command
-
-    ap = argparse.ArgumentParser(prog="xlit")
-    sub = ap.add_subparsers(dest="command", required=True)
-    add_parser(sub)
-    args = ap.parse_args(argv)
-    return run_command(args.func, args)
-
-
-if __name__ == "__main__":
-    sys.exit(main())

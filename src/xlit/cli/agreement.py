@@ -13,15 +13,14 @@ import argparse
 import os
 import sys
 
-from .agreement import COLUMNS, agreement_table, format_table, read_rating_file
-from .io import InputError, write_tsv
+from ..agreement import COLUMNS, agreement_table, format_table, read_rating_file
+from ..io import write_tsv
+
+HELP = "agreement (kappa, alpha, matrices) between two ratings files"
+DESCRIPTION = __doc__.split("\n\n", 1)[1]
 
 
-def add_parser(subparsers) -> argparse.ArgumentParser:
-    """Register ``agreement`` on an argparse subparsers object; sets ``func`` (returns an exit code)."""
-    p = subparsers.add_parser(
-        "agreement", help="agreement (kappa, alpha, matrices) between two ratings files",
-        description=__doc__.split("\n\n", 1)[1], formatter_class=argparse.RawDescriptionHelpFormatter)
+def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("a", metavar="A.csv", help="first ratings file (id criterion score [lang])")
     p.add_argument("b", metavar="B.csv", help="second ratings file")
     p.add_argument("--n-boot", type=int, default=1000, help="bootstrap resamples for the kappa interval (default 1000)")
@@ -30,8 +29,6 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
     p.add_argument("--out", metavar="FILE.tsv", help="also write the table here")
     p.add_argument("--max-unmatched", type=float, default=0.2, metavar="SHARE",
                    help="largest share of items (lang, id) rated in only one file before it is an error (default 0.2)")
-    p.set_defaults(func=run)
-    return p
 
 
 def run(args: argparse.Namespace) -> int:
@@ -39,15 +36,11 @@ def run(args: argparse.Namespace) -> int:
     name_b = os.path.splitext(os.path.basename(args.b))[0]
     if name_a == name_b:
         name_a, name_b = f"{name_a}(A)", f"{name_b}(B)"
-    try:
-        if os.path.samefile(args.a, args.b):
-            print(f"xlit agreement: {args.a} and {args.b} are the same file (its agreement with itself is 1)",
-                  file=sys.stderr)
-            return 2
-        ra, rb = read_rating_file(args.a, name_a), read_rating_file(args.b, name_b)
-    except (InputError, OSError) as e:
-        print(f"xlit agreement: {e}", file=sys.stderr)
+    if os.path.samefile(args.a, args.b):
+        print(f"xlit agreement: {args.a} and {args.b} are the same file (its agreement with itself is 1)",
+              file=sys.stderr)
         return 2
+    ra, rb = read_rating_file(args.a, name_a), read_rating_file(args.b, name_b)
     ratings = ra + rb
     items_a, items_b = {r["item"] for r in ra}, {r["item"] for r in rb}
     only_a, only_b = items_a - items_b, items_b - items_a
@@ -82,16 +75,3 @@ def run(args: argparse.Namespace) -> int:
 def _cell(v) -> str:
     return f"{v:.6g}" if isinstance(v, float) else str(v)
 
-
-def main(argv: list[str] | None = None) -> int:
-    """Standalone entry (``python -m xlit.cli_agreement A.csv B.csv``), for use before ``xlit.cli`` wires it."""
-    parser = argparse.ArgumentParser(prog="xlit")
-    add_parser(parser.add_subparsers(dest="command", required=True))
-    args = parser.parse_args(argv)
-    from .cli import run_command
-
-    return run_command(args.func, args)
-
-
-if __name__ == "__main__":
-    sys.exit(main())

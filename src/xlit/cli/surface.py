@@ -13,18 +13,13 @@ import json
 import sys
 from pathlib import Path
 
-from .io import InputError, iter_jsonl_lines, read_text
+from ..io import InputError, iter_jsonl_lines, read_text
+
+HELP = "surface features of a responses file (summary as JSON)"
+DESCRIPTION = __doc__
 
 
-def add_parser(subparsers) -> argparse.ArgumentParser:
-    p = subparsers.add_parser("surface", help="surface features of a responses file (summary as JSON)",
-                              description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    _arguments(p)
-    p.set_defaults(func=run)
-    return p
-
-
-def _arguments(p: argparse.ArgumentParser) -> None:
+def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("responses", help="JSONL with a `response` field, or plain text, one response per line")
     p.add_argument("--lang", required=True,
                    help="the prompts' language (ISO 639-1, e.g. fr; case-insensitive; checked against the LID model)")
@@ -72,9 +67,9 @@ def read_responses(path, fmt: str = "auto") -> list[dict]:
 
 
 def run(args) -> int:
-    from .io import write_jsonl
-    from .lid import LID, check_lang
-    from .surface import json_safe, summarize, surface_rows
+    from ..io import write_jsonl
+    from ..lid import LID, check_lang
+    from ..surface import json_safe, summarize, surface_rows
 
     lid = LID(args.lid_model, args.lid_label_map)
     lang = check_lang(args.lang, lid.languages(), f"the LID model {lid.model_path.name}")
@@ -89,16 +84,3 @@ def run(args) -> int:
                      ensure_ascii=False, indent=2))
     return 0
 
-
-def main(argv=None) -> int:
-    """Standalone entry (`python -m xlit.cli_surface ...`), same arguments as `xlit surface`."""
-    p = argparse.ArgumentParser(prog="xlit surface", description=__doc__,
-                                formatter_class=argparse.RawDescriptionHelpFormatter)
-    _arguments(p)
-    from .cli import run_command
-
-    return run_command(run, p.parse_args(argv))
-
-
-if __name__ == "__main__":
-    sys.exit(main())
