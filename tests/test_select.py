@@ -127,8 +127,8 @@ def test_roundtrip_through_tsv(tmp_path):
     out = tmp_path / "selected_lr.tsv"
     write_selected(out, sel)
     lines = out.read_text().splitlines()
-    assert lines[0] == "run\tcriterion\tlr\tscore"
-    assert lines[1] == f"{RUN}\tmultilingual\t0.0003\t0.6"
+    assert lines[0] == "run\tcriterion\tlr\tstep\tscore"
+    assert lines[1] == f"{RUN}\tmultilingual\t0.0003\tlast\t0.6"
     assert read_selected(out) == {(RUN, "multilingual"): "0.0003", (RUN, "english"): "0.003"}
     assert read_selected(out, "english") == {RUN: "0.003"}
 

@@ -143,6 +143,7 @@ def check_semantics(config: dict, source: str = "config") -> None:
         if name in seen:
             raise ConfigError(f"{source}: runs.{i}: duplicate run {name}")
         seen.add(name)
+    check_steps(config, source)
     for name, m in config["base_models"].items():
         if "tiny" in m and "demo" not in config:
             raise ConfigError(f"{source}: base_models.{name}.tiny: tiny models are pretrained on the demo corpus; "
@@ -151,6 +152,23 @@ def check_semantics(config: dict, source: str = "config") -> None:
         value = config.get("surface", {}).get(key)
         if value is None and config["base_models"]:
             config.setdefault("surface", {})[key] = next(iter(config["base_models"]))
+
+
+def check_steps(config: dict, source: str = "config") -> None:
+    """`selection.steps`: increasing, and within `training.max_steps` (which must be set)."""
+    steps = selection_steps(config)
+    if not steps:
+        if config.get("selection", {}).get("steps", "last") != "last":
+            raise ConfigError(f"{source}: selection.steps: an empty list; write `last` or list the steps")
+        return
+    max_steps = config["training"].get("max_steps")
+    if not max_steps:
+        raise ConfigError(f"{source}: selection.steps: needs training.max_steps (steps of a run of "
+                          "`training.epochs` are not known in advance)")
+    if steps != sorted(set(steps)):
+        raise ConfigError(f"{source}: selection.steps: expected increasing steps, got {steps}")
+    if steps[-1] > max_steps:
+        raise ConfigError(f"{source}: selection.steps: step {steps[-1]} is beyond training.max_steps ({max_steps})")
 
 
 def check_languages(config: dict, source: str = "config") -> None:
@@ -225,9 +243,30 @@ def learning_rates(config: dict, run: Run) -> list[str]:
     return [lr_str(lr) for lr in config["adaptations"][run.adaptation]["learning_rates"]]
 
 
+def selection_steps(config: dict) -> list[int]:
+    """The training steps `selection.steps` keeps and evaluates; [] for `last` (the final model only)."""
+    steps = (config.get("selection") or {}).get("steps", "last")
+    return [] if steps == "last" else [int(s) for s in steps]
+
+
+def checkpoint_id(lr: str, step: int | str | None = None) -> str:
+    """A checkpoint as written in paths (`lr{id}`) and score tables: the lr (`1e-05`: the final model), or
+    `1e-05-step200` (the model after 200 updates, kept under `selection.steps`)."""
+    return lr if step in (None, "", "last") else f"{lr}-step{int(step)}"
+
+
+def split_checkpoint(ckpt: str) -> tuple[str, int | None]:
+    """(lr, step) of a checkpoint id; step None for the final model."""
+    lr, sep, step = str(ckpt).partition("-step")
+    return (lr, int(step)) if sep else (lr, None)
+
+
 def checkpoints(config: dict) -> list[tuple[str, str]]:
-    """Every (run name, lr string) the grid trains."""
-    return [(name, lr) for name, run in runs(config).items() for lr in learning_rates(config, run)]
+    """Every (run name, checkpoint id) the grid evaluates: one per lr, or one per (lr, step) with
+    `selection.steps`."""
+    steps = selection_steps(config) or [None]
+    return [(name, checkpoint_id(lr, s)) for name, run in runs(config).items() for lr in learning_rates(config, run)
+            for s in steps]
 
 
 # ---- rule params ----------------------------------------------------------------------------------

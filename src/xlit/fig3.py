@@ -3,7 +3,9 @@
 One row of panels per run, one panel per feature (`FEATURES`), LR on a log x axis, one line per
 language (same colour in every panel), and vertical lines on the chosen LR of each selection criterion
 (`multilingual`: solid black, filled triangle at the top; `english`: dashed grey, open triangle at the
-bottom, so both stay visible when they choose the same LR).
+bottom, so both stay visible when they choose the same LR). With `selection.steps` (a `step` column in the
+surface table) each run's curves are those of the step selected under `criterion`, named in the run's label,
+with the other criterion's step where it differs.
 
 Right panel hooks (Figure 3 right, helpfulness by task category, is drawn by other code through them;
 use one of the two):
@@ -50,7 +52,7 @@ def _lang_order(langs: Iterable[str], english: str = "en") -> list[str]:
 
 
 def figure(surface_rows: list[dict], selected_rows: list[dict] = (), *, split: str = "valid",
-           features=FEATURES, english: str = "en",
+           features=FEATURES, english: str = "en", criterion: str = "multilingual",
            right_panel: Callable | None = None, right_spanning: Callable | None = None,
            right_title: str = "helpfulness by category", right_width: float = 1.6):
     """The figure (matplotlib Figure, Agg backend) from surface-table rows and selected-LR rows."""
@@ -67,8 +69,15 @@ def figure(surface_rows: list[dict], selected_rows: list[dict] = (), *, split: s
     langs = _lang_order((r["lang"] for r in rows), english)
     colours = {lang: plt.get_cmap("tab10")(i % 10) for i, lang in enumerate(langs)}
     chosen: dict[str, dict[str, float]] = {}
+    steps: dict[str, dict[str, str]] = {}  # run -> criterion -> selected step (with selection.steps)
     for s in selected_rows:
         chosen.setdefault(s["run"], {})[s["criterion"]] = float(s["lr"])
+        if str(s.get("step", "last")) != "last":
+            steps.setdefault(s["run"], {})[s["criterion"]] = str(s["step"])
+    if any("step" in r for r in rows):  # one step per run: the selected one (without a selection, the last)
+        shown = {run: steps.get(run, {}).get(criterion) or str(max(int(r["step"]) for r in rows if r["run"] == run))
+                 for run in {r["run"] for r in rows}}
+        rows = [r for r in rows if str(r["step"]) == shown[r["run"]]]
 
     if right_panel and right_spanning:
         raise ValueError("give right_panel or right_spanning, not both")
@@ -114,7 +123,7 @@ def figure(surface_rows: list[dict], selected_rows: list[dict] = (), *, split: s
             if i == len(runs) - 1:
                 ax.set_xlabel("learning rate", fontsize=8)
             if j == 0:
-                ax.set_ylabel(f"{run}\n{unit}", fontsize=8)
+                ax.set_ylabel(f"{run}{_step_label(steps.get(run), criterion)}\n{unit}", fontsize=8)
             else:
                 ax.set_ylabel(unit, fontsize=7)
         if right_panel:
@@ -136,8 +145,18 @@ def figure(surface_rows: list[dict], selected_rows: list[dict] = (), *, split: s
         handles.append(Line2D([], [], color=st["color"], linestyle=st["linestyle"], marker=st["marker"],
                               fillstyle=st["fill"], label=f"chosen LR ({crit})"))
     fig.legend(handles=handles, loc="outside lower center", ncol=len(handles), fontsize=8, frameon=False)
-    fig.suptitle(f"Surface features vs learning rate ({split} split)", fontsize=10)
+    at_step = ", each run at its selected step" if steps else ""
+    fig.suptitle(f"Surface features vs learning rate ({split} split{at_step})", fontsize=10)
     return fig
+
+
+def _step_label(steps: dict[str, str] | None, criterion: str) -> str:
+    """`` @ step 200`` (the step the curves show), `` @ step 200 (english: step 400)`` where another criterion
+    chose another step; nothing without steps."""
+    if not steps or criterion not in steps:
+        return ""
+    others = [f"{c}: step {s}" for c, s in steps.items() if c != criterion and s != steps[criterion]]
+    return f" @ step {steps[criterion]}" + (f" ({', '.join(others)})" if others else "")
 
 
 def save(fig, paths: Iterable[str | Path]) -> None:
@@ -153,10 +172,11 @@ def save(fig, paths: Iterable[str | Path]) -> None:
 
 
 def make(surface_tsv, selected_tsv, out_paths: Iterable[str | Path], *, split: str = "valid",
-         english: str = "en", **hooks) -> None:
+         english: str = "en", criterion: str = "multilingual", **hooks) -> None:
     """Read the two tables and write the figure to every path in `out_paths` (.pdf, .png); `hooks`:
     right_panel / right_spanning / right_title / right_width, as for `figure`."""
     from .io import read_tsv
 
     selected = read_tsv(selected_tsv) if selected_tsv else []
-    save(figure(read_tsv(surface_tsv), selected, split=split, english=english, **hooks), out_paths)
+    save(figure(read_tsv(surface_tsv), selected, split=split, english=english, criterion=criterion, **hooks),
+         out_paths)

@@ -6,11 +6,12 @@ in every cell. Scores are 0-2 means: first over the raters of an item (several a
 items, so each response weighs the same.
 
 Inputs are the workflow's tables, read with :func:`load_scores`:
-``results/tables/selected_lr.tsv`` (``run criterion lr score``; ``criterion`` is the LR-selection
-criterion, one row per run and criterion), ``results/tables/judge_scores.tsv`` (``judge run lr lang id
+``results/tables/selected_lr.tsv`` (``run criterion lr step score``; ``criterion`` is the LR-selection
+criterion, one row per run and criterion; ``step`` a number with ``selection.steps``, else ``last``), ``results/tables/judge_scores.tsv`` (``judge run lr lang id
 category criterion score``, empty score = missing) and ``results/tables/human_scores.tsv``
 (``annotator run lr lang id category criterion score``; may hold no rows). Only the selected checkpoint
-of each run is shown.
+of each run is shown; a checkpoint is its id (``xlit.config.checkpoint_id``: the lr, or ``1e-05-step200``
+for a selected step), as the score tables write it in ``lr``, and the figures label it ``lr 1e-05, step 200``.
 """
 from __future__ import annotations
 
@@ -29,6 +30,7 @@ import numpy as np  # noqa: E402
 from . import agreement as agr  # noqa: E402
 from .agreement import CRITERIA  # noqa: E402
 from . import select  # noqa: E402
+from .config import split_checkpoint  # noqa: E402
 from .io import InputError, atomic_path, read_tsv  # noqa: E402
 
 NO_HUMANS = "no human ratings were supplied"
@@ -47,7 +49,7 @@ WIDTH = 7.0  # inches, full text width of a two-column paper
 # ------------------------------------------------------------------------------------------ data
 @dataclass
 class Scores:
-    """Ratings of the selected checkpoints. ``selected``: run -> lr in display order; ``judge`` and
+    """Ratings of the selected checkpoints. ``selected``: run -> checkpoint id (lr, or ``lr-stepN``) in display order; ``judge`` and
     ``human``: rows ``source run lr lang id category criterion score`` (score int; ``source`` is the judge
     name or ``human``; human rows also carry ``annotator``); ``judges``: judge names in table order."""
     selected: dict[str, str]
@@ -75,8 +77,8 @@ def _lr(v: Any) -> str:
 
 
 def read_selected(path: str | os.PathLike, selection: str | None = None) -> dict[str, str]:
-    """run -> selected lr (`xlit.select.read_selected`); without ``selection`` the file must hold a single
-    criterion."""
+    """run -> selected checkpoint id (`xlit.select.read_selected`); without ``selection`` the file must hold a
+    single criterion."""
     if selection is None:
         crits = {c for _, c in select.read_selected(path)}
         if len(crits) > 1:
@@ -210,8 +212,20 @@ def _panel_grid(n: int, row_height: float, extra: float = 0.0):
     return fig, axes
 
 
+def checkpoint_label(ckpt: str) -> str:
+    """``lr 1e-05``, or ``lr 1e-05, step 200`` for a checkpoint saved at a step (``selection.steps``)."""
+    lr, step = split_checkpoint(ckpt)
+    return f"lr {lr}" + ("" if step is None else f", step {step}")
+
+
+def _step_note(scores: Scores, run: str) -> str:
+    """`` (step 200)`` when the run's selected checkpoint was saved at a step, else nothing."""
+    step = split_checkpoint(scores.selected[run])[1]
+    return "" if step is None else f" (step {step})"
+
+
 def _run_labels(scores: Scores, runs: Sequence[str]) -> list[str]:
-    return [f"{r}  (lr {scores.selected[r]})" for r in runs]
+    return [f"{r}  ({checkpoint_label(scores.selected[r])})" for r in runs]
 
 
 def _message_figure(text: str, title: str):
@@ -347,7 +361,7 @@ def fig4(scores: Scores, pdf: str | os.PathLike | None = None, png: str | os.Pat
             save(fig, pdf, png)
             return fig
         keys = [(r, l) for r in runs for l in langs]
-        labels = [f"{r}  {l}" if i == 0 else l for r in runs for i, l in enumerate(langs)]
+        labels = [f"{r}{_step_note(scores, r)}  {l}" if i == 0 else l for r in runs for i, l in enumerate(langs)]
         fig, axes = _panel_grid(len(panels), 1.0 + 0.19 * len(keys), extra=0.2 if not scores.human else 0)
         for k, (ax, (title, rows)) in enumerate(zip(axes.flat, panels)):
             grid = mean_grid(rows, ("run", "lang"), keys, "criterion", criteria)

@@ -1,4 +1,5 @@
-"""Choosing each run's learning rate from the surface table (`tables/surface.tsv`).
+"""Choosing each run's learning rate (and, with `selection.steps`, training step) from the surface table
+(`tables/surface.tsv`).
 
 Quality of one (checkpoint, language) row of the table:
 
@@ -19,8 +20,13 @@ Missing languages: the languages a run is judged on are those any of its LRs has
 missing one of them is skipped with a warning (a missing language must not count as a good one); if no
 LR has them all, every LR is scored on the languages it has (warning).
 
-Ties (scores equal to 1e-9): the smaller LR wins (the conservative choice; the study finds smaller LRs
-transfer better). Output rows: `{"run", "criterion", "lr", "score"}` with `lr` as written in the table.
+Steps: with `selection.steps` the table has a `step` column and the candidates are (lr, step) pairs, each
+scored like an LR above (warnings name them `lr 1e-05 step 200`); without one every row is the final model
+(step `last`).
+
+Ties (scores equal to 1e-9): the smaller LR wins, then the earlier step (the conservative choice; the study
+finds smaller LRs transfer better). Output rows: `{"run", "criterion", "lr", "step", "score"}` with `lr` as
+written in the table and `step` the step number or `last`.
 """
 from __future__ import annotations
 
@@ -28,11 +34,13 @@ import math
 import warnings
 from collections import defaultdict
 
+from .config import checkpoint_id, split_checkpoint
 from .io import InputError, read_tsv, write_tsv
 
 CRITERIA = ("multilingual", "english")
 DEFAULT_WEIGHTS = {"correct_lang": 1.0, "code_switch": 0.5, "repetition": 0.5, "empty": 0.5}
-SELECTED_COLUMNS = ["run", "criterion", "lr", "score"]
+SELECTED_COLUMNS = ["run", "criterion", "lr", "step", "score"]
+LAST = "last"  # the step of the final model
 
 
 class SelectionWarning(UserWarning):
@@ -56,9 +64,26 @@ def quality(row: dict, weights: dict | None = None) -> float:
     return total
 
 
+def _step(row: dict) -> int | None:
+    """The step of a table row: None for the final model (no `step`, or `last`)."""
+    v = row.get("step")
+    return None if v is None or str(v) in ("", "nan", LAST) else int(float(v))
+
+
+def _order(ckpt: str) -> tuple[float, float]:
+    lr, step = split_checkpoint(ckpt)
+    return float(lr), math.inf if step is None else step
+
+
+def _name(ckpt: str) -> str:
+    """`lr 1e-05`, or `lr 1e-05 step 200`: a candidate in warnings."""
+    lr, step = split_checkpoint(ckpt)
+    return f"lr {lr}" + ("" if step is None else f" step {step}")
+
+
 def _best(candidates: dict[str, float]) -> str:
-    """The LR with the highest score; ties (to 1e-9) go to the smaller LR."""
-    return min(candidates, key=lambda lr: (-round(candidates[lr], 9), float(lr)))
+    """The checkpoint with the highest score; ties (to 1e-9) go to the smaller LR, then the earlier step."""
+    return min(candidates, key=lambda c: (-round(candidates[c], 9), _order(c)))
 
 
 def _warn(msg: str) -> None:
@@ -67,17 +92,19 @@ def _warn(msg: str) -> None:
 
 def select_lr(table_rows: list[dict], criterion: str, *, split: str = "valid", english: str = "en",
               english_floor: float = 0.5, weights: dict | None = None) -> list[dict]:
-    """One `{"run","criterion","lr","score"}` per run found in `table_rows` (sorted by run)."""
+    """One `{"run","criterion","lr","step","score"}` per run found in `table_rows` (sorted by run)."""
     if criterion not in CRITERIA:
         raise ValueError(f"unknown selection criterion {criterion!r}; expected one of {list(CRITERIA)}")
     all_runs = sorted({r["run"] for r in table_rows})
+    # run -> checkpoint id (the lr, or `lr-stepN`) -> lang -> row; below, `lrs` / `lr` name these candidates
     grid: dict[str, dict[str, dict[str, dict]]] = defaultdict(lambda: defaultdict(dict))
     for r in table_rows:
         if r["split"] != split:
             continue
-        cell = grid[r["run"]][r["lr"]]
+        ckpt = checkpoint_id(r["lr"], _step(r))
+        cell = grid[r["run"]][ckpt]
         if r["lang"] in cell:
-            raise ValueError(f"two rows for run {r['run']} lr {r['lr']} split {split} lang {r['lang']}")
+            raise ValueError(f"two rows for run {r['run']} {_name(ckpt)} split {split} lang {r['lang']}")
         if _f(r.get("n", 1)) == 0:
             continue  # no responses: as if missing
         cell[r["lang"]] = r
@@ -87,8 +114,10 @@ def select_lr(table_rows: list[dict], criterion: str, *, split: str = "valid", e
             raise ValueError(f"run {run} has no surface rows on split '{split}'")
         lrs = grid[run]
         pick = _select_multilingual if criterion == "multilingual" else _select_english
-        lr, score = pick(run, lrs, english=english, english_floor=english_floor, weights=weights)
-        out.append({"run": run, "criterion": criterion, "lr": lr, "score": round(score, 6)})
+        ckpt, score = pick(run, lrs, english=english, english_floor=english_floor, weights=weights)
+        lr, step = split_checkpoint(ckpt)
+        out.append({"run": run, "criterion": criterion, "lr": lr, "step": LAST if step is None else step,
+                    "score": round(score, 6)})
     return out
 
 
@@ -97,8 +126,8 @@ def _complete(run: str, lrs: dict[str, dict[str, dict]], langs: set[str]) -> dic
     if not ok:
         _warn(f"{run}: no learning rate has every language {sorted(langs)}; scoring each on what it has")
         return lrs
-    for lr in sorted(set(lrs) - set(ok), key=float):
-        _warn(f"{run}: lr {lr} skipped, missing {sorted(langs - set(lrs[lr]))}")
+    for lr in sorted(set(lrs) - set(ok), key=_order):
+        _warn(f"{run}: {_name(lr)} skipped, missing {sorted(langs - set(lrs[lr]))}")
     return ok
 
 
@@ -124,7 +153,7 @@ def _select_multilingual(run, lrs, *, english, english_floor, weights):
         return (lr := _best(passing)), passing[lr]
     lr = _best({k: (-math.inf if math.isnan(v) else v) for k, v in eng.items()})
     _warn(f"{run}: no learning rate keeps English correct_lang >= {english_floor}; "
-          f"taking the best English one, lr {lr} ({eng[lr]:.3f})")
+          f"taking the best English one, {_name(lr)} ({eng[lr]:.3f})")
     return lr, scores[lr]
 
 
@@ -132,8 +161,8 @@ def _select_english(run, lrs, *, english, english_floor, weights):
     scores = {lr: quality(cell[english], weights) for lr, cell in lrs.items() if english in cell}
     if not scores:
         raise ValueError(f"{run}: no '{english}' rows (criterion english)")
-    for lr in sorted(set(lrs) - set(scores), key=float):
-        _warn(f"{run}: lr {lr} skipped, missing '{english}'")
+    for lr in sorted(set(lrs) - set(scores), key=_order):
+        _warn(f"{run}: {_name(lr)} skipped, missing '{english}'")
     return (lr := _best(scores)), scores[lr]
 
 
@@ -145,18 +174,20 @@ def select_all(table_rows: list[dict], criteria=CRITERIA, **kwargs) -> list[dict
 
 
 def write_selected(path, rows: list[dict]) -> None:
-    """`tables/selected_lr.tsv`: columns `run criterion lr score`."""
+    """`tables/selected_lr.tsv`: columns `run criterion lr step score`."""
     write_tsv(path, rows, SELECTED_COLUMNS)
 
 
 def read_selected(path, criterion: str | None = None) -> dict:
-    """{run: lr} under one `criterion` (for workflow input functions and figures); without one,
-    {(run, criterion): lr}. A malformed table raises InputError naming file, line and field."""
+    """{run: checkpoint id} under one `criterion` (for workflow input functions and figures); without one,
+    {(run, criterion): checkpoint id}. The id (`xlit.config.checkpoint_id`) is the lr for the final model,
+    `1e-05-step200` for a selected step: as written in paths (`lr{id}`) and score tables. A table without a
+    `step` column selects final models. A malformed table raises InputError naming file, line and field."""
     rows = read_tsv(path)
     if rows and not set(SELECTED_COLUMNS[:3]) <= set(rows[0]):
         raise InputError(path, f"needs columns {' '.join(SELECTED_COLUMNS[:3])}", line=1)
     if criterion is None:
-        return {(r["run"], r["criterion"]): r["lr"] for r in rows}
+        return {(r["run"], r["criterion"]): checkpoint_id(r["lr"], _step(r)) for r in rows}
     crits = list(dict.fromkeys(r["criterion"] for r in rows))
     if rows and criterion not in crits:
         raise InputError(path, f"no rows for selection criterion {criterion!r} (has {', '.join(crits)})",
@@ -167,5 +198,9 @@ def read_selected(path, criterion: str | None = None) -> dict:
             continue
         if r["run"] in out:
             raise InputError(path, f"run {r['run']!r} is selected twice under {criterion!r}", line=line, field="run")
-        out[r["run"]] = r["lr"]
+        try:
+            out[r["run"]] = checkpoint_id(r["lr"], _step(r))
+        except ValueError:
+            raise InputError(path, f"expected a step number or {LAST!r}, got {r['step']!r}", line=line,
+                             field="step") from None
     return out

@@ -303,14 +303,23 @@ def parse_run(run: str) -> dict:
     return dict(zip(["model", "data", "strategy", "adaptation"], parts))
 
 
+def table_columns(rows: list[dict]) -> list[str]:
+    """TABLE_COLUMNS, with `step` after `lr` when the rows have one (checkpoints of `selection.steps`)."""
+    if not any("step" in r for r in rows):
+        return TABLE_COLUMNS
+    i = TABLE_COLUMNS.index("lr") + 1
+    return TABLE_COLUMNS[:i] + ["step"] + TABLE_COLUMNS[i:]
+
+
 def table_rows(summaries: list[dict]) -> list[dict]:
-    """Rows of `tables/surface.tsv` from summary dicts carrying the RUN_FIELDS, sorted by run, LR
-    (numerically), split, language."""
+    """Rows of `tables/surface.tsv` (columns `table_columns`) from summary dicts carrying the RUN_FIELDS (and
+    `step`, for a model saved at a step), sorted by run, LR (numerically), step, split, language."""
     rows = []
+    columns = table_columns(summaries)
     for s in summaries:
         row = {**s}
         for k in ("model", "data", "strategy", "adaptation"):
             if not row.get(k):
                 row.update({kk: v for kk, v in parse_run(row["run"]).items() if not row.get(kk)})
-        rows.append({k: (math.nan if row.get(k) is None else row.get(k)) for k in TABLE_COLUMNS})
-    return sorted(rows, key=lambda r: (r["run"], float(r["lr"]), r["split"], r["lang"]))
+        rows.append({k: (math.nan if row.get(k) is None else row.get(k)) for k in columns})
+    return sorted(rows, key=lambda r: (r["run"], float(r["lr"]), float(r.get("step", 0)), r["split"], r["lang"]))

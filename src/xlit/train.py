@@ -115,7 +115,8 @@ def train(spec: dict, callbacks=None) -> dict:
     """Train one (run, learning rate). Keys of `spec`:
     base (model path), data (JSONL of {"messages": ...}), adaptation (ft|lora), lr, lora (r, alpha,
     dropout, target_modules), training (the config's `training` section), output_dir (final model),
-    checkpoint_dir (trainer checkpoints, kept for resuming), threads (CPU threads).
+    checkpoint_dir (trainer checkpoints, kept for resuming), threads (CPU threads), step_dirs (optional
+    {step: dir}: the model after that many updates, laid out like the final one; `selection.steps`).
     """
     import torch
     from datasets import Dataset
@@ -184,12 +185,21 @@ def train(spec: dict, callbacks=None) -> dict:
         # adapters in fp32 (peft's upcast) except under bf16-pure, where they are bf16 like every trained weight
         model = get_peft_model(model, peft_config, autocast_adapter_dtype=precision != "bf16-pure")
     dataset = Dataset.from_list([{"messages": r["messages"]} for r in rows])
+    steps = StepSaver({int(k): v for k, v in (spec.get("step_dirs") or {}).items()}, checkpoint_dir)
     trainer = SFTTrainer(model=model, args=args, train_dataset=dataset, processing_class=tokenizer,
-                         callbacks=callbacks, optimizer_cls_and_kwargs=optimizer)
+                         callbacks=[*(callbacks or []), steps.callback()], optimizer_cls_and_kwargs=optimizer)
     resume = _last_checkpoint(checkpoint_dir)
     if resume:
         log.info("resuming from %s", resume)
     t0 = time.time()
+    describe = {
+        "base": spec["base"], "adaptation": spec["adaptation"], "lr": lr, "adapter": lora,
+        "precision": precision, "precision_setting": t["precision"],
+        "compute_dtype": "bf16" if trainer.accelerator.mixed_precision == "bf16" or model_dtype(precision, lora)
+        == torch.bfloat16 else "fp32",
+        "sharding": "fsdp" if trainer.is_fsdp_enabled else ("ddp" if n_proc > 1 else "none"),
+        **plan, "tokens_per_update_target": target, "resumed_from": resume}
+    steps.bind(trainer, lambda: _checkpoint_info(trainer, describe, time.time() - t0))
     if resume and t["max_steps"] and _checkpoint_step(resume) >= t["max_steps"]:
         # killed after the last checkpoint but before the final save: nothing left to train
         from transformers.trainer_callback import TrainerState
@@ -206,24 +216,90 @@ def train(spec: dict, callbacks=None) -> dict:
     if not trainer.accelerator.is_main_process:
         return {}
     tokenizer.save_pretrained(str(out))
-    tokens = trainer.state.num_input_tokens_seen or None  # summed over processes
-    steps = trainer.state.global_step
-    info = {
-        "base": spec["base"], "adaptation": spec["adaptation"], "lr": lr, "adapter": lora,
-        "precision": precision, "precision_setting": t["precision"],
-        "compute_dtype": "bf16" if trainer.accelerator.mixed_precision == "bf16" or model_dtype(precision, lora)
-        == torch.bfloat16 else "fp32",
-        "sharding": "fsdp" if trainer.is_fsdp_enabled else ("ddp" if n_proc > 1 else "none"),
-        "steps": steps, "train_loss": result.training_loss, **plan,
-        "tokens_per_update_target": target,
-        "tokens_per_update": round(tokens / steps, 1) if tokens and steps else None,
-        "resumed_from": resume, "wall_s": round(wall, 2),
-        "tokens_seen": tokens, "tokens_per_s": round(tokens / wall, 1) if tokens and wall else None,
-        "loss_history": [h["loss"] for h in trainer.state.log_history if "loss" in h],
-    }
+    info = {**_checkpoint_info(trainer, describe, wall), "train_loss": result.training_loss}
     write_json(out / CHECKPOINT_INFO, info)
     log.info("trained %s: %s", out, {k: v for k, v in info.items() if k != "loss_history"})
+    steps.publish()
     return info
+
+
+def _checkpoint_info(trainer, describe: dict, wall: float) -> dict:
+    """`xlit_checkpoint.json` of the model as it is now: `describe` (the recipe) plus steps, loss and speed."""
+    tokens = trainer.state.num_input_tokens_seen or None  # summed over processes
+    steps = trainer.state.global_step
+    losses = [h["loss"] for h in trainer.state.log_history if "loss" in h]
+    return {**describe, "steps": steps, "train_loss": sum(losses) / len(losses) if losses else None,
+            "tokens_per_update": round(tokens / steps, 1) if tokens and steps else None, "wall_s": round(wall, 2),
+            "tokens_seen": tokens, "tokens_per_s": round(tokens / wall, 1) if tokens and wall else None,
+            "loss_history": losses}
+
+
+class StepSaver:
+    """Saves the model after each of `step_dirs`' steps like the final one (weights or LoRA adapter, tokenizer,
+    `xlit_checkpoint.json`), first under `checkpoint_dir/step-N` (not a workflow output: it survives a killed
+    job, and a resumed one finds it), then `publish()` links it into its output directory."""
+
+    def __init__(self, step_dirs: dict[int, str], checkpoint_dir: Path):
+        self.step_dirs, self.checkpoint_dir = step_dirs, Path(checkpoint_dir)
+        self.trainer = self.info = None
+
+    def bind(self, trainer, info) -> None:
+        self.trainer, self.info = trainer, info
+
+    def saved(self, step: int) -> Path:
+        return self.checkpoint_dir / f"step-{step}"
+
+    def callback(self):
+        """The trainer callback that saves after each update whose number is in `step_dirs`."""
+        from transformers import TrainerCallback
+
+        saver = self
+
+        class OnStep(TrainerCallback):
+            def on_step_end(self, args, state, control, **kwargs):
+                saver.save(state.global_step)
+
+        return OnStep()
+
+    def save(self, step: int) -> None:
+        if step not in self.step_dirs:
+            return
+        import shutil
+
+        from .io import write_json
+
+        tmp = self.checkpoint_dir / f".step-{step}.partial"
+        main = self.trainer.accelerator.is_main_process
+        if main:
+            shutil.rmtree(tmp, ignore_errors=True)
+        self.trainer.save_model(str(tmp))  # every process (FSDP gathers collectively)
+        if main:
+            self.trainer.processing_class.save_pretrained(str(tmp))
+            write_json(tmp / CHECKPOINT_INFO, self.info())
+            shutil.rmtree(self.saved(step), ignore_errors=True)
+            tmp.rename(self.saved(step))
+            log.info("saved the model after step %d: %s", step, self.saved(step))
+
+    def publish(self) -> None:
+        """Hard-link (copy across file systems) every saved step into its output directory."""
+        import shutil
+
+        for step, out in sorted(self.step_dirs.items()):
+            src = self.saved(step)
+            if not (src / CHECKPOINT_INFO).exists():
+                raise RuntimeError(f"{src}: the model after step {step} was not saved (training ran "
+                                   f"{self.trainer.state.global_step} steps)")
+            shutil.rmtree(out, ignore_errors=True)
+            shutil.copytree(src, out, copy_function=_link_or_copy)
+
+
+def _link_or_copy(src, dst):
+    import shutil
+
+    try:
+        os.link(src, dst)
+    except OSError:
+        shutil.copy2(src, dst)
 
 
 def launch_command(spec_file: str | Path, processes: int) -> list[str]:

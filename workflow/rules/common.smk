@@ -12,19 +12,25 @@ xc.check_schema(config, "config")
 validate(config, "../../config/schema/config.schema.yaml")
 config = xc.validate(config, "config")
 if "translation" in config:
-    from xlit.translate import check_languages
+    from xlit.mt import check_languages
 
     check_languages(config["translation"], config["languages"][1:], src=config["languages"][0])
 
 LANGS = config["languages"]
 RUNS = xc.runs(config)
+#: (run, checkpoint id) pairs evaluated: the id is the lr (`1e-05`, the final model) or, with selection.steps,
+#: `1e-05-step200` (the model after 200 updates); every path below writes it as `lr{id}`
 CHECKPOINTS = xc.checkpoints(config)
+STEPS = xc.selection_steps(config)
+#: the steps whose model the train job saves besides the final one (a step at training.max_steps is the final)
+SAVED_STEPS = [s for s in STEPS if s < config["training"]["max_steps"]]
+LR_PATTERN = r"[0-9.e+-]+"
 CACHE_DIR = config["cache_dir"]
 
 
 wildcard_constraints:
     run="|".join(map(re.escape, RUNS)),
-    lr=r"[0-9.e+-]+",
+    lr=LR_PATTERN + (r"(-step[0-9]+)?" if STEPS else ""),
     split="valid|test",
     lang="[a-z]{2,3}",
     model="|".join(map(re.escape, config["base_models"])),
@@ -60,6 +66,19 @@ def it_data_file(data, strategy):
 
 def model_dir(run, lr):
     return f"results/models/{run}/lr{lr}"
+
+
+def step_model_dir(run, lr, step):
+    """The model after `step` updates (selection.steps), saved by the train job inside the final model's directory."""
+    return f"{model_dir(run, lr)}/step{step}"
+
+
+def checkpoint_model(wildcards):
+    """The model directory of checkpoint {lr} (an id, xlit.config.checkpoint_id) of {run}: the final model, or
+    a saved step's (a step at training.max_steps is the final model)."""
+    lr, step = xc.split_checkpoint(wildcards.lr)
+    final = step is None or step == config["training"]["max_steps"]
+    return model_dir(wildcards.run, lr) if final else step_model_dir(wildcards.run, lr, step)
 
 
 def generation_file(run, lr, split, lang):
@@ -124,7 +143,7 @@ def surface_summaries(wildcards=None):
 
 # ---- the selected checkpoints (after the select_lr checkpoint) -----------------------------------
 def selected_lrs():
-    """{run: lr} under config selection.criterion, read once select_lr has run."""
+    """{run: checkpoint id} under config selection.criterion, read once select_lr has run."""
     from xlit.select import read_selected
 
     return read_selected(checkpoints.select_lr.get().output.selected, config["selection"]["criterion"])
@@ -289,6 +308,7 @@ def train_spec(wildcards):
         "training": config["training"],
         "chat_template": xlit_chat_template(run.model),
         "checkpoint_dir": f"results/checkpoints/{wildcards.run}/lr{wildcards.lr}",
+        **({"save_at": SAVED_STEPS} if SAVED_STEPS else {}),
     }
 
 

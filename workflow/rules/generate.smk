@@ -4,7 +4,7 @@
 
 rule generate:
     input:
-        model=model_dir("{run}", "{lr}"),
+        model=checkpoint_model,
         prompts=[eval_file(split, lang) for split, lang in EVAL_SETS],
     output:
         [generation_file("{run}", "{lr}", split, lang) for split, lang in EVAL_SETS],

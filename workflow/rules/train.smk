@@ -1,14 +1,19 @@
 # Instruction tuning: one job per (run, learning rate). The GPU count is a resource, not a param: moving a
 # run to more GPUs keeps the recipe's tokens per update and rebuilds nothing. Trainer checkpoints live under
-# results/checkpoints/ (not a declared output, so a killed job resumes from them when re-run).
+# results/checkpoints/ (not a declared output, so a killed job resumes from them when re-run). With
+# selection.steps, the job also writes the model after each of those steps below max_steps (SAVED_STEPS) in the
+# final one's layout, inside it: results/models/{run}/lr{lr}/step{N}/ (evaluated as checkpoint `{lr}-step{N}`).
 
 
 rule train:
+    wildcard_constraints:
+        lr=LR_PATTERN,  # a plain lr: a step's model is an output of the same job
     input:
         base=lambda wc: base_source(run_of(wc).model),
         data=lambda wc: it_data_file(run_of(wc).data, run_of(wc).strategy),
     output:
         directory(model_dir("{run}", "{lr}")),
+        steps=[directory(step_model_dir("{run}", "{lr}", step)) for step in SAVED_STEPS],
     params:
         spec=canonical(train_spec),
     log:

@@ -8,5 +8,5 @@ with job(snakemake, "fig3") as log:  # noqa: F821
     i, p = smk.input, smk.params
     scores = load_scores(i.judge, i.human, i.selected, p.selection)
     make(i.table, i.selected, [smk.output.pdf, smk.output.png], split=p.split, english=p.english,
-         right_panel=category_panel(scores))
+         criterion=p.selection, right_panel=category_panel(scores))
     log.info("wrote %s %s", smk.output.pdf, smk.output.png)

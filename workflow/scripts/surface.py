@@ -7,12 +7,13 @@ output: rows (results/surface/{run}/lr{lr}/{split}/{lang}.jsonl, one per entry o
 params: sets ([[split, lang], ...]), lid_model (null = lid.176.ftz), lid_label_map (optional), threshold,
         min_chars, batch_size, fluency_model (optional path, used when input.fluency is absent),
         fluency_backend (hf or vllm)
-wildcards: run, lr; resources: gpu (vllm: tensor parallel)
+wildcards: run, lr (a checkpoint id, xlit.config.checkpoint_id); resources: gpu (vllm: tensor parallel)
 """
 import time
 
 import torch
 
+from xlit.config import split_checkpoint
 from xlit.io import write_jsonl
 from xlit.lid import LID
 from xlit.surface import json_safe, load_fluency, parse_run, read_generations, summarize, surface_sets
@@ -22,6 +23,7 @@ with job(snakemake, "surface") as log:  # noqa: F821
     sm = snakemake  # noqa: F821
     torch.set_num_threads(max(1, sm.threads))
     w, p = sm.wildcards, sm.params
+    lr, step = split_checkpoint(w.lr)  # {lr} is a checkpoint id: `1e-05`, or `1e-05-step200` (selection.steps)
     t0 = time.time()
     keys = [tuple(s) for s in p.sets]
     sets = {key: (key[1], read_generations(path, lang=key[1])) for key, path in zip(keys, sm.input.generations)}
@@ -35,7 +37,8 @@ with job(snakemake, "surface") as log:  # noqa: F821
     summaries = []
     for (split, lang), rows_out in zip(keys, sm.output.rows):
         summary = summarize(rows[(split, lang)])
-        meta = {"run": w.run, **parse_run(w.run), "lr": w.lr, "split": split, "lang": lang}
+        meta = {"run": w.run, **parse_run(w.run), "lr": lr, **({"step": step} if step else {}), "split": split,
+                "lang": lang}
         write_jsonl(rows_out, json_safe(rows[(split, lang)]))
         summaries.append(json_safe({**meta, **summary, "lid_model": str(lid.model_path),
                                     "fluency_model": str(fluency) if fluency else None}))

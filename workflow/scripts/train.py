@@ -1,3 +1,5 @@
+"""Rule `train`: the final model (output 0) and, with `selection.steps`, the model after each saved step
+(output `steps`, in the order of params.spec.save_at)."""
 import subprocess
 from pathlib import Path
 
@@ -9,6 +11,7 @@ with job(snakemake, "train") as log:  # noqa: F821
     smk = snakemake  # noqa: F821
     spec = {**smk.params.spec, "base": resolve_base(smk.input.base), "data": smk.input.data,
             "output_dir": smk.output[0], "threads": smk.threads}
+    spec["step_dirs"] = dict(zip(spec.pop("save_at", []), smk.output.get("steps", [])))
     gpus = int(smk.resources.gpu)
     if gpus > 1:
         # multi-GPU full fine-tuning: one process per GPU through accelerate (FSDP), same entry point
