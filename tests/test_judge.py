@@ -315,7 +315,7 @@ def test_transformers_backend_valid_scores(tiny_lm_dir, tmp_path):
 
 
 def test_judge_files_one_model_load_for_every_language(tiny_lm_dir, tmp_path, monkeypatch):
-    import xlit.judge.core as core
+    import xlit.judge.local as local
 
     conf = {"backend": "transformers", "model": str(tiny_lm_dir), "batch_size": 3}
     jobs = []
@@ -326,8 +326,8 @@ def test_judge_files_one_model_load_for_every_language(tiny_lm_dir, tmp_path, mo
         jobs.append((src, tmp_path / "out" / f"{lang}.jsonl", lang))
     alone = [judge_file(src, None, "tiny", conf, cache_dir=None, lang=lang) for src, _, lang in jobs]
     loads = []
-    init = core.LocalJudge.__init__
-    monkeypatch.setattr(core.LocalJudge, "__init__", lambda self, *a, **k: (loads.append(a), init(self, *a, **k))[1])
+    init = local.LocalJudge.__init__
+    monkeypatch.setattr(local.LocalJudge, "__init__", lambda self, *a, **k: (loads.append(a), init(self, *a, **k))[1])
     together = judge_files(jobs, "tiny", conf, cache_dir=None)
     assert len(loads) == 1
     for (src, out, lang), rows, ref in zip(jobs, together, alone):

@@ -3,8 +3,8 @@ causal LM, with a persistent cache, cost accounting and estimates.
 
 Public API
 - `CRITERIA`: ("language", "fluency", "helpfulness", "accuracy", "logic", "harmlessness")
-- prompts: `DEFAULT_TEMPLATE`, `COMPACT_TEMPLATE`, `template_for(cfg, template)`, `load_template(path|None)`, `render(template, instruction, response)`,
-  `neutralise(text, markers(template))`
+- prompts: `DEFAULT_TEMPLATE`, `COMPACT_TEMPLATE`, `template_for(cfg, template)`, `load_template(path|None)`,
+  `render(template, instruction, response)`, `neutralise(text, markers(template))`
 - parsing: `parse_answer(text) -> Parsed` (`.stars` 1-3, `.scores` 0-2, `.missing`, `.unparsed`)
 - running: `read_responses(path) -> [Item]`, `judge_items(items, judge_name, judge_cfg, template=,
   cache_dir=, base_dir=, on_row=, reasks=1) -> [row]`, `summary(rows)`; one job (workflow rule and CLI):
@@ -19,9 +19,9 @@ Public API
 
 A row: {"id", "lang", "category", "judge", "scores": {criterion: 0-2}, "stars": {criterion: 1-3},
 "missing": [criteria not read], "unparsed": bool (nothing readable), "reasks"/"previous_raw" (when an
-answer did not parse and was asked again: how often, and the answers that did not parse), "raw": the answer text, "usage":
-{"prompt_tokens", "completion_tokens"}, "cached": bool, "error": str|None, and per backend "logprobs"
-(openai, when returned) or "probs"/"mass"/"truncated" (transformers)}.
+answer did not parse and was asked again: how often, and the answers that did not parse), "raw": the answer
+text, "usage": {"prompt_tokens", "completion_tokens"}, "cached": bool, "error": str|None, and per backend
+"logprobs" (openai, when returned) or "probs"/"mass"/"truncated" (transformers)}.
 
 Judge config keys read (`judges.<name>`): backend, model, base_url, api_key_env, temperature (0),
 max_tokens (256), concurrency, max_retries, timeout, backoff_base, backoff_max, logprobs (true),
@@ -32,16 +32,22 @@ greedily (max_tokens, 256) and it goes through the openai path's rendering, pars
 re-asks since a greedy answer does not change); any backend: template (`compact`: COMPACT_TEMPLATE, for
 small-context judges, instead of judge.prompt).
 Answers are cached in `<cache_dir>/judge/` (`xlit.llm.ChatCache`: one file per answer).
+
+Modules: `core` (input, rows, cache, the generative-JSON path `judge_chat`), one per backend (`openai_backend`,
+`local`: transformers, both modes), `run` (`judge_items` dispatches on `run.BACKENDS`, `judge_file(s)`,
+`check_failures`), `tables` (score and cost tables, estimates), `prompt` (templates), `parse` (answers).
 """
-from xlit.judge.core import (COST_COLUMNS, DEFAULT_REASKS, ESTIMATE_COLUMNS, SCORE_COLUMNS, Item, JudgeFailed,
-                             LocalChat, LocalJudge, check_failures, cost_row, endpoint_of, estimate, judge_file,
-                             judge_files, judge_items, parse_job_path, read_responses, resolve_model, score_rows, summary,
-                             template_for)
+from xlit.judge.core import DEFAULT_REASKS, Item, read_responses, resolve_model, template_for
+from xlit.judge.local import LocalChat, LocalJudge
+from xlit.judge.openai_backend import endpoint_of
 from xlit.judge.parse import Parsed, parse_answer
 from xlit.judge.prompt import COMPACT_TEMPLATE, CRITERIA, DEFAULT_TEMPLATE, load_template, markers, neutralise, render
+from xlit.judge.run import JudgeFailed, check_failures, judge_file, judge_files, judge_items
+from xlit.judge.tables import (COST_COLUMNS, ESTIMATE_COLUMNS, SCORE_COLUMNS, cost_row, estimate, parse_job_path,
+                               score_rows, summary)
 
-__all__ = ["COMPACT_TEMPLATE", "CRITERIA", "COST_COLUMNS", "DEFAULT_REASKS", "DEFAULT_TEMPLATE", "ESTIMATE_COLUMNS", "Item",
-           "JudgeFailed", "LocalChat", "LocalJudge", "Parsed", "SCORE_COLUMNS", "check_failures", "cost_row", "endpoint_of",
-           "estimate", "judge_file", "judge_files", "judge_items", "load_template", "markers",
+__all__ = ["COMPACT_TEMPLATE", "CRITERIA", "COST_COLUMNS", "DEFAULT_REASKS", "DEFAULT_TEMPLATE", "ESTIMATE_COLUMNS",
+           "Item", "JudgeFailed", "LocalChat", "LocalJudge", "Parsed", "SCORE_COLUMNS", "check_failures", "cost_row",
+           "endpoint_of", "estimate", "judge_file", "judge_files", "judge_items", "load_template", "markers",
            "neutralise", "parse_answer", "parse_job_path", "read_responses", "render", "resolve_model",
            "score_rows", "summary", "template_for"]

@@ -2,10 +2,11 @@
 
 Accepted: a JSON dictionary alone, inside prose or inside a code fence; Python-style dicts (single quotes,
 trailing commas, unquoted keys); keys in any case/spacing/punctuation and common synonyms ("Logical
-coherence", "correct_language", "factuality"); values 1-3 as numbers, strings ("3", "3 stars", "3 starts" (a typo in the authors' prompt), "2/3",
-"three", "***"), or a nested {"stars": 3, ...}. Without any dictionary, `aspect: N` lines in prose are
-read. Values outside 1-3 and unknown keys are ignored; every criterion not read is "missing" - an answer
-with nothing readable is "unparsed". Stars map to scores 0-2 (score = stars - 1); nothing is guessed.
+coherence", "correct_language", "factuality"); values 1-3 as numbers, strings ("3", "3 stars", "3 starts" (a
+typo in the authors' prompt), "2/3", "three", "***"), or a nested {"stars": 3, ...}. Without any dictionary,
+`aspect: N` lines in prose are read. Values outside 1-3 and unknown keys are ignored; every criterion not read
+is "missing" - an answer with nothing readable is "unparsed". Stars map to scores 0-2 (score = stars - 1);
+nothing is guessed.
 """
 from __future__ import annotations
 

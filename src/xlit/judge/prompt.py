@@ -2,12 +2,13 @@
 and rendering with delimiter imitation neutralised.
 
 Templates contain `{instruction}` and `{response}` (a file with other placeholders, such as the authors'
-`%%%TASK%%%` and `%%%SUBMISSION%%%`, is read through `load_template(path, placeholders)`); nothing else is substituted (JSON braces in a template
-are left alone). Values are substituted in one pass, so a response containing the text `{instruction}` is
-not expanded. Before substitution, any text inside the instruction or the response that imitates one of
-the template's data-block markers (the delimiter-like lines around each placeholder, and the text before a
-placeholder on its own line, e.g. `[Submission]:`; see `markers`) is neutralised: its bracket-like
-characters are replaced by look-alikes, so it can no longer close the data block.
+`%%%TASK%%%` and `%%%SUBMISSION%%%`, is read through `load_template(path, placeholders)`); nothing else is
+substituted (JSON braces in a template are left alone). Values are substituted in one pass, so a response
+containing the text `{instruction}` is not expanded. Before substitution, any text inside the instruction or
+the response that imitates one of the template's data-block markers (the delimiter-like lines around each
+placeholder, and the text before a placeholder on its own line, e.g. `[Submission]:`; see `markers`) is
+neutralised: its bracket-like characters are replaced by look-alikes, so it can no longer close the data
+block.
 """
 from __future__ import annotations
 
