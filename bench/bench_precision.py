@@ -19,15 +19,15 @@ from safetensors.torch import load_file  # noqa: E402
 
 from xlit.chat import LLAMA2_TEMPLATE  # noqa: E402
 from xlit.config import default_training  # noqa: E402
+from xlit.demo import build_llama, lm_tokenizer  # noqa: E402
 from xlit.io import write_jsonl  # noqa: E402
 from xlit.optim import changed_share  # noqa: E402
-from xlit.tiny import build_llama, train_tokenizer  # noqa: E402
 from xlit.train import train  # noqa: E402
 
 def main():
     torch.set_num_threads(1)
     tmp = Path(tempfile.mkdtemp(prefix="xlit-precision-"))
-    tok = train_tokenizer(SAMPLE_TEXTS, 400, LLAMA2_TEMPLATE)
+    tok = lm_tokenizer(SAMPLE_TEXTS, 400, LLAMA2_TEMPLATE)
     build_llama(tok, hidden_size=32, num_layers=2, num_heads=2, max_position_embeddings=512).save_pretrained(tmp / "base")
     tok.save_pretrained(tmp / "base")
     write_jsonl(tmp / "it.jsonl", [{"messages": [{"role": "user", "content": q}, {"role": "assistant", "content": a}]}

@@ -58,9 +58,9 @@ def main() -> None:
     import torch
 
     from xlit.chat import LLAMA2_TEMPLATE
+    from xlit.demo import build_llama, lm_tokenizer
     from xlit.lid import LID
     from xlit.surface import FluencyLM, response_features
-    from xlit.tiny import build_llama, train_tokenizer
 
     torch.set_num_threads(args.threads)
     data = responses(args.n)
@@ -84,7 +84,7 @@ def main() -> None:
           f"{result['features_responses_per_s']:.0f} responses/s")
 
     corpus = [s for ss in SENTENCES.values() for s in ss] * 20
-    tok = train_tokenizer(corpus, args.vocab, LLAMA2_TEMPLATE)
+    tok = lm_tokenizer(corpus, args.vocab, LLAMA2_TEMPLATE)
     model = build_llama(tok, hidden_size=args.hidden, num_layers=2, num_heads=4, max_position_embeddings=2048)
     texts = [t for _, t in data[: args.n_fluency]]
     with tempfile.TemporaryDirectory() as d:

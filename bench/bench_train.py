@@ -17,9 +17,9 @@ from conftest import SAMPLE_TEXTS  # noqa: E402
 
 from xlit.chat import LLAMA2_TEMPLATE  # noqa: E402
 from xlit.config import default_training  # noqa: E402
+from xlit.demo import build_llama, lm_tokenizer  # noqa: E402
 from xlit.generate import generate, load_model  # noqa: E402
 from xlit.io import write_jsonl  # noqa: E402
-from xlit.tiny import build_llama, train_tokenizer  # noqa: E402
 from xlit.train import train  # noqa: E402
 
 
@@ -31,7 +31,7 @@ def main():
     args = ap.parse_args()
     torch.set_num_threads(args.threads)
     tmp = Path(tempfile.mkdtemp())
-    tok = train_tokenizer(SAMPLE_TEXTS, 2000, LLAMA2_TEMPLATE)
+    tok = lm_tokenizer(SAMPLE_TEXTS, 2000, LLAMA2_TEMPLATE)
     model = build_llama(tok, hidden_size=args.hidden, num_layers=2, num_heads=4)
     model.save_pretrained(tmp / "base")
     tok.save_pretrained(tmp / "base")

@@ -35,9 +35,9 @@ def main(argv=None) -> None:
     import torch
 
     torch.set_num_threads(a.threads)
+    from xlit.demo import build_translator
     from xlit.io import read_jsonl
-    from xlit.translate import Translator, make_backend
-    from xlit.translator import build_translator
+    from xlit.mt import Translator, make_backend
 
     parallel = Path(a.parallel)
     if not (parallel / f"{a.lang}.test.jsonl").exists():

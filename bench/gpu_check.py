@@ -29,10 +29,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
 from xlit.chat import LLAMA2_TEMPLATE  # noqa: E402
 from xlit.config import default_training  # noqa: E402
+from xlit.demo import lm_tokenizer  # noqa: E402
 from xlit.io import write_jsonl  # noqa: E402
 from xlit.optim import changed_share  # noqa: E402
 from xlit.plan import Shape, estimate  # noqa: E402
-from xlit.tiny import train_tokenizer  # noqa: E402
 from xlit.train import train  # noqa: E402
 
 LLAMA2_7B = dict(vocab_size=32000, hidden_size=4096, intermediate_size=11008, num_heads=32)
@@ -54,7 +54,7 @@ def build_base(out: Path, shape: Shape, device: str) -> None:
     from transformers import LlamaConfig, LlamaForCausalLM
 
     texts = [" ".join(random.Random(i).choices(WORDS, k=40)) for i in range(200)]
-    tok = train_tokenizer(texts, 1000, LLAMA2_TEMPLATE)
+    tok = lm_tokenizer(texts, 1000, LLAMA2_TEMPLATE)
     cfg = LlamaConfig(vocab_size=shape.vocab_size, hidden_size=shape.hidden_size, num_hidden_layers=shape.num_layers,
                       intermediate_size=shape.intermediate_size, num_attention_heads=shape.num_heads,
                       num_key_value_heads=shape.num_kv_heads, max_position_embeddings=4096, tie_word_embeddings=False,

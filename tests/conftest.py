@@ -22,11 +22,11 @@ def tiny_lm_dir(tmp_path_factory):
     import torch
 
     from xlit.chat import LLAMA2_TEMPLATE
-    from xlit.tiny import build_llama, train_tokenizer
+    from xlit.demo import build_llama, lm_tokenizer
 
     torch.set_num_threads(1)
     out = tmp_path_factory.mktemp("tiny_lm")
-    tok = train_tokenizer(SAMPLE_TEXTS, 400, LLAMA2_TEMPLATE)
+    tok = lm_tokenizer(SAMPLE_TEXTS, 400, LLAMA2_TEMPLATE)
     model = build_llama(tok, hidden_size=32, num_layers=2, num_heads=2, max_position_embeddings=512)
     model.save_pretrained(out)
     tok.save_pretrained(out)

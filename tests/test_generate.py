@@ -98,10 +98,10 @@ def peaked_llama(tmp_path_factory):
     from transformers import LlamaConfig, LlamaForCausalLM
 
     from xlit.chat import LLAMA2_TEMPLATE
-    from xlit.tiny import train_tokenizer
+    from xlit.demo import lm_tokenizer
 
     texts = [t for ts in PROMPTS.values() for t in ts] * 20 + ["The river flows past the old mill."] * 20
-    tok = train_tokenizer(texts, 400, LLAMA2_TEMPLATE)
+    tok = lm_tokenizer(texts, 400, LLAMA2_TEMPLATE)
     torch.manual_seed(0)
     cfg = LlamaConfig(vocab_size=len(tok), hidden_size=256, num_hidden_layers=2, num_attention_heads=4,
                       num_key_value_heads=4, intermediate_size=512, max_position_embeddings=1024,

@@ -85,8 +85,8 @@ def test_trained_tiny_judge_answers_parse(tmp_path):
     import torch
 
     from xlit.chat import LLAMA2_TEMPLATE
+    from xlit.demo import build_tiny_base
     from xlit.surface import FluencyLM
-    from xlit.tiny import build_tiny_base
     from xlit.train import train
 
     torch.set_num_threads(1)

@@ -8,9 +8,9 @@ import random
 import pytest
 
 from xlit.io import read_jsonl, write_jsonl
-from xlit.translate import (HFBackend, Translator, UnsupportedLanguage, check_languages, family_of, lang_spec,
-                            make_translator, mix_dt, reassemble, segment, segment_gates, supported_languages,
-                            translate_dataset, translate_rows)
+from xlit.mt import (HFBackend, Translator, UnsupportedLanguage, check_languages, family_of, lang_spec,
+                     make_translator, mix_dt, reassemble, segment, segment_gates, supported_languages,
+                     translate_dataset, translate_rows)
 
 # ---- a small synthetic world of parallel sentences (until the demo world's parallel data is used) ------
 
@@ -78,7 +78,7 @@ def tiny_translator(tmp_path_factory):
     """The demo translator built by the real builder on synthetic parallel data (~25 s on one core)."""
     import torch
 
-    from xlit.translator import build_translator
+    from xlit.demo import build_translator
 
     torch.set_num_threads(1)
     root = tmp_path_factory.mktemp("mt")
@@ -553,7 +553,7 @@ def test_given_translations_are_aligned_and_checked(tmp_path):
     output: LID gate, counts, chrF against a reference; mix_dt takes them like translate_it_data's rows."""
     from xlit.data import load_it_rows
     from xlit.io import InputError
-    from xlit.translate import given_translations
+    from xlit.mt import given_translations
 
     src = tmp_path / "dolly.en.jsonl"
     english = [{"instruction": f"The old cat sees the dog {w}.", "context": "", "response": "The king builds the ship.",

@@ -70,7 +70,7 @@ def sample_valid(pool: list[dict], test_prompts: list[dict], n: int, seed: int,
 
 def translate_prompts(prompts: list[dict], tgt: str, translator, *, src: str = "en", lid=None,
                       lid_threshold: float = 0.5, max_chars: int = 400) -> tuple[list[dict], dict]:
-    """Prompts translated into `tgt` through a Translator (xlit.translate.make_translator), each with
+    """Prompts translated into `tgt` through a Translator (xlit.mt.make_translator), each with
     `ok`: the translation is non-empty and passes the LID gate. Returns (rows, quality record)."""
     from xlit.mt.itdata import lid_check, segment_gates, translate_rows
 

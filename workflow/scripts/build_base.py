@@ -1,7 +1,7 @@
 from xlit.chat import get_template
+from xlit.demo import build_tiny_base
 from xlit.io import workdir_relative, write_json
 from xlit.smk import job
-from xlit.tiny import build_tiny_base
 
 with job(snakemake, "build_base") as log:  # noqa: F821
     smk = snakemake  # noqa: F821

@@ -1,6 +1,6 @@
-# The demo's tiny MarianMT-style translator, trained on the demo parallel data (xlit.translator).
+# The demo's tiny MarianMT-style translator, trained on the demo parallel data (xlit.demo.tiny_mt).
+from xlit.demo import build_translator
 from xlit.smk import job
-from xlit.translator import build_translator
 
 with job(snakemake, "build_translator") as log:  # noqa: F821
     smk = snakemake  # noqa: F821

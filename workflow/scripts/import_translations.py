@@ -9,7 +9,7 @@ with job(snakemake, "import_translations") as log:  # noqa: F821
     smk = snakemake  # noqa: F821
     from xlit.data import fetch_hf_dataset
     from xlit.lid import LID
-    from xlit.translate import given_translations
+    from xlit.mt import given_translations
 
     p, ds = smk.params, smk.params.dataset
     if smk.input.source:

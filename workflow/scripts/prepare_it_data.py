@@ -9,7 +9,7 @@ with job(snakemake, "prepare_it_data") as log:  # noqa: F821
     rows = load_it_rows(source, ds["format"], smk.params.lang, ds.get("max_examples"))
     log.info("%s: %d English examples", source, len(rows))
     if smk.wildcards.strategy == "dt":
-        from xlit.translate import mix_dt
+        from xlit.mt import mix_dt
 
         translated = {path: read_jsonl(path) for path in smk.input.translations}
         rows = mix_dt(rows, translated, smk.params.seed)

@@ -12,7 +12,7 @@ with job(snakemake, "translate_it_data") as log:  # noqa: F821
     torch.set_num_threads(smk.threads)
     from xlit.data import fetch_hf_dataset
     from xlit.lid import LID
-    from xlit.translate import check_languages, make_translator, translate_dataset
+    from xlit.mt import check_languages, make_translator, translate_dataset
 
     cfg, ds, lang = smk.params.translation, smk.params.dataset, smk.wildcards.lang
     model_dir = str(Path(smk.input.translator[0]).parent) if smk.input.translator else None

@@ -12,7 +12,7 @@ with job(snakemake, "translate_valid") as log:  # noqa: F821
     torch.set_num_threads(smk.threads)
     from xlit.evalsets import translate_prompts
     from xlit.lid import LID
-    from xlit.translate import check_languages, make_translator
+    from xlit.mt import check_languages, make_translator
 
     cfg, lang = smk.params.translation, smk.wildcards.lang
     model_dir = str(Path(smk.input.translator[0]).parent) if smk.input.translator else None

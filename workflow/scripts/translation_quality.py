@@ -2,8 +2,8 @@
 import json
 
 from xlit.io import write_tsv
+from xlit.mt import QUALITY_COLUMNS
 from xlit.smk import job
-from xlit.translate import QUALITY_COLUMNS
 
 with job(snakemake, "translation_quality") as log:  # noqa: F821
     smk = snakemake  # noqa: F821

@@ -17,7 +17,7 @@ from typing import Any
 
 from xlit.mt import codes
 
-log = logging.getLogger("xlit.translate")
+log = logging.getLogger("xlit.mt")
 
 LANG_NAMES = {
     "en": "English", "fr": "French", "pt": "Portuguese", "ru": "Russian", "de": "German", "es": "Spanish",

@@ -49,7 +49,7 @@ M2M100_LANGS = (
 ).split()
 
 FAMILIES = ("nllb", "m2m100", "madlad", "marian", "tiny")
-TINY_META = "xlit_translator.json"  # written by xlit.translator.build_translator beside the weights
+TINY_META = "xlit_translator.json"  # written by xlit.demo.build_translator beside the weights
 
 
 class UnsupportedLanguage(ValueError):

@@ -17,7 +17,7 @@ from pathlib import Path
 from xlit.mt.backends import make_backend
 from xlit.mt.cache import SegmentCache
 
-log = logging.getLogger("xlit.translate")
+log = logging.getLogger("xlit.mt")
 
 
 class Translator:

@@ -17,7 +17,7 @@ from typing import Any
 from xlit.io import InputError, read_jsonl
 from xlit.mt.segment import reassemble, segment
 
-log = logging.getLogger("xlit.translate")
+log = logging.getLogger("xlit.mt")
 DOLLY_FIELDS = ("instruction", "context", "response")
 
 

@@ -1,7 +1,7 @@
 """The demo's tiny translator: one multilingual MarianMT-style seq2seq model, English -> each demo language,
 with a target-language token (`>>fr<<`) before the source, as OPUS-MT multi-target models do.
 
-The tokenizer (byte-level BPE, `tokenizers`) and the model are trained locally on the demo parallel data
+The tokenizer (byte-level BPE, `tokenizer.mt_tokenizer`) and the model are trained locally on the demo parallel data
 (`{parallel_dir}/{lang}.train.jsonl`, rows `{"en", "tgt"}`) and saved with `save_pretrained`, so the
 `hf` backend loads it with `AutoTokenizer` / `AutoModelForSeq2SeqLM` exactly as it loads NLLB-200.
 `xlit_translator.json` beside the weights names the languages, the training figures and a fingerprint
@@ -18,6 +18,8 @@ from pathlib import Path
 from xlit.io import InputError, read_jsonl, require, write_json
 from xlit.mt.codes import TINY_META
 
+from .tokenizer import lang_token, mt_tokenizer
+
 DEFAULTS = {
     "vocab_size": 3000,
     "d_model": 192,
@@ -33,11 +35,6 @@ DEFAULTS = {
     "eval_pairs": 100,    # held-out test pairs per language scored with chrF after training
     "seed": 0,
 }
-PAD, EOS, UNK = "<pad>", "</s>", "<unk>"
-
-
-def lang_token(lang: str) -> str:
-    return f">>{lang}<<"
 
 
 def load_parallel(parallel_dir: str | Path, lang: str, split: str) -> list[tuple[str, str]]:
@@ -48,26 +45,6 @@ def load_parallel(parallel_dir: str | Path, lang: str, split: str) -> list[tuple
     for i, row in enumerate(read_jsonl(path), 1):
         pairs.append((require(row, "en", path, i).strip(), require(row, "tgt", path, i).strip()))
     return pairs
-
-
-def train_tokenizer(texts: list[str], vocab_size: int, langs: list[str]):
-    from tokenizers import Tokenizer, decoders, models, pre_tokenizers, processors, trainers
-    from transformers import PreTrainedTokenizerFast
-
-    specials = [PAD, EOS, UNK] + [lang_token(l) for l in langs]
-    tok = Tokenizer(models.BPE(unk_token=UNK))
-    tok.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=True)
-    tok.decoder = decoders.ByteLevel()
-    trainer = trainers.BpeTrainer(vocab_size=vocab_size, special_tokens=specials,
-                                  initial_alphabet=pre_tokenizers.ByteLevel.alphabet(), show_progress=False)
-    tok.train_from_iterator(texts, trainer=trainer)
-    tok.post_processor = processors.TemplateProcessing(
-        single=f"$A {EOS}", pair=f"$A {EOS} $B {EOS}", special_tokens=[(EOS, tok.token_to_id(EOS))])
-    fast = PreTrainedTokenizerFast(tokenizer_object=tok, pad_token=PAD, eos_token=EOS, unk_token=UNK,
-                                   extra_special_tokens=[lang_token(l) for l in langs],
-                                   clean_up_tokenization_spaces=False, model_max_length=512)
-    fast.padding_side = "right"
-    return fast
 
 
 def build_model(tok, p: dict):
@@ -164,7 +141,7 @@ def build_translator(parallel_dir: str | Path, langs: list[str], out_dir: str | 
         test_path = Path(parallel_dir) / f"{l}.test.jsonl"
         test[l] = load_parallel(parallel_dir, l, "test")[: p["eval_pairs"]] if test_path.exists() else []
     texts = [s for l in langs for pair in train[l] for s in pair]
-    tok = train_tokenizer(texts, p["vocab_size"], langs)
+    tok = mt_tokenizer(texts, p["vocab_size"], langs)
     data = []
     for l in langs:
         data += _encode_pairs(tok, train[l], [l] * len(train[l]), p["max_length"])

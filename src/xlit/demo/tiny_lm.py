@@ -1,5 +1,5 @@
-"""Tiny base models the workflow builds itself: a byte-level BPE tokenizer and a small Llama,
-pretrained briefly on a local corpus. Same classes and save format as a real hub model."""
+"""The demo's tiny base models: a byte-level BPE tokenizer (`tokenizer.lm_tokenizer`) and a small Llama,
+pretrained briefly on the demo corpus. Same classes and save format as a real hub model."""
 from __future__ import annotations
 
 import math
@@ -7,24 +7,7 @@ import random
 import time
 from pathlib import Path
 
-SPECIALS = {"bos_token": "<s>", "eos_token": "</s>", "unk_token": "<unk>", "pad_token": "<pad>"}
-
-
-def train_tokenizer(texts: list[str], vocab_size: int, chat_template: str):
-    """A byte-level BPE tokenizer trained on `texts`, wrapped as a transformers fast tokenizer."""
-    from tokenizers import Tokenizer, decoders, models, pre_tokenizers, trainers
-    from transformers import PreTrainedTokenizerFast
-
-    tok = Tokenizer(models.BPE())
-    tok.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
-    tok.decoder = decoders.ByteLevel()
-    trainer = trainers.BpeTrainer(vocab_size=vocab_size, special_tokens=list(SPECIALS.values()),
-                                  initial_alphabet=pre_tokenizers.ByteLevel.alphabet(), show_progress=False)
-    tok.train_from_iterator(texts, trainer=trainer)
-    fast = PreTrainedTokenizerFast(tokenizer_object=tok, **SPECIALS)
-    fast.chat_template = chat_template
-    fast.padding_side = "left"
-    return fast
+from .tokenizer import lm_tokenizer
 
 
 def build_llama(tokenizer, hidden_size: int = 128, num_layers: int = 2, num_heads: int = 4,
@@ -91,7 +74,7 @@ def build_tiny_base(corpus_files: list[str | Path], out_dir: str | Path, *, chat
         lines = [l.strip() for l in Path(f).read_text(encoding="utf-8").splitlines() if l.strip()]
         texts += lines[:max_lines_per_file] if max_lines_per_file else lines
     random.Random(seed).shuffle(texts)
-    tok = train_tokenizer(texts, vocab_size, chat_template)
+    tok = lm_tokenizer(texts, vocab_size, chat_template)
     model = build_llama(tok, hidden_size, num_layers, num_heads, max_position_embeddings=2048, seed=seed)
     n_params = sum(p.numel() for p in model.parameters())
     log(f"tiny llama: {n_params/1e6:.2f}M parameters, vocab {len(tok)}, {len(texts)} corpus lines")
