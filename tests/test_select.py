@@ -1,8 +1,10 @@
 import math
+import re
+from pathlib import Path
 
 import pytest
 
-from xlit.io import read_tsv, write_tsv
+from xlit.io import InputError, read_tsv, write_tsv
 from xlit.select import (DEFAULT_WEIGHTS, SelectionWarning, quality, read_selected, select_all, select_lr,
                          write_selected)
 from xlit.surface import TABLE_COLUMNS
@@ -166,3 +168,124 @@ def test_fig3_left_with_right_panel_hook(tmp_path):
         figure(rows, [], right_panel=print, right_spanning=print)
     with pytest.raises(ValueError, match="no surface rows"):
         figure(rows, split="test")
+
+
+# ---- selection.steps: candidates are (lr, step) -----------------------------------------------------------
+def step_grid(spec, **kw):
+    """spec: {(lr, step): {lang: correct_lang}}: surface rows of models saved at steps."""
+    return [{**row(lr, lang, c, **kw), "step": str(step)} for (lr, step), langs in spec.items()
+            for lang, c in langs.items()]
+
+
+def test_steps_select_the_best_lr_and_step():
+    # the large LR transfers early and forgets later; the small one transfers only at its last step
+    rows = step_grid({("1e-05", 10): {"en": 0.9, "fr": 0.2}, ("1e-05", 20): {"en": 0.9, "fr": 0.6},
+                      ("0.0001", 10): {"en": 0.9, "fr": 0.8}, ("0.0001", 20): {"en": 1.0, "fr": 0.1}})
+    [multi] = select_lr(rows, "multilingual")
+    assert (multi["lr"], multi["step"], multi["score"]) == ("0.0001", 10, pytest.approx(0.8))
+    [eng] = select_lr(rows, "english")
+    assert (eng["lr"], eng["step"]) == ("0.0001", 20)
+    # ties: the smaller LR, then the earlier step
+    tied = step_grid({(lr, step): {"en": 1.0, "fr": 0.5} for lr in ("0.0001", "1e-05") for step in (20, 10)})
+    assert [(r["lr"], r["step"]) for r in select_lr(tied, "multilingual")] == [("1e-05", 10)]
+    # a (lr, step) missing a language is skipped, and the warning names the step
+    with pytest.warns(SelectionWarning, match=r"lr 0.0001 step 10 skipped, missing \['fr'\]"):
+        res = select_lr([r for r in rows if not (r["lr"] == "0.0001" and r["step"] == "10" and r["lang"] == "fr")],
+                        "multilingual")
+    assert (res[0]["lr"], res[0]["step"]) == ("1e-05", 20)
+    with pytest.raises(ValueError, match="two rows for run .* lr 1e-05 step 10 split valid lang en"):
+        select_lr(rows + rows[:1], "english")
+
+
+def test_selected_steps_roundtrip_as_checkpoint_ids(tmp_path):
+    rows = step_grid({("1e-05", 10): {"en": 0.9, "fr": 0.2}, ("1e-05", 20): {"en": 0.9, "fr": 0.6}})
+    out = tmp_path / "selected_lr.tsv"
+    write_selected(out, select_all(rows))
+    assert read_tsv(out)[0] == {"run": RUN, "criterion": "multilingual", "lr": "1e-05", "step": "20", "score": "0.6"}
+    assert read_selected(out, "multilingual") == {RUN: "1e-05-step20"}       # as the workflow's paths write it
+    assert read_selected(out) == {(RUN, "multilingual"): "1e-05-step20", (RUN, "english"): "1e-05-step10"}
+    # a table without a step column (written before selection.steps existed) selects final models
+    write_tsv(out, [{"run": RUN, "criterion": "multilingual", "lr": "1e-05", "score": 1}], ["run", "criterion", "lr",
+                                                                                          "score"])
+    assert read_selected(out, "multilingual") == {RUN: "1e-05"}
+    write_tsv(out, [{"run": RUN, "criterion": "multilingual", "lr": "1e-05", "step": "late", "score": 1}],
+              ["run", "criterion", "lr", "step", "score"])
+    for criterion in ("multilingual", None):
+        with pytest.raises(InputError, match="selected_lr.tsv:2: field 'step': expected a step number or 'last'"):
+            read_selected(out, criterion)
+
+
+def test_checkpoint_ids():
+    from xlit.config import checkpoint_id, split_checkpoint
+
+    assert checkpoint_id("1e-05") == checkpoint_id("1e-05", "last") == "1e-05"
+    assert checkpoint_id("1e-05", 200) == "1e-05-step200"
+    assert split_checkpoint("1e-05-step200") == ("1e-05", 200) and split_checkpoint("0.0003") == ("0.0003", None)
+
+
+@pytest.mark.parametrize("steps, expected", [
+    ("lst", "selection.steps: expected one of ['last'], got 'lst'"),
+    ([0, 10], "selection.steps.0: 0 is less than the minimum of 1"),
+    ([10, 2.5], "selection.steps.1: expected integer, got 2.5"),
+    ([20, 10], "selection.steps: expected increasing steps, got [20, 10]"),
+    ([10, 10], "selection.steps: expected increasing steps"),
+    ([10, 50], "selection.steps: step 50 is beyond training.max_steps (40)"),
+    ([], "selection.steps: an empty list"),
+])
+def test_bad_selection_steps_name_the_field(steps, expected):
+    import yaml
+
+    from xlit.config import ConfigError, validate
+
+    cfg = yaml.safe_load((Path(__file__).resolve().parents[1] / "config" / "config.yaml").read_text())
+    cfg["training"]["max_steps"] = 40
+    with pytest.raises(ConfigError, match=re.escape(expected)):
+        validate({**cfg, "selection": {**cfg.get("selection", {}), "steps": steps}})
+    cfg["training"].update(max_steps=None, epochs=1)
+    with pytest.raises(ConfigError, match="selection.steps: needs training.max_steps"):
+        validate({**cfg, "selection": {"steps": [10]}})
+
+
+def test_step_grid_of_a_config():
+    import yaml
+
+    from xlit.config import checkpoints, validate
+
+    cfg = yaml.safe_load((Path(__file__).resolve().parents[1] / "config" / "config.yaml").read_text())
+    cfg["training"]["max_steps"] = 40
+    last = checkpoints(validate(cfg))
+    steps = checkpoints(validate({**cfg, "selection": {"steps": [20, 40]}}))
+    assert len(steps) == 2 * len(last)
+    assert [c for c in steps if c[0] == last[0][0]][:2] == [(last[0][0], f"{last[0][1]}-step20"),
+                                                         (last[0][0], f"{last[0][1]}-step40")]
+
+
+def test_figures_show_the_selected_step(tmp_path):
+    from xlit.fig3 import figure
+    from xlit.figures import checkpoint_label, fig2, load_scores
+
+    rows = step_grid({(lr, step): {"en": 0.9, "fr": 0.1 * step / 10 + (lr == "1e-05") * 0.3}
+                      for lr in ("1e-05", "0.0001") for step in (10, 20)})
+    sel = select_all(rows)
+    assert {(r["criterion"], r["lr"], r["step"]) for r in sel} == {("multilingual", "1e-05", 20),
+                                                                   ("english", "1e-05", 10)}
+    fig = figure(rows, sel)
+    ax = fig.axes[0]
+    assert ax.get_ylabel().startswith(f"{RUN} @ step 20 (english: step 10)")
+    assert all(len(line.get_xdata()) == 2 for line in ax.get_lines() if line.get_label() in ("en", "fr"))
+    fr = next(line for line in ax.get_lines() if line.get_label() == "fr")
+    assert sorted(fr.get_ydata()) == pytest.approx([0.2, 0.5])      # step 20 of each LR, not step 10
+    assert "each run at its selected step" in fig._suptitle.get_text()
+
+    assert checkpoint_label("1e-05-step20") == "lr 1e-05, step 20" and checkpoint_label("1e-05") == "lr 1e-05"
+    write_selected(tmp_path / "selected_lr.tsv", sel)
+    write_tsv(tmp_path / "judge_scores.tsv", [
+        {"judge": "j", "run": RUN, "lr": lr, "lang": "fr", "id": "1", "category": "c", "criterion": "language",
+         "score": s} for lr, s in (("1e-05-step20", 2), ("1e-05-step10", 0))],
+        "judge run lr lang id category criterion score".split())
+    scores = load_scores(tmp_path / "judge_scores.tsv", None, tmp_path / "selected_lr.tsv", "multilingual")
+    assert scores.selected == {RUN: "1e-05-step20"} and [r["score"] for r in scores.judge] == [2]
+    fig2(scores, tmp_path / "fig2.pdf")
+    from pypdf import PdfReader
+
+    assert "lr 1e-05, step 20" in PdfReader(tmp_path / "fig2.pdf").pages[0].extract_text()

@@ -92,6 +92,33 @@ def test_kill_after_last_checkpoint_trains_no_extra_step(tmp_path, tiny_lm_dir, 
             assert torch.equal(a, b)
 
 
+@pytest.mark.parametrize("adaptation", ["ft", "lora"])
+def test_selection_steps_are_saved_like_the_final_model_and_survive_a_kill(tmp_path, tiny_lm_dir, it_data,
+                                                                          adaptation):
+    out = tmp_path / f"model-{adaptation}"
+    s = {**spec(tmp_path, tiny_lm_dir, it_data, adaptation, 1e-2, max_steps=6, save_steps=2),
+         "step_dirs": {2: str(out / "step2"), "4": str(out / "step4")}}  # as the workflow: inside the final model
+    with pytest.raises(KeyboardInterrupt):
+        train(s, callbacks=[Kill()])  # killed after step 4: its model was saved (under checkpoint_dir) first
+    assert not out.exists()
+    info = train(s)
+    assert info["resumed_from"].endswith("checkpoint-4") and info["steps"] == 6
+    for step in (2, 4):
+        d = out / f"step{step}"
+        saved = json.loads((d / CHECKPOINT_INFO).read_text())
+        assert saved["steps"] == step and saved["lr"] == 1e-2 and saved["adapter"] == (adaptation == "lora")
+        assert (d / "adapter_config.json").exists() == (adaptation == "lora")
+        assert (d / "model.safetensors").exists() == (adaptation == "ft")
+        assert (d / "tokenizer_config.json").exists()
+    final, _ = load_model(out, device="cpu")
+    early, _ = load_model(out / "step2", device="cpu")
+    assert any(not torch.equal(a, b) for a, b in zip(final.parameters(), early.parameters()))
+    if adaptation == "ft":  # the model after 4 updates is the trainer's step-4 state
+        ckpt = load_model(tmp_path / "ckpt-ft" / "checkpoint-4", device="cpu")[0]
+        for a, b in zip(load_model(out / "step4", device="cpu")[0].parameters(), ckpt.parameters()):
+            assert torch.equal(a, b)
+
+
 def test_multi_process_launch_keeps_the_recipes_tokens_per_update(tmp_path, tiny_lm_dir, it_data):
     """The multi-GPU path (accelerate launch, one process per device), run here with 2 CPU processes over gloo:
     the update holds the same examples as with 1 process (the micro-batch halves), not twice as many."""

@@ -187,7 +187,7 @@ def read_selected(path, criterion: str | None = None) -> dict:
     if rows and not set(SELECTED_COLUMNS[:3]) <= set(rows[0]):
         raise InputError(path, f"needs columns {' '.join(SELECTED_COLUMNS[:3])}", line=1)
     if criterion is None:
-        return {(r["run"], r["criterion"]): checkpoint_id(r["lr"], _step(r)) for r in rows}
+        return {(r["run"], r["criterion"]): _checkpoint(path, line, r) for line, r in enumerate(rows, 2)}
     crits = list(dict.fromkeys(r["criterion"] for r in rows))
     if rows and criterion not in crits:
         raise InputError(path, f"no rows for selection criterion {criterion!r} (has {', '.join(crits)})",
@@ -198,9 +198,13 @@ def read_selected(path, criterion: str | None = None) -> dict:
             continue
         if r["run"] in out:
             raise InputError(path, f"run {r['run']!r} is selected twice under {criterion!r}", line=line, field="run")
-        try:
-            out[r["run"]] = checkpoint_id(r["lr"], _step(r))
-        except ValueError:
-            raise InputError(path, f"expected a step number or {LAST!r}, got {r['step']!r}", line=line,
-                             field="step") from None
+        out[r["run"]] = _checkpoint(path, line, r)
     return out
+
+
+def _checkpoint(path, line: int, row: dict) -> str:
+    try:
+        return checkpoint_id(row["lr"], _step(row))
+    except ValueError:
+        raise InputError(path, f"expected a step number or {LAST!r}, got {row['step']!r}", line=line,
+                         field="step") from None

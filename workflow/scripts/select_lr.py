@@ -1,4 +1,5 @@
-"""Checkpoint `select_lr`: results/tables/selected_lr.tsv (run criterion lr score), every criterion.
+"""Checkpoint `select_lr`: results/tables/selected_lr.tsv (run criterion lr step score), every criterion; with
+selection.steps the surface table has a `step` column and each run gets its best (lr, step).
 
 input:  table (results/tables/surface.tsv)
 output: selected (results/tables/selected_lr.tsv)
@@ -17,4 +18,4 @@ with job(snakemake, "select_lr") as log:  # noqa: F821
                       english_floor=float(p.get("english_floor", 0.5)), weights=p.get("weights") or None)
     write_selected(sm.output.selected, rows)
     for r in rows:
-        log.info("%s %s: lr %s (score %.4f)", r["run"], r["criterion"], r["lr"], r["score"])
+        log.info("%s %s: lr %s step %s (score %.4f)", r["run"], r["criterion"], r["lr"], r["step"], r["score"])
