@@ -380,12 +380,18 @@ for _j in TRAINED_JUDGES:
                          f"set model to that path (got {JUDGES[_j]['model']!r})")
 
 
+#: the checkpoints whose valid-split answers the trained judge learns from: those of `en` runs (they need no
+#: translator, so the judge trains while the translator and the `dt` runs do), or every one if no run is `en`
+JUDGE_TRAIN_CHECKPOINTS = [(r, lr) for r, lr in CHECKPOINTS if RUNS[r].strategy == "en"] or CHECKPOINTS
+
+
 def train_judge_inputs(wildcards):
     t = JUDGES[wildcards.judge]["train"]
     return {"base": base_source(t["base"]), "fluency": base_source(config["surface"]["fluency_model"]),
             "prompts": [config["eval_sets"]["valid"][lang] for lang in LANGS],
             "answers": [f"{DEMO_DIR}/answers/valid/{lang}.jsonl" for lang in LANGS],
-            "generations": [generation_file(run, lr, "valid", lang) for run, lr in CHECKPOINTS for lang in LANGS]}
+            "generations": [generation_file(run, lr, "valid", lang) for run, lr in JUDGE_TRAIN_CHECKPOINTS
+                            for lang in LANGS]}
 
 
 def train_judge_params(wildcards):
