@@ -1,9 +1,17 @@
-# The demo's tiny MarianMT-style translator, trained on the demo parallel data (xlit.demo.tiny_mt).
+"""Rule `build_translator` (demo): the tiny MarianMT-style translator, trained on the demo's parallel data
+(xlit.demo.tiny_mt).
+
+input:   results/demo/parallel/{lang}.{train,test}.jsonl of every non-English language
+output:  results/translator/tiny/xlit_translator.json (written last, with held-out chrF)
+params:  parallel_dir (results/demo/parallel), langs (the target languages), outdir (results/translator/tiny),
+         settings (config translation.translator)
+threads: torch threads
+"""
 from xlit.demo import build_translator
 from xlit.smk import job
 
-with job(snakemake, "build_translator") as log:  # noqa: F821
-    smk = snakemake  # noqa: F821
+smk = snakemake  # noqa: F821 - set by Snakemake before the script runs
+with job(smk, "build_translator") as log:
     import torch
 
     torch.set_num_threads(smk.threads)

@@ -1,7 +1,11 @@
-"""Snakemake script: write the demo world (corpora, Dolly-format IT set, eval prompts, parallel text).
+"""Rule `demo_world`: write the demo world (corpora, Dolly-format IT set, eval prompts and answers,
+parallel text; xlit.demo.write_demo_world).
 
-params.demo: keyword arguments of xlit.demo.write_demo_world (may be partial); the output folder is
-output.dir, or params.outdir when the rule lists the files as outputs; log[0]: the log file.
+input:   none
+output:  the demo world's files under results/demo (common.smk demo_outputs()), or dir (a folder)
+params:  outdir (results/demo, used when the rule lists the files as outputs), demo (keyword arguments of
+         xlit.demo.write_demo_world, may be partial, with `languages`)
+Tests call main(smk); Snakemake runs the file as a script.
 """
 import json
 

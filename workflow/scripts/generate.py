@@ -1,16 +1,17 @@
-"""Rule `generate`: one checkpoint answers every eval set.
+"""Rule `generate`: one checkpoint answers every eval set, the model loaded once.
 
-input:  model (results/models/{run}/lr{lr}), prompts (one file per entry of params.sets, same order)
-output: results/generations/{run}/lr{lr}/{split}/{lang}.jsonl, one per entry of params.sets, same order
-params: sets ([[split, lang], ...]), generation (max_new_tokens, repetition_penalty, batch_size, backend)
-resources: gpu (0: CPU; vllm: tensor parallel over them)
+input:   model (results/models/{run}/lr{lr}, or a saved step's model), prompts (one file per entry of params.sets,
+         same order)
+output:  results/generations/{run}/lr{lr}/{split}/{lang}.jsonl, one per entry of params.sets, same order
+params:  sets ([[split, lang], ...]), generation (max_new_tokens, repetition_penalty, batch_size, backend)
+threads: torch threads; resources: gpu (0: CPU; vllm: tensor parallel over them)
 """
 from xlit.generate import generate_sets, load_generator, read_eval_sets
 from xlit.io import write_jsonl
 from xlit.smk import job
 
-with job(snakemake, "generate") as log:  # noqa: F821
-    smk = snakemake  # noqa: F821
+smk = snakemake  # noqa: F821 - set by Snakemake before the script runs
+with job(smk, "generate") as log:
     import torch
 
     torch.set_num_threads(smk.threads)

@@ -1,12 +1,19 @@
-# A given translation of one IT dataset into one language (it_datasets.<d>.translations.<lang>): aligned with the
-# English rows and checked like translate_it_data's machine output; the same two outputs.
+"""Rule `import_translations`: a given translation of one IT dataset into one language
+(it_datasets.<d>.translations.<lang>), aligned with the English rows and checked like translate_it_data's
+machine output; the same two outputs.
+
+input:   source (the English dataset's file; none for a hub dataset, fetched here), given (the translation file),
+         reference (optional: a reference translation, for chrF/BLEU)
+output:  data (results/translations/{data}/{lang}.jsonl), quality (results/translations/{data}/{lang}.quality.json)
+params:  dataset (the `it_datasets.<d>` mapping), lang, data, lid_threshold, drop_failed_lid, cache_dir, lid_model
+"""
 from pathlib import Path
 
 from xlit.io import write_json, write_jsonl
 from xlit.smk import job
 
-with job(snakemake, "import_translations") as log:  # noqa: F821
-    smk = snakemake  # noqa: F821
+smk = snakemake  # noqa: F821 - set by Snakemake before the script runs
+with job(smk, "import_translations") as log:
     from xlit.data import fetch_hf_dataset
     from xlit.lid import LID
     from xlit.mt import given_translations

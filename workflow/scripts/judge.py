@@ -1,12 +1,13 @@
 """Rule `judge`: rate the test-split generations of one (judge, checkpoint), every language in one call
 (`xlit.judge.judge_files`: a transformers judge is loaded once), one output file per language.
 
-snakemake.input.responses: results/generations/{run}/lr{lr}/test/{lang}.jsonl, one per params.langs
-snakemake.output: results/judge/{judge}/{run}/lr{lr}/{lang}.jsonl, one per params.langs (same order)
-snakemake.params: langs, judge (the `judges.<judge>` mapping), prompt (template path or None), cache_dir,
-                  base_dir (optional, default results/base: where base-model names resolve)
-snakemake.wildcards: judge, run, lr; snakemake.log[0]; snakemake.threads (torch threads)
-snakemake.config["judge"]: max_error_share, reask_unparsed (read here, not params: changing them re-runs no job)
+input:   responses (results/generations/{run}/lr{lr}/test/{lang}.jsonl, one per params.langs), model (the judge's
+         model, when the workflow builds it), prompt (the template file, if any)
+output:  results/judge/{judge}/{run}/lr{lr}/{lang}.jsonl, one per params.langs (same order)
+params:  langs, judge (the `judges.<judge>` mapping), prompt (template path or spec, or None), cache_dir,
+         base_dir (where base-model names resolve)
+wildcards: judge, run, lr; threads: torch threads
+config:  judge.max_error_share, judge.reask_unparsed (read here, not params: changing them re-runs no job)
 The job fails (no output; answers that arrived are cached) when more requests failed than max_error_share.
 """
 import logging
@@ -14,23 +15,23 @@ import logging
 from xlit.judge import cost_row, judge_files, load_template, summary
 from xlit.smk import job
 
-with job(snakemake, "judge") as log:  # noqa: F821 - injected by Snakemake
-    snk = snakemake  # noqa: F821
+smk = snakemake  # noqa: F821 - set by Snakemake before the script runs
+with job(smk, "judge") as log:
     for noisy in ("httpx2", "httpcore", "httpcore2", "openai"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
     try:
         import torch
 
-        torch.set_num_threads(max(1, int(snk.threads)))
+        torch.set_num_threads(max(1, int(smk.threads)))
     except ImportError:
         pass
-    w = snk.wildcards
-    cfg = dict(snk.params.judge)
-    jobs = list(zip(snk.input.responses, snk.output, snk.params.langs))
-    tolerance = snk.config.get("judge") or {}
-    per_file = judge_files(jobs, w.judge, cfg, template=load_template(getattr(snk.params, "prompt", None)),
-                           cache_dir=getattr(snk.params, "cache_dir", "cache"),
-                           base_dir=getattr(snk.params, "base_dir", "results/base"),
+    w = smk.wildcards
+    cfg = dict(smk.params.judge)
+    jobs = list(zip(smk.input.responses, smk.output, smk.params.langs))
+    tolerance = smk.config.get("judge") or {}
+    per_file = judge_files(jobs, w.judge, cfg, template=load_template(getattr(smk.params, "prompt", None)),
+                           cache_dir=getattr(smk.params, "cache_dir", "cache"),
+                           base_dir=getattr(smk.params, "base_dir", "results/base"),
                            max_error_share=float(tolerance.get("max_error_share", 0.0)),
                            reasks=int(tolerance.get("reask_unparsed", 1)))
     for (_, _, lang), rows in zip(jobs, per_file):

@@ -1,25 +1,25 @@
 """Rule `judge_table`: gather every judge job into the long score table and the cost table.
 
-snakemake.input: the results/judge/{judge}/{run}/lr{lr}/{lang}.jsonl files (any order)
-snakemake.output.scores: results/tables/judge_scores.tsv  (judge run lr lang id category criterion score)
-snakemake.output.cost:   results/tables/judge_cost.tsv    (one row per job, see xlit.judge.COST_COLUMNS)
-snakemake.params.judges: the `judges` config mapping (prices per 1M tokens in/out)
+input:   the results/judge/{judge}/{run}/lr{lr}/{lang}.jsonl files (any order)
+output:  scores (results/tables/judge_scores.tsv: judge run lr lang id category criterion score), cost
+         (results/tables/judge_cost.tsv: a row per job, xlit.judge.COST_COLUMNS)
+params:  judges (the `judges` mapping: prices per 1M tokens in/out)
 Missing criteria (unparsed or failed answers) have no row in judge_scores.tsv; judge_cost.tsv counts them.
 """
 from xlit.io import read_jsonl, write_tsv
 from xlit.judge import COST_COLUMNS, SCORE_COLUMNS, cost_row, parse_job_path, score_rows
 from xlit.smk import job
 
-with job(snakemake, "judge_table") as log:  # noqa: F821
-    snk = snakemake  # noqa: F821
-    judges = dict(snk.params.judges)
+smk = snakemake  # noqa: F821 - set by Snakemake before the script runs
+with job(smk, "judge_table") as log:
+    judges = dict(smk.params.judges)
     scores, costs = [], []
-    for path in sorted(map(str, snk.input)):
+    for path in sorted(map(str, smk.input)):
         judge, run, lr, lang = parse_job_path(path)
         rows = read_jsonl(path)
         scores += score_rows(rows, judge, run, lr, lang)
         costs.append(cost_row(rows, judges.get(judge, {}), judge, run, lr, lang))
-    write_tsv(snk.output.scores, scores, SCORE_COLUMNS)
-    write_tsv(snk.output.cost, costs, COST_COLUMNS)
+    write_tsv(smk.output.scores, scores, SCORE_COLUMNS)
+    write_tsv(smk.output.cost, costs, COST_COLUMNS)
     log.info("%d jobs, %d scores, %d missing scores, total cost $%.4f", len(costs), len(scores),
              sum(c["missing_scores"] for c in costs), sum(c["cost_usd"] for c in costs))

@@ -1,12 +1,18 @@
-# The test prompts with task categories: AlpacaEval's `dataset` of the row with the same normalised English
-# text, for ids whose English prompt has no category; the rest keep "" (figures show "(none)").
+"""Rule `test_categories`: the test prompts with task categories: AlpacaEval's `dataset` of the row with the
+same normalised English text, for ids whose English prompt has no category; the rest keep "" (figures show
+"(none)").
+
+input:   source (AlpacaEval's eval set), prompts (config eval_sets.test, one per params.langs)
+output:  results/prompts/test/{lang}.jsonl, one per params.langs (same order)
+params:  langs (English first)
+"""
 from xlit.data import check_aligned, load_prompts
 from xlit.evalsets import join_categories, load_alpaca_eval
 from xlit.io import write_jsonl
 from xlit.smk import job
 
-with job(snakemake, "test_categories") as log:  # noqa: F821
-    smk = snakemake  # noqa: F821
+smk = snakemake  # noqa: F821 - set by Snakemake before the script runs
+with job(smk, "test_categories") as log:
     langs = smk.params.langs
     paths = dict(zip(langs, smk.input.prompts))
     prompts = {l: load_prompts(p) for l, p in paths.items()}

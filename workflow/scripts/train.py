@@ -1,5 +1,12 @@
-"""Rule `train`: the final model (output 0) and, with `selection.steps`, the model after each saved step
-(output `steps`, in the order of params.spec.save_at)."""
+"""Rule `train`: fine-tune one run at one learning rate (xlit.train.train; on several GPUs one process
+per GPU through accelerate).
+
+input:   base (results/base/{model}/source.json), data (results/it_data/{data}/{strategy}.jsonl)
+output:  the final model (output 0: results/models/{run}/lr{lr}) and, with `selection.steps`, steps (the model
+         after each saved step, results/models/{run}/lr{lr}/step{N}, in the order of params.spec.save_at)
+params:  spec (adaptation, lr, lora, training, chat_template, checkpoint_dir, save_at)
+threads: torch threads; resources: gpu (over 1: FSDP through accelerate)
+"""
 import subprocess
 from pathlib import Path
 
@@ -7,8 +14,8 @@ from xlit.io import write_json
 from xlit.smk import job
 from xlit.train import launch_command, resolve_base, train
 
-with job(snakemake, "train") as log:  # noqa: F821
-    smk = snakemake  # noqa: F821
+smk = snakemake  # noqa: F821 - set by Snakemake before the script runs
+with job(smk, "train") as log:
     spec = {**smk.params.spec, "base": resolve_base(smk.input.base), "data": smk.input.data,
             "output_dir": smk.output[0], "threads": smk.threads}
     spec["step_dirs"] = dict(zip(spec.pop("save_at", []), smk.output.get("steps", [])))

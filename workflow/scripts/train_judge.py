@@ -1,13 +1,12 @@
-"""Rule train_judge (demo): label (judge prompt, valid-split response) pairs from the demo world's ground
+"""Rule `train_judge` (demo): label (judge prompt, valid-split response) pairs from the demo world's ground
 truth (`xlit.judge_train.training_rows`) and fine-tune the judge on them with `xlit.train.train`.
 
-snakemake.input: base (the base model's source.json), fluency (the reference LM's source.json), prompts,
-                 answers (valid split, one per params.spec["langs"]), generations (every checkpoint's valid
-                 generations)
-snakemake.output: model (results/judge_model/{judge}), data (results/judge_train/{judge}.jsonl)
-snakemake.params.spec: langs, lr, template (the judge's `template`), seed, fluency_ppl, threshold,
-                       chat_template, training (the config's training section with the judge's steps), checkpoint_dir
-snakemake.log[0]; snakemake.threads
+input:   base (the base model's source.json), fluency (the reference LM's source.json), prompts and answers
+         (valid split, one per params.spec["langs"]), generations (the checkpoints' valid-split generations)
+output:  model (results/judge_model/{judge}), data (results/judge_train/{judge}.jsonl)
+params:  spec: langs, lr, template (the judge's `template`), seed, fluency_ppl, threshold, chat_template,
+         training (the config's training section with the judge's steps), checkpoint_dir
+threads: torch threads
 """
 from collections import Counter
 
@@ -21,22 +20,22 @@ from xlit.smk import job
 from xlit.surface import FluencyLM
 from xlit.train import resolve_base, train
 
-with job(snakemake, "train_judge") as log:  # noqa: F821
-    sm = snakemake  # noqa: F821
-    p = sm.params.spec
+smk = snakemake  # noqa: F821 - set by Snakemake before the script runs
+with job(smk, "train_judge") as log:
+    p = smk.params.spec
     langs = list(p["langs"])
-    rows = training_rows(dict(zip(langs, sm.input.prompts)), dict(zip(langs, sm.input.answers)),
-                         list(sm.input.generations), LID(), FluencyLM(resolve_base(sm.input.fluency)),
+    rows = training_rows(dict(zip(langs, smk.input.prompts)), dict(zip(langs, smk.input.answers)),
+                         list(smk.input.generations), LID(), FluencyLM(resolve_base(smk.input.fluency)),
                          template=template_for({"template": p.get("template")}, None), seed=int(p["seed"]),
                          bands=[float(x) for x in (p.get("fluency_ppl") or FLUENCY_PPL)],
                          threshold=float(p["threshold"]))
-    write_jsonl(sm.output.data, rows)
+    write_jsonl(smk.output.data, rows)
     log.info("%d training pairs: %s", len(rows), dict(sorted(Counter(r["kind"] for r in rows).items())))
     for c in CRITERIA:
         log.info("labels %s: %s", c, dict(sorted(Counter(r["scores"][c] for r in rows).items())))
     info = train({"adaptation": "ft", "lr": float(p["lr"]), "lora": None, "training": p["training"],
                   "chat_template": p["chat_template"], "checkpoint_dir": p["checkpoint_dir"],
-                  "base": resolve_base(sm.input.base), "data": sm.output.data, "output_dir": sm.output.model,
-                  "threads": sm.threads})
+                  "base": resolve_base(smk.input.base), "data": smk.output.data, "output_dir": smk.output.model,
+                  "threads": smk.threads})
     log.info("judge trained: %d steps, loss %s, %.1f s", info.get("steps", 0), info.get("train_loss"),
              info.get("wall_s") or 0)

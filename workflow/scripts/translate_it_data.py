@@ -1,12 +1,21 @@
-# One IT dataset into one language: segmented, translated through the configured backend (segment cache
-# under cache_dir/translate), reassembled; LID gate; quality record for translation_quality.tsv.
+"""Rule `translate_it_data`: one IT dataset into one language: segmented, translated through the
+configured backend (segment cache under cache_dir/translate), reassembled; LID gate; the quality record for
+translation_quality.tsv.
+
+input:   source (the English dataset's file; none for a hub dataset, fetched here), translator (the demo's tiny
+         translator's xlit_translator.json, when used), reference (optional: a reference translation, for chrF/BLEU)
+output:  data (results/translations/{data}/{lang}.jsonl), quality (results/translations/{data}/{lang}.quality.json)
+params:  translation (config `translation`), dataset (the `it_datasets.<d>` mapping), src (the source language),
+         cache_dir, lid_model
+wildcards: data, lang; threads: torch threads
+"""
 from pathlib import Path
 
 from xlit.io import write_json, write_jsonl
 from xlit.smk import job
 
-with job(snakemake, "translate_it_data") as log:  # noqa: F821
-    smk = snakemake  # noqa: F821
+smk = snakemake  # noqa: F821 - set by Snakemake before the script runs
+with job(smk, "translate_it_data") as log:
     import torch
 
     torch.set_num_threads(smk.threads)
@@ -20,7 +29,8 @@ with job(snakemake, "translate_it_data") as log:  # noqa: F821
     if smk.input.source:
         source = smk.input.source[0]
     else:  # a hub dataset: the same download, with the same ids, as prepare_it_data
-        source = fetch_hf_dataset(ds["hf"], Path(smk.params.cache_dir) / "translate" / "sources" / f"{smk.wildcards.data}.jsonl")
+        source = fetch_hf_dataset(ds["hf"],
+                                  Path(smk.params.cache_dir) / "translate" / "sources" / f"{smk.wildcards.data}.jsonl")
     reference = smk.input.reference[0] if smk.input.reference else None
     translator = make_translator(cfg, cache_dir=smk.params.cache_dir, model_dir=model_dir)
     rows, quality = translate_dataset(

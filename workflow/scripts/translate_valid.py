@@ -1,12 +1,21 @@
-# The validation prompts in one language, through the configured translation backend (segment cache under
-# cache_dir/translate, LID gate); every row is kept with `ok`, valid_split drops the failed ones.
+"""Rule `translate_valid`: the validation prompts in one language, through the configured translation
+backend (segment cache under cache_dir/translate, LID gate); every row is kept with `ok`, valid_split drops the
+failed ones.
+
+input:   prompts (results/valid_split/sample/{en}.jsonl), translator (the demo's tiny translator's
+         xlit_translator.json, when used)
+output:  data (results/valid_split/translated/{lang}.jsonl), quality
+         (results/valid_split/translated/{lang}.quality.json)
+params:  translation (config `translation`), src (the source language), cache_dir, lid_model
+wildcards: lang; threads: torch threads
+"""
 from pathlib import Path
 
 from xlit.io import read_jsonl, write_json, write_jsonl
 from xlit.smk import job
 
-with job(snakemake, "translate_valid") as log:  # noqa: F821
-    smk = snakemake  # noqa: F821
+smk = snakemake  # noqa: F821 - set by Snakemake before the script runs
+with job(smk, "translate_valid") as log:
     import torch
 
     torch.set_num_threads(smk.threads)
@@ -20,7 +29,8 @@ with job(snakemake, "translate_valid") as log:  # noqa: F821
     translator = make_translator(cfg, cache_dir=smk.params.cache_dir, model_dir=model_dir)
     rows, quality = translate_prompts(
         read_jsonl(smk.input.prompts), lang, translator, src=smk.params.src, lid=LID(smk.params.lid_model),
-        lid_threshold=cfg.get("lid_threshold", 0.5), max_chars=cfg.get("max_chars") or 2 * int(cfg.get("max_length", 256)))
+        lid_threshold=cfg.get("lid_threshold", 0.5),
+        max_chars=cfg.get("max_chars") or 2 * int(cfg.get("max_length", 256)))
     translator.close()
     write_jsonl(smk.output.data, rows)
     write_json(smk.output.quality, quality)

@@ -1,12 +1,17 @@
-# results/tables/translation_quality.tsv from every translate_it_data quality record.
+"""Rule `translation_quality`: results/tables/translation_quality.tsv from every translation's quality record.
+
+input:   results/translations/{data}/{lang}.quality.json of every `dt` dataset and non-English language
+output:  results/tables/translation_quality.tsv (xlit.mt.QUALITY_COLUMNS, sorted by data and lang)
+params:  none
+"""
 import json
 
 from xlit.io import write_tsv
 from xlit.mt import QUALITY_COLUMNS
 from xlit.smk import job
 
-with job(snakemake, "translation_quality") as log:  # noqa: F821
-    smk = snakemake  # noqa: F821
+smk = snakemake  # noqa: F821 - set by Snakemake before the script runs
+with job(smk, "translation_quality") as log:
     rows = []
     for path in smk.input:
         with open(path, encoding="utf-8") as f:

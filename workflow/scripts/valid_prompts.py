@@ -1,12 +1,17 @@
-# The English validation prompts: AlpacaEval's eval set without the test prompts (normalised English text),
-# valid_split.n of them sampled with valid_split.seed.
+"""Rule `valid_prompts`: the English validation prompts: AlpacaEval's eval set without the test prompts
+(normalised English text), valid_split.n of them sampled with valid_split.seed.
+
+input:   source (AlpacaEval's eval set), test (the English test prompts)
+output:  prompts (results/valid_split/sample/{en}.jsonl), stats (results/valid_split/sample/sample.json)
+params:  n, seed
+"""
 from xlit.data import load_prompts
 from xlit.evalsets import load_alpaca_eval, sample_valid
 from xlit.io import write_json, write_jsonl
 from xlit.smk import job
 
-with job(snakemake, "valid_prompts") as log:  # noqa: F821
-    smk = snakemake  # noqa: F821
+smk = snakemake  # noqa: F821 - set by Snakemake before the script runs
+with job(smk, "valid_prompts") as log:
     pool = load_alpaca_eval(smk.input.source)
     test = load_prompts(smk.input.test)
     rows, stats = sample_valid(pool, test, smk.params.n, smk.params.seed, source=smk.input.source)

@@ -1,12 +1,18 @@
-# The validation split: English and translated prompts aligned by id, every prompt whose translation failed
-# the gate in some language dropped from all; checked disjoint from the test prompts.
+"""Rule `valid_split`: the validation split: English and translated prompts aligned by id, every prompt
+whose translation failed the gate in some language dropped from all; checked disjoint from the test prompts.
+
+input:   english (results/valid_split/sample/{en}.jsonl), translated (results/valid_split/translated/{lang}.jsonl
+         of every non-English language), test (the English test prompts)
+output:  prompts (results/valid_split/{lang}.jsonl, one per params.langs), stats (results/valid_split/split.json)
+params:  langs (English first)
+"""
 from xlit.data import load_prompts
 from xlit.evalsets import assemble_split, overlap
 from xlit.io import InputError, read_jsonl, write_json, write_jsonl
 from xlit.smk import job
 
-with job(snakemake, "valid_split") as log:  # noqa: F821
-    smk = snakemake  # noqa: F821
+smk = snakemake  # noqa: F821 - set by Snakemake before the script runs
+with job(smk, "valid_split") as log:
     langs = smk.params.langs
     english = read_jsonl(smk.input.english)
     paths = dict(zip(langs[1:], smk.input.translated))
