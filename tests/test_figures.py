@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from xlit import figures as F
+from xlit import scores as S
 from xlit.agreement import CRITERIA
 from xlit.io import InputError, read_tsv, write_tsv
 
@@ -62,7 +63,7 @@ def _text(pdf: Path) -> str:
 
 
 def _load(d, human=True, selection="multilingual"):
-    return F.load_scores(d / "judge_scores.tsv", d / "human_scores.tsv" if human else None,
+    return S.load_scores(d / "judge_scores.tsv", d / "human_scores.tsv" if human else None,
                          d / "selected_lr.tsv", selection)
 
 
@@ -74,9 +75,9 @@ def test_load_scores_filters_selected(tables):
     # the missing judge score (empty) is skipped, not turned into a number
     assert len(s.judge) == 3 * 4 * 6 * 6 * 2 - 3 * 4 * 2
     with pytest.raises(InputError, match="two selected learning rates"):
-        F.read_selected(tables / "selected_lr.tsv")
+        S.read_selected(tables / "selected_lr.tsv")
     with pytest.raises(InputError, match="no rows for selection"):
-        F.read_selected(tables / "selected_lr.tsv", "nonsense")
+        S.read_selected(tables / "selected_lr.tsv", "nonsense")
 
 
 def test_mean_grid_averages_items_first():
@@ -84,7 +85,7 @@ def test_mean_grid_averages_items_first():
             {"run": "r", "lr": "1", "lang": "fr", "id": "a", "criterion": "c", "score": 2, "category": ""},
             {"run": "r", "lr": "1", "lang": "fr", "id": "a", "criterion": "c", "score": 2, "category": ""},
             {"run": "r", "lr": "1", "lang": "fr", "id": "b", "criterion": "c", "score": 0, "category": ""}]
-    g = F.mean_grid(rows, "run", ["r", "missing"], "criterion", ["c"])
+    g = S.mean_grid(rows, "run", ["r", "missing"], "criterion", ["c"])
     assert g[0, 0] == pytest.approx(1.0) and np.isnan(g[1, 0])
 
 
@@ -136,7 +137,7 @@ def test_fig5_human_vs_judge(tables, tmp_path):
     # each criterion's matrix sums to 100
     s = _load(tables)
     from xlit import agreement as agr
-    a, b, _ = agr.paired_scores(F.rating_rows(s), "human", "gpt35", "fluency")
+    a, b, _ = agr.paired_scores(S.rating_rows(s), "human", "gpt35", "fluency")
     assert agr.percent_matrix(a, b).sum() == pytest.approx(100.0)
     assert len(a) == 2 * 3 * 4 * 6  # annotators x runs x langs x items
 
@@ -144,8 +145,8 @@ def test_fig5_human_vs_judge(tables, tmp_path):
 def test_simulated_raters_are_labelled_as_such(tmp_path):
     d = make_tables(tmp_path, annotators=("simulated-a", "simulated-b"))
     s = _load(d)
-    assert F.simulated(s) and F.human_title(s) == "Simulated raters (simulated-a, simulated-b)"
-    assert F.fig5_pair(s)[2] == "simulated rater" and F.category_rows(s)[1] == "simulated raters"
+    assert S.simulated(s) and F.human_title(s) == "Simulated raters (simulated-a, simulated-b)"
+    assert F.fig5_pair(s)[2] == "simulated rater" and S.category_rows(s)[1] == "simulated raters"
     for fig in (F.fig2, F.fig4, F.fig5):
         pdf = tmp_path / f"{fig.__name__}.pdf"
         fig(s, pdf)
@@ -153,7 +154,7 @@ def test_simulated_raters_are_labelled_as_such(tmp_path):
         assert "SIMULATED" in text and "no person rated" in text, fig.__name__
     (tmp_path / "mixed").mkdir()
     mixed = _load(make_tables(tmp_path / "mixed", annotators=("simulated-a", "alice")))
-    assert not F.simulated(mixed) and F.human_title(mixed) == "Human ratings"
+    assert not S.simulated(mixed) and F.human_title(mixed) == "Human ratings"
 
 
 def test_fig5_without_humans(tables, tmp_path):
@@ -172,13 +173,13 @@ def test_fig5_without_humans(tables, tmp_path):
 def test_category_panel_on_given_axes(tables, tmp_path):
     import matplotlib.pyplot as plt
     s = _load(tables)
-    rows, label = F.category_rows(s)
+    rows, label = S.category_rows(s)
     assert label == "human ratings"
     fig, (left, right) = plt.subplots(1, 2, figsize=(7, 2.5), constrained_layout=True)
     im = F.plot_category_scores(right, rows, runs=s.runs, title=f"helpfulness by task category ({label})")
     assert im is not None and right.get_title().startswith("helpfulness")
     pdf = tmp_path / "fig3r.pdf"
-    F.save(fig, pdf, tmp_path / "fig3r.png")
+    F.save(fig, [pdf, tmp_path / "fig3r.png"])
     text = _text(pdf)
     for label in RUNS + CATS:
         assert label in text, label
@@ -188,7 +189,7 @@ def test_category_panel_on_given_axes(tables, tmp_path):
     assert any("no helpfulness scores" in t.get_text() for t in ax.texts)
     plt.close(fig)
     # judge fallback
-    rows, label = F.category_rows(F.Scores(s.selected, s.judge, []))
+    rows, label = S.category_rows(S.Scores(s.selected, s.judge, []))
     assert label == "judge: gpt35" and {r["source"] for r in rows} == {"gpt35"}
 
 
@@ -196,7 +197,7 @@ def test_message_figures_when_nothing(tmp_path):
     write_tsv(tmp_path / "selected_lr.tsv", [{"run": "r", "criterion": "multilingual", "lr": "1e-05", "score": 1}],
               ["run", "criterion", "lr", "score"])
     write_tsv(tmp_path / "judge_scores.tsv", [], "judge run lr lang id category criterion score".split())
-    s = F.load_scores(tmp_path / "judge_scores.tsv", tmp_path / "absent.tsv", tmp_path / "selected_lr.tsv")
+    s = S.load_scores(tmp_path / "judge_scores.tsv", tmp_path / "absent.tsv", tmp_path / "selected_lr.tsv")
     for fn in (F.fig2, F.fig4, F.fig5):
         pdf = tmp_path / f"{fn.__name__}.pdf"
         fn(s, pdf, tmp_path / f"{fn.__name__}.png")
@@ -287,7 +288,7 @@ def test_category_panel_hook_per_run(tables, tmp_path):
         assert [t.get_text() for t in ax.get_xticklabels()] == LANGS + ["all"]
         assert "human ratings" in ax.get_title()
     pdf = tmp_path / "panel.pdf"
-    F.save(fig, pdf)
+    F.save(fig, [pdf])
     text = _text(pdf)
     assert "helpfulness by task category" in text and all(c in text for c in CATS)
     fig, ax = plt.subplots()

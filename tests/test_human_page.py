@@ -18,7 +18,7 @@ import pytest
 
 from xlit import human
 from xlit.agreement import COLUMNS, CRITERIA, agreement_table
-from xlit.figures import load_scores, rating_rows
+from xlit.scores import load_scores, rating_rows
 from xlit.io import InputError, read_tsv, write_tsv
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -136,14 +136,16 @@ def test_roundtrip_through_tsv(tmp_path):
 
 
 def test_fig3_left_with_right_panel_hook(tmp_path):
-    from xlit.fig3 import figure, make, save
+    from xlit.figures import fig3, save
+    from xlit.figures.fig3 import figure
 
     other = "tiny-multi_demo-dolly_en_lora"
     rows = (grid({"0.0003": {"en": 0.9, "fr": 0.7, "ru": 0.6}, "0.003": {"en": 1.0, "fr": 0.2, "ru": 0.3}})
             + grid({"0.001": {"en": 0.9, "fr": 0.6}}, run=other))
     write_tsv(tmp_path / "surface.tsv", rows, TABLE_COLUMNS)
     write_selected(tmp_path / "sel.tsv", select_all(rows, ["multilingual", "english"]))
-    make(tmp_path / "surface.tsv", tmp_path / "sel.tsv", [tmp_path / "fig3.pdf", tmp_path / "fig3.png"])
+    fig3(read_tsv(tmp_path / "surface.tsv"), read_tsv(tmp_path / "sel.tsv"), tmp_path / "fig3.pdf",
+         tmp_path / "fig3.png")
     from pypdf import PdfReader
 
     assert len(PdfReader(tmp_path / "fig3.pdf").pages) == 1
@@ -261,8 +263,9 @@ def test_step_grid_of_a_config():
 
 
 def test_figures_show_the_selected_step(tmp_path):
-    from xlit.fig3 import figure
-    from xlit.figures import checkpoint_label, fig2, load_scores
+    from xlit.figures import checkpoint_label, fig2
+    from xlit.figures.fig3 import figure
+    from xlit.scores import load_scores
 
     rows = step_grid({(lr, step): {"en": 0.9, "fr": 0.1 * step / 10 + (lr == "1e-05") * 0.3}
                       for lr in ("1e-05", "0.0001") for step in (10, 20)})

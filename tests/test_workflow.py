@@ -8,7 +8,8 @@ import pytest
 import yaml
 
 from xlit import agreement as agr
-from xlit.figures import fig5_pair, load_scores, rating_rows
+from xlit.figures import fig5_pair
+from xlit.scores import load_scores, rating_rows
 from xlit.io import read_jsonl, read_tsv
 
 ROOT = Path(__file__).resolve().parents[1]

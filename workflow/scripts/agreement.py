@@ -9,8 +9,8 @@ Pairs: pooled human vs each judge, annotator vs annotator, annotator vs judge (s
 judge vs judge. With neither humans nor two judges the table has a header only.
 """
 from xlit.agreement import COLUMNS, agreement_table
-from xlit.figures import load_scores, rating_rows
 from xlit.io import write_tsv
+from xlit.scores import load_scores, rating_rows
 from xlit.smk import job
 
 smk = snakemake  # noqa: F821 - set by Snakemake before the script runs

@@ -1,26 +1,34 @@
-"""Figure 3 (left): surface features against the learning rate, per run.
+"""Figure 3: surface features against the learning rate, per run (left), and a score by task category (right).
 
-One row of panels per run, one panel per feature (`FEATURES`), LR on a log x axis, one line per
+Left: one row of panels per run, one panel per feature (`FEATURES`), LR on a log x axis, one line per
 language (same colour in every panel), and vertical lines on the chosen LR of each selection criterion
 (`multilingual`: solid black, filled triangle at the top; `english`: dashed grey, open triangle at the
 bottom, so both stay visible when they choose the same LR). With `selection.steps` (a `step` column in the
 surface table) each run's curves are those of the step selected under `criterion`, named in the run's label,
 with the other criterion's step where it differs.
 
-Right panel hooks (Figure 3 right, helpfulness by task category, is drawn by other code through them;
-use one of the two):
-- `right_panel=fn`: one more column, one axes per run; `fn(ax, run)` draws into each;
+Right panel hooks (use one of the two):
+- `right_panel=fn`: one more column, one axes per run; `fn(ax, run)` draws into each, e.g.
+  `category_panel(scores)` (helpfulness per task category and language of that run);
 - `right_spanning=fn`: one more column holding a single axes spanning every row; `fn(ax, runs)` draws
   into it, `runs` in the figure's row order (top to bottom), e.g.
-  `lambda ax, runs: xlit.figures.plot_category_scores(ax, rows, runs=runs)`.
+  `lambda ax, runs: plot_category_scores(ax, rows, runs=runs)`.
 `right_title` is set when the hook leaves the axes untitled; `right_width` is its width relative to a
 feature panel.
 """
 from __future__ import annotations
 
 import math
-from pathlib import Path
-from typing import Callable, Iterable
+import os
+from typing import Any, Callable, Iterable, Sequence
+
+import matplotlib.pyplot as plt
+import numpy as np
+from matplotlib.lines import Line2D
+from matplotlib.ticker import FuncFormatter, NullFormatter
+
+from ..scores import Scores, category_rows, mean_grid
+from .style import STYLE, heatmap, save
 
 FEATURES = [
     ("correct_lang", "correct language", "share of responses"),
@@ -51,17 +59,21 @@ def _lang_order(langs: Iterable[str], english: str = "en") -> list[str]:
     return ([english] if english in langs else []) + sorted(langs - {english})
 
 
+def fig3(surface_rows: list[dict], selected_rows: list[dict] = (), *outputs: str | os.PathLike | None,
+         **options):
+    """Figure 3 from surface-table rows and selected-LR rows (`results/tables/surface.tsv`, `selected_lr.tsv`)
+    in `STYLE`, saved to each of ``outputs`` (.pdf, .png); returns it. ``options``: as for :func:`figure`."""
+    with plt.rc_context(STYLE):
+        fig = figure(surface_rows, selected_rows, **options)
+        save(fig, outputs)
+    return fig
+
+
 def figure(surface_rows: list[dict], selected_rows: list[dict] = (), *, split: str = "valid",
            features=FEATURES, english: str = "en", criterion: str = "multilingual",
            right_panel: Callable | None = None, right_spanning: Callable | None = None,
            right_title: str = "helpfulness by category", right_width: float = 1.6):
-    """The figure (matplotlib Figure, Agg backend) from surface-table rows and selected-LR rows."""
-    import matplotlib
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-    from matplotlib.lines import Line2D
-    from matplotlib.ticker import FuncFormatter, NullFormatter
-
+    """The figure (not saved) from surface-table rows and selected-LR rows."""
     rows = [r for r in surface_rows if r["split"] == split]
     if not rows:
         raise ValueError(f"no surface rows on split '{split}'")
@@ -159,24 +171,71 @@ def _step_label(steps: dict[str, str] | None, criterion: str) -> str:
     return f" @ step {steps[criterion]}" + (f" ({', '.join(others)})" if others else "")
 
 
-def save(fig, paths: Iterable[str | Path]) -> None:
-    """Save to each path (format from the suffix), atomically."""
-    import matplotlib.pyplot as plt
+# ------------------------------------------------------------------------------ right panel
+def plot_category_scores(ax, rows: Sequence[dict[str, Any]], *, runs: Sequence[str] | None = None,
+                         criterion: str = "helpfulness", categories: Sequence[str] | None = None,
+                         title: str | None = None, run_labels: Sequence[str] | None = None,
+                         fontsize: float = 6.5, show_rows: bool = True):
+    """Figure 3 (right): mean ``criterion`` score (0-2) per run (rows) and task category (columns),
+    drawn onto ``ax`` as a heatmap with values in the cells. ``rows``: score rows (``run lr lang id
+    category criterion score``), e.g. ``Scores.human`` if there are human ratings, else the judge's,
+    already restricted to the selected checkpoints (as :func:`load_scores` does). Categories default
+    to those present, alphabetically; rows without a category count as ``(none)``. Returns the image
+    (for a colorbar). With no data the axes say so."""
+    rows = [dict(r, category=r.get("category") or "(none)") for r in rows if r["criterion"] == criterion]
+    runs = list(runs) if runs is not None else list(dict.fromkeys(r["run"] for r in rows))
+    categories = list(categories) if categories is not None else sorted({r["category"] for r in rows})
+    if title is None:
+        title = f"{criterion} by task category"  # the caller may add the source on a second line
+    if not rows or not runs or not categories:
+        ax.set_axis_off()
+        ax.text(0.5, 0.5, f"no {criterion} scores", ha="center", va="center", transform=ax.transAxes)
+        ax.set_title(title)
+        return None
+    grid = mean_grid(rows, "run", runs, "category", categories)
+    im = heatmap(ax, grid, list(run_labels) if run_labels is not None else runs, categories, title=title,
+                 fontsize=fontsize, rotate=40, show_rows=show_rows)
+    ax.tick_params(labelsize=STYLE["xtick.labelsize"])  # readable at paper size whatever the caller's rc
+    ax.title.set_fontsize(STYLE["axes.titlesize"])
+    return im
 
-    from .io import atomic_path
 
-    for p in paths:
-        with atomic_path(p) as tmp:
-            fig.savefig(tmp, format=Path(p).suffix.lstrip("."), dpi=150)
-    plt.close(fig)
+def plot_run_categories(ax, rows: Sequence[dict[str, Any]], run: str, *, criterion: str = "helpfulness",
+                        categories: Sequence[str] | None = None, langs: Sequence[str] | None = None,
+                        title: str | None = None, fontsize: float = 6.5):
+    """Figure 3 (right) for one run, for ``fig3(right_panel=...)`` whose rows are runs: mean
+    ``criterion`` score per task category (rows) and language (columns, plus ``all``) of ``run``.
+    Categories default to those present in ``rows`` for any run (so every run's panel has the same
+    rows). Returns the image, or None (axes saying there are no scores)."""
+    crit_rows = [dict(r, category=r.get("category") or "(none)") for r in rows if r["criterion"] == criterion]
+    categories = list(categories) if categories is not None else sorted({r["category"] for r in crit_rows})
+    langs = list(langs) if langs is not None else sorted({r["lang"] for r in crit_rows}, key=lambda l: (l != "en", l))
+    mine = [r for r in crit_rows if r["run"] == run]
+    if title is None:
+        title = f"{criterion} by task category"
+    if not mine or not categories:
+        ax.set_axis_off()
+        ax.text(0.5, 0.5, f"no {criterion} scores for {run}", ha="center", va="center", transform=ax.transAxes,
+                fontsize=STYLE["font.size"])
+        ax.set_title(title, fontsize=STYLE["axes.titlesize"])
+        return None
+    grid = mean_grid(mine, "category", categories, "lang", langs)
+    overall = mean_grid(mine, "category", categories, "run", [run])
+    im = heatmap(ax, np.hstack([grid, overall]), categories, langs + ["all"], title=title, fontsize=fontsize,
+                 rotate=0)
+    ax.axvline(len(langs) - 0.5, color="white", lw=2.0)
+    ax.tick_params(labelsize=STYLE["xtick.labelsize"])
+    ax.title.set_fontsize(STYLE["axes.titlesize"])
+    return im
 
 
-def make(surface_tsv, selected_tsv, out_paths: Iterable[str | Path], *, split: str = "valid",
-         english: str = "en", criterion: str = "multilingual", **hooks) -> None:
-    """Read the two tables and write the figure to every path in `out_paths` (.pdf, .png); `hooks`:
-    right_panel / right_spanning / right_title / right_width, as for `figure`."""
-    from .io import read_tsv
+def category_panel(scores: Scores, criterion: str = "helpfulness"):
+    """A ``right_panel(ax, run)`` callback for :func:`fig3`: :func:`plot_run_categories` on the
+    human ratings if any, else the first judge's; the title names the source."""
+    rows, label = category_rows(scores)
+    categories = sorted({r.get("category") or "(none)" for r in rows if r["criterion"] == criterion})
 
-    selected = read_tsv(selected_tsv) if selected_tsv else []
-    save(figure(read_tsv(surface_tsv), selected, split=split, english=english, criterion=criterion, **hooks),
-         out_paths)
+    def draw(ax, run):
+        plot_run_categories(ax, rows, run, criterion=criterion, categories=categories, langs=scores.langs,
+                            title=f"{criterion} by task category ({label})")
+    return draw
