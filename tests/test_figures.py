@@ -9,8 +9,8 @@ import pytest
 
 from xlit import figures as F
 from xlit import scores as S
-from xlit.agreement import CRITERIA
 from xlit.io import InputError, read_tsv, write_tsv
+from xlit.names import CRITERIA
 
 pypdf = pytest.importorskip("pypdf")
 

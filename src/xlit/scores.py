@@ -22,6 +22,7 @@ import numpy as np
 from . import agreement as agr
 from . import select
 from .io import InputError, read_tsv
+from .names import lr_key
 
 #: annotator names of simulated raters (the demo's xlit.simrater): figures say their side is simulated
 SIMULATED_PREFIX = "simulated"
@@ -50,13 +51,6 @@ class Scores:
         return sorted({r["lang"] for r in self.judge + self.human}, key=lambda l: (l != "en", l))
 
 
-def _lr(v: Any) -> str:
-    try:
-        return f"{float(v):g}"
-    except (TypeError, ValueError):
-        return str(v)
-
-
 def read_selected(path: str | os.PathLike, selection: str | None = None) -> dict[str, str]:
     """run -> selected checkpoint id (`xlit.select.read_selected`); without ``selection`` the file must hold a
     single criterion."""
@@ -66,7 +60,7 @@ def read_selected(path: str | os.PathLike, selection: str | None = None) -> dict
             raise InputError(path, f"runs have two selected learning rates (criteria {', '.join(sorted(crits))}); "
                              "name the selection criterion", field="criterion")
         selection = crits.pop() if crits else ""
-    return {run: _lr(lr) for run, lr in select.read_selected(path, selection).items()}
+    return {run: lr_key(lr) for run, lr in select.read_selected(path, selection).items()}
 
 
 def read_score_table(path: str | os.PathLike, selected: dict[str, str] | None, source_col: str) -> list[dict]:
@@ -79,7 +73,7 @@ def read_score_table(path: str | os.PathLike, selected: dict[str, str] | None, s
     if rows and not need <= set(rows[0]):
         raise InputError(path, f"missing column(s) {', '.join(sorted(need - set(rows[0])))}", line=1)
     for i, r in enumerate(rows, 2):
-        lr = _lr(r["lr"])
+        lr = lr_key(r["lr"])
         if selected is not None and selected.get(r["run"]) != lr:
             continue
         raw = (r.get("score") or "").strip()

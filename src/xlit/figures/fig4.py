@@ -6,7 +6,7 @@ from typing import Sequence
 
 import matplotlib.pyplot as plt
 
-from ..agreement import CRITERIA
+from ..names import CRITERIA
 from ..scores import Scores, mean_grid
 from .style import NO_HUMANS, STYLE, heatmap, human_note, message_figure, panel_grid, save, source_panels, step_note
 

@@ -9,7 +9,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from .. import agreement as agr
-from ..agreement import CRITERIA
+from ..names import CRITERIA
 from ..scores import Scores, rating_rows, simulated
 from .style import NO_HUMANS, SIMULATED_NOTE, STYLE, WIDTH, heatmap, message_figure, note, save
 

@@ -17,8 +17,8 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
-from ..names import split_checkpoint  # noqa: E402
 from ..io import atomic_path  # noqa: E402
+from ..names import split_checkpoint  # noqa: E402
 from ..scores import Scores, simulated  # noqa: E402
 
 NO_HUMANS = "no human ratings were supplied"
