@@ -58,3 +58,52 @@ def server():
 
     with OpenAIServer() as srv:
         yield srv
+
+
+class FakeSnakemake:
+    """The `snakemake` object a workflow script sees (`fake_snakemake` fixture): input, output, params, wildcards,
+    log and resources as Snakemake's named lists (a dict gives names, a list or one path positions), threads,
+    and `config`: the schema's defaults (`xlit.config.fill_defaults` of the smallest valid config) with
+    `config=` merged over them section by section."""
+
+    def __init__(self, *, input=None, output=None, params=None, wildcards=None, log=None, resources=None,
+                 threads=1, config=None):
+        import xlit.config as xc
+
+        self.input, self.output, self.params = _named(input), _named(output), _named(params)
+        self.wildcards, self.log, self.resources = _named(wildcards), _named(log), _named(resources)
+        self.threads = threads
+        self.config = xc.fill_defaults(dict(xc.MINIMAL))
+        for key, value in (config or {}).items():
+            merged = isinstance(value, dict) and isinstance(self.config.get(key), dict)
+            self.config[key] = {**self.config[key], **value} if merged else value
+
+    def run(self, script: str):
+        """Run workflow/scripts/<script> with this object as `snakemake`."""
+        import runpy
+        from pathlib import Path
+
+        runpy.run_path(str(Path(__file__).resolve().parents[1] / "workflow" / "scripts" / script),
+                       init_globals={"snakemake": self})
+
+
+def _named(value):
+    from snakemake.iocontainers import Namedlist
+
+    if isinstance(value, Namedlist):
+        return value
+    def plain(v):  # paths as strings, like Snakemake's
+        return str(v) if isinstance(v, os.PathLike) else [plain(x) for x in v] if isinstance(v, (list, tuple)) else v
+
+    if isinstance(value, dict):
+        return Namedlist(fromdict={k: plain(v) for k, v in value.items()})
+    if value is None:
+        return Namedlist()
+    return Namedlist(toclone=plain(value if isinstance(value, (list, tuple)) else [value]))
+
+
+@pytest.fixture
+def fake_snakemake():
+    """`fake_snakemake(input=..., output=..., params=..., wildcards=..., log=..., config=...)` -> a FakeSnakemake;
+    `.run("judge.py")` runs a workflow script with it."""
+    return FakeSnakemake

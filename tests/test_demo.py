@@ -252,21 +252,19 @@ def test_options_subset_and_validation(tmp_path):
         write_demo_world(tmp_path / "x", n_it=-1)
 
 
-def test_snakemake_script(tmp_path):
+def test_snakemake_script(tmp_path, fake_snakemake):
     spec = importlib.util.spec_from_file_location("demo_world_script", ROOT / "workflow" / "scripts" / "demo_world.py")
     script = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(script)
     out, log = tmp_path / "demo", tmp_path / "logs" / "demo_world.log"
     log.parent.mkdir()
-    smk = SimpleNamespace(output=SimpleNamespace(dir=str(out)), log=[str(log)],
-                          params=SimpleNamespace(demo={"seed": 2, "n_corpus": 5, "n_it": 8, "n_valid": 2, "n_test": 2,
-                                                       "n_parallel": 20, "n_parallel_test": 5,
-                                                       "languages": ["en", "fr", "pt", "ru"]}))
+    smk = fake_snakemake(output={"dir": out}, log=[log],
+                         params={"demo": {"seed": 2, "n_corpus": 5, "n_it": 8, "n_valid": 2, "n_test": 2,
+                                          "n_parallel": 20, "n_parallel_test": 5, "languages": ["en", "fr", "pt", "ru"]}})
     summary = script.main(smk)
     assert summary["it"] == 8 and (out / "parallel" / "pt.test.jsonl").is_file()
     assert '"it": 8' in log.read_text(encoding="utf-8")
     # the rule may list the files as outputs and pass the folder as params.outdir instead
-    smk = SimpleNamespace(output=SimpleNamespace(), log=[str(log)],
-                          params=SimpleNamespace(outdir=str(tmp_path / "demo2"), demo={"n_corpus": 3}))
+    smk = fake_snakemake(log=[log], params={"outdir": tmp_path / "demo2", "demo": {"n_corpus": 3}})
     assert script.main(smk)["corpus"]["ru"] == 3
     assert json.loads((tmp_path / "demo2" / "it" / "dolly.en.jsonl").read_text(encoding="utf-8").splitlines()[0])

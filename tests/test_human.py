@@ -221,10 +221,3 @@ def test_spreadsheet_quirks_accepted(sheets, tmp_path):
     p.write_bytes(p.read_bytes().replace(b"\r\n", b"\n").replace(b"\n", b"\r\n"))
     rows = human.load_ratings([("alice", p)], [sheets["fr"][1]])
     assert len(rows) == 9 * 6
-
-
-def test_checkpoint_from_path():
-    c = human.checkpoint_from_path("results/generations/tiny-en_demo-dolly_en_ft/lr1e-05/test/fr.jsonl")
-    assert c == {"run": "tiny-en_demo-dolly_en_ft", "lr": "1e-05", "split": "test", "lang": "fr"}
-    with pytest.raises(InputError):
-        human.checkpoint_from_path("results/other/fr.jsonl")

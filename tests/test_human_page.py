@@ -7,12 +7,10 @@ import csv
 import json
 import os
 import re
-import runpy
 import shutil
 import time
 import zlib
 from pathlib import Path
-from types import SimpleNamespace
 
 import pytest
 
@@ -155,17 +153,15 @@ def test_write_page_rejects_a_filled_or_foreign_csv(pages, tmp_path):
         human.write_page(bad)
 
 
-def test_annotation_sheets_script_writes_a_page_per_language(tmp_path):
+def test_annotation_sheets_script_writes_a_page_per_language(tmp_path, fake_snakemake):
     """The rule's script (as Snakemake runs it) writes <lang>.html beside each <lang>.csv."""
-    from snakemake.iocontainers import Namedlist
-    gens = [p for lang in PROMPTS for _, _, p in _generations(tmp_path, lang)]
+    gens = [(run, lr, lang, p) for lang in PROMPTS for run, lr, p in _generations(tmp_path, lang)]
     out = lambda kind, ext: [f"{tmp_path}/results/human/{kind}/{lang}.{ext}" for lang in PROMPTS]  # noqa: E731
-    snk = SimpleNamespace(input=Namedlist(fromdict={"generations": gens}),
-                          output=Namedlist(fromdict={"sheets": out("sheets", "csv"), "pages": out("sheets", "html"),
-                                                     "key_files": out("keys", "csv"),
-                                                     "guidelines": f"{tmp_path}/results/human/guidelines.md"}),
-                          params=Namedlist(fromdict={"seed": 5, "n_items": 10}), log=[str(tmp_path / "log")])
-    runpy.run_path(str(ROOT / "workflow" / "scripts" / "annotation_sheets.py"), init_globals={"snakemake": snk})
+    fake_snakemake(input={"generations": [g[3] for g in gens]},
+                   output={"sheets": out("sheets", "csv"), "pages": out("sheets", "html"), "key_files": out("keys", "csv"),
+                           "guidelines": f"{tmp_path}/results/human/guidelines.md"},
+                   params={"seed": 5, "n_items": 10, "langs": list(PROMPTS), "answers": [g[:3] for g in gens]},
+                   log=[tmp_path / "log"]).run("annotation_sheets.py")
     for sheet, page in zip(out("sheets", "csv"), out("sheets", "html")):
         rows = _read_csv(sheet)
         assert len(rows) == 1 + 10  # 10 // 5 runs = 2 prompts x 5 runs

@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import json
 import os
-import runpy
 import signal
 import subprocess
 import sys
 import time
 from pathlib import Path
-from types import SimpleNamespace
 
 import pytest
 import yaml
@@ -253,30 +251,23 @@ def test_read_responses_errors(tmp_path):
 
 
 # --------------------------------------------------------------------------------- workflow scripts
-def _run_script(name, **kw):
-    snk = SimpleNamespace(input=SimpleNamespace(), output=SimpleNamespace(), params=SimpleNamespace(),
-                          wildcards=SimpleNamespace(), log=[], threads=1, config={})
-    for k, v in kw.items():
-        setattr(snk, k, v)
-    runpy.run_path(str(ROOT / "workflow" / "scripts" / name), init_globals={"snakemake": snk})
-
-
-def test_judge_and_table_scripts(server, tmp_path):
+def test_judge_and_table_scripts(server, tmp_path, fake_snakemake):
     gen = tmp_path / "gen.jsonl"
     write_jsonl(gen, [{"id": f"{i}", "lang": "ru", "category": "qa", "prompt": f"Вопрос {i}",
                        "response": f"Ответ {i}", "n_tokens": 3} for i in range(3)])
     out = tmp_path / "results" / "judge" / "gpt" / "tiny_demo_en_ft" / "lr1e-05" / "ru.jsonl"
     log = tmp_path / "log.txt"
-    _run_script("judge.py", input=SimpleNamespace(responses=[str(gen)]), output=[str(out)], log=[str(log)],
-                wildcards=SimpleNamespace(judge="gpt", run="tiny_demo_en_ft", lr="1e-05"),
-                params=SimpleNamespace(langs=["ru"], judge=cfg(server), prompt=None, cache_dir=str(tmp_path / "cache"),
-                                       base_dir=str(tmp_path / "base")))
+    fake_snakemake(input={"responses": [gen]}, output=[out], log=[log],
+                   wildcards={"judge": "gpt", "run": "tiny_demo_en_ft", "lr": "1e-05"},
+                   params={"langs": ["ru"], "judge": cfg(server), "prompt": None, "cache_dir": tmp_path / "cache",
+                           "base_dir": tmp_path / "base"}).run("judge.py")
     rows = read_jsonl(out)
     assert len(rows) == 3 and all(len(r["scores"]) == 6 for r in rows)
     assert SECRET not in log.read_text()
     scores, cost = tmp_path / "judge_scores.tsv", tmp_path / "judge_cost.tsv"
-    _run_script("judge_table.py", input=[str(out)], output=SimpleNamespace(scores=str(scores), cost=str(cost)),
-                params=SimpleNamespace(judges={"gpt": cfg(server)}), log=[str(tmp_path / "t.log")])
+    fake_snakemake(input=[out], output={"scores": scores, "cost": cost}, log=[tmp_path / "t.log"],
+                   params={"judges": {"gpt": cfg(server)}, "jobs": [["gpt", "tiny_demo_en_ft", "1e-05", "ru"]]}
+                   ).run("judge_table.py")
     assert open(scores).readline().rstrip("\n").split("\t") == ["judge", "run", "lr", "lang", "id", "category",
                                                                  "criterion", "score"]
     srows = read_tsv(scores)
@@ -286,9 +277,9 @@ def test_judge_and_table_scripts(server, tmp_path):
     crow = read_tsv(cost)[0]
     assert crow["requests"] == "3" and float(crow["cost_usd"]) > 0
     est = tmp_path / "judge_estimate.tsv"
-    _run_script("judge_estimate.py", input=[str(gen)], output=[str(est)],
-                params=SimpleNamespace(judges={"gpt": cfg(server)}, prompt=None, cache_dir=str(tmp_path / "cache"),
-                                       base_dir=str(tmp_path / "base")), log=[str(tmp_path / "e.log")])
+    fake_snakemake(input=[gen], output=[est], log=[tmp_path / "e.log"],
+                   params={"judges": {"gpt": cfg(server)}, "prompt": None, "cache_dir": tmp_path / "cache",
+                           "base_dir": tmp_path / "base"}).run("judge_estimate.py")
     e = read_tsv(est)[0]
     assert e["requests"] == "3" and e["cached"] == "3" and e["to_send"] == "0"
 

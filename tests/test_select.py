@@ -218,7 +218,7 @@ def test_selected_steps_roundtrip_as_checkpoint_ids(tmp_path):
 
 
 def test_checkpoint_ids():
-    from xlit.config import checkpoint_id, split_checkpoint
+    from xlit.names import checkpoint_id, split_checkpoint
 
     assert checkpoint_id("1e-05") == checkpoint_id("1e-05", "last") == "1e-05"
     assert checkpoint_id("1e-05", 200) == "1e-05-step200"

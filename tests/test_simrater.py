@@ -76,7 +76,8 @@ def _simulate(root, rater, seed, noise=0.15):
         gens = [(run, lr, root / "results" / "generations" / run / f"lr{lr}" / "test" / f"{lang}.jsonl")
                 for run, lr in RUNS]
         human.write_sheets(gens, root / "results" / "human", lang, seed=0)
-        surface = [root / "results" / "surface" / run / f"lr{lr}" / "test" / f"{lang}.jsonl" for run, lr in RUNS]
+        surface = [(run, lr, root / "results" / "surface" / run / f"lr{lr}" / "test" / f"{lang}.jsonl")
+                   for run, lr in RUNS]
         path = root / "results" / "human" / "simulated" / rater / f"{lang}.csv"
         rows = simrater.simulate_sheet(root / "results/human/sheets" / f"{lang}.csv",
                                        root / "results/human/keys" / f"{lang}.csv",
@@ -117,6 +118,6 @@ def test_missing_surface_row_is_an_input_error(demo):
     with pytest.raises(InputError, match="no surface row"):
         simrater.simulate_sheet(demo / "results/human/sheets/en.csv", demo / "results/human/keys/en.csv",
                                 demo / "results/demo/answers/test/en.jsonl",
-                                [demo / "results/surface" / RUNS[0][0] / f"lr{RUNS[0][1]}" / "test" / "en.jsonl"],
+                                [(*RUNS[0], demo / "results/surface" / RUNS[0][0] / f"lr{RUNS[0][1]}" / "test" / "en.jsonl")],
                                 demo / "out.csv", seed=1, noise=0.1)
     assert not (demo / "out.csv").exists()

@@ -5,7 +5,7 @@ import pytest
 
 from xlit.io import InputError
 from xlit.lid import LID, default_model_path, map_label
-from xlit.surface import (TABLE_COLUMNS, FluencyLM, code_switch, fluency_ppl, max_line_run, parse_run,
+from xlit.surface import (TABLE_COLUMNS, FluencyLM, code_switch, fluency_ppl, max_line_run,
                           read_generations, repetition, response_features, sentences, summarize,
                           surface_rows, surface_sets, table_rows)
 
@@ -233,15 +233,14 @@ def test_surface_sets_equal_per_file_rows_with_one_model_load(lid, tiny_lm_dir, 
 
 
 def test_table_rows():
-    s = {"run": "tiny-multi_demo-dolly_en_ft", "lr": "0.003", "split": "valid", "lang": "fr", "n": 3,
+    s = {"run": "tiny-multi_demo-dolly_en_ft", "model": "tiny-multi", "data": "demo-dolly", "strategy": "en",
+         "adaptation": "ft", "lr": "0.003", "split": "valid", "lang": "fr", "n": 3,
          "correct_lang": 0.5, "code_switch": 0.1, "mean_tokens": 12.0, "repetition": 0.0, "fluency_ppl": None,
          "empty": 0.0, "extra": 1}
     rows = table_rows([s, {**s, "lr": "0.0003"}, {**s, "lang": "en"}])
     assert list(rows[0]) == TABLE_COLUMNS
     assert [(r["lr"], r["lang"]) for r in rows] == [("0.0003", "fr"), ("0.003", "en"), ("0.003", "fr")]
     assert rows[0]["model"] == "tiny-multi" and rows[0]["adaptation"] == "ft" and math.isnan(rows[0]["fluency_ppl"])
-    assert parse_run("my_model_d_en_lora") == {"model": "my_model", "data": "d", "strategy": "en",
-                                               "adaptation": "lora"}
 
 
 # ---- CLI -----------------------------------------------------------------------------------------

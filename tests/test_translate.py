@@ -493,21 +493,15 @@ def test_valid_split_with_the_tiny_translator(tiny_translator, tmp_path):
     assert all(any("\u0400" <= c <= "\u04ff" for c in ru[i]["instruction"]) for i in kept)
 
 
-def test_valid_split_scripts(tiny_translator, tmp_path):
+def test_valid_split_scripts(tiny_translator, tmp_path, fake_snakemake):
     """The workflow scripts valid_prompts -> translate_valid -> valid_split, and test_categories."""
     import json
-    import runpy
-    from pathlib import Path
-    from types import SimpleNamespace
 
+    from xlit.config import section_defaults
     from xlit.data import check_aligned, load_prompts
 
-    scripts = Path(__file__).resolve().parents[1] / "workflow" / "scripts"
-
     def run(name, **kw):
-        snk = SimpleNamespace(**{"log": [str(tmp_path / f"{name}.log")], "threads": 1,
-                                 "wildcards": SimpleNamespace(), **kw})
-        runpy.run_path(str(scripts / name), init_globals={"snakemake": snk})
+        fake_snakemake(log=[tmp_path / f"{name}.log"], **kw).run(name)
 
     out, _, _ = tiny_translator
     pool = _world_pool(20, seed=3)
@@ -521,20 +515,19 @@ def test_valid_split_scripts(tiny_translator, tmp_path):
     write_jsonl(test_fr, [{"id": "t1", "instruction": "Une question.", "category": ""},
                           {"id": "t2", "instruction": "Pas une question.", "category": ""}])
     sample, d = tmp_path / "valid/sample/en.jsonl", tmp_path / "valid"
-    run("valid_prompts.py", input=SimpleNamespace(source=str(source), test=str(test_en)),
-        output=SimpleNamespace(prompts=str(sample), stats=str(d / "sample/sample.json")),
-        params=SimpleNamespace(n=8, seed=0))
+    run("valid_prompts.py", input={"source": source, "test": test_en},
+        output={"prompts": sample, "stats": d / "sample/sample.json"}, params={"n": 8, "seed": 0})
     assert json.loads((d / "sample/sample.json").read_text())["test_overlap"] == 1
     translated = []
     for lang in ("fr", "ru"):
         translated.append(str(d / f"translated/{lang}.jsonl"))
-        run("translate_valid.py", input=SimpleNamespace(prompts=str(sample), translator=[str(out / "xlit_translator.json")]),
-            output=SimpleNamespace(data=translated[-1], quality=str(d / f"translated/{lang}.quality.json")),
-            params=SimpleNamespace(translation=TINY_CFG, src="en", cache_dir=str(tmp_path / "cache"), lid_model=None),
-            wildcards=SimpleNamespace(lang=lang))
+        run("translate_valid.py", input={"prompts": sample, "translator": [out / "xlit_translator.json"]},
+            output={"data": translated[-1], "quality": d / f"translated/{lang}.quality.json"},
+            params={"translation": {**section_defaults("translation"), **TINY_CFG}, "src": "en",
+                    "cache_dir": tmp_path / "cache", "lid_model": None}, wildcards={"lang": lang})
     outs = [str(d / f"{l}.jsonl") for l in ("en", "fr", "ru")]
-    run("valid_split.py", input=SimpleNamespace(english=str(sample), translated=translated, test=str(test_en)),
-        output=SimpleNamespace(prompts=outs, stats=str(d / "split.json")), params=SimpleNamespace(langs=["en", "fr", "ru"]))
+    run("valid_split.py", input={"english": sample, "translated": translated, "test": test_en},
+        output={"prompts": outs, "stats": d / "split.json"}, params={"langs": ["en", "fr", "ru"]})
     prompts = {l: load_prompts(p) for l, p in zip(("en", "fr", "ru"), outs)}
     check_aligned(prompts, dict(zip(("en", "fr", "ru"), outs)))
     split = json.loads((d / "split.json").read_text())
@@ -543,8 +536,8 @@ def test_valid_split_scripts(tiny_translator, tmp_path):
     assert all(p["category"] in ("koala", "oasst", "vicuna") for p in prompts["fr"])
     # the test prompts get AlpacaEval's `dataset` as category where it matches, "" otherwise
     cats = [str(tmp_path / f"cat.{l}.jsonl") for l in ("en", "fr")]
-    run("test_categories.py", input=SimpleNamespace(source=str(source), prompts=[str(test_en), str(test_fr)]),
-        output=cats, params=SimpleNamespace(langs=["en", "fr"]))
+    run("test_categories.py", input={"source": source, "prompts": [test_en, test_fr]}, output=cats,
+        params={"langs": ["en", "fr"]})
     assert [p["category"] for p in read_jsonl(cats[1])] == [pool[0]["category"], ""]
 
 

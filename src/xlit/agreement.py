@@ -32,9 +32,9 @@ from typing import Any, Iterable, Sequence
 import numpy as np
 
 from .io import InputError
+from .names import CRITERIA, lr_key
 
 K = 3  # scores 0, 1, 2
-CRITERIA = ("language", "fluency", "helpfulness", "accuracy", "logic", "harmlessness")
 COLUMNS = ["rater_a", "rater_b", "criterion", "lang", "n", "exact", "within1", "kappa", "alpha",
            "kappa_lo", "kappa_hi"]
 HUMAN = "human"  # the pooled human rater: every annotator's rating of an item, each paired with the other rater's
@@ -247,14 +247,7 @@ def ratings_from_human(rows: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def _item(r: dict[str, Any]) -> tuple[str, str, str, str]:
-    return (str(r.get("run", "")), _lr(r.get("lr", "")), str(r.get("lang", "")), str(r["id"]))
-
-
-def _lr(lr: Any) -> str:
-    try:
-        return f"{float(lr):g}"
-    except (TypeError, ValueError):
-        return str(lr)
+    return (str(r.get("run", "")), lr_key(r.get("lr", "")), str(r.get("lang", "")), str(r["id"]))
 
 
 def paired_scores(ratings: Sequence[dict[str, Any]], rater_a: str, rater_b: str, criterion: str,

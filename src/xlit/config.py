@@ -7,18 +7,13 @@ from pathlib import Path
 
 import yaml
 
+from .names import SPLITS, checkpoint_id, lr_str, run_name as _run_name
+
 SCHEMA = Path(__file__).resolve().parents[2] / "config" / "schema" / "config.schema.yaml"
-CRITERIA = ["language", "fluency", "helpfulness", "accuracy", "logic", "harmlessness"]
-SPLITS = ["valid", "test"]
 
 
 class ConfigError(ValueError):
     pass
-
-
-def lr_str(lr: float) -> str:
-    """How a learning rate is written in paths and tables: `1e-05`, `0.0003`."""
-    return f"{float(lr):g}"
 
 
 def _key(path) -> str:
@@ -103,11 +98,20 @@ def fill_defaults(config: dict) -> dict:
     return config
 
 
+#: the smallest config the schema's required keys allow (defaults are filled around it)
+MINIMAL = {"languages": ["en"], "base_models": {}, "it_datasets": {}, "eval_sets": {}, "adaptations": {}, "runs": [],
+           "judges": {}}
+
+
+def section_defaults(section: str) -> dict:
+    """The schema's defaults of one section (e.g. `translation`, optional in a config, read by rules that are
+    defined whether or not it is present)."""
+    return fill_defaults({**MINIMAL, section: {}})[section]
+
+
 def default_training(**over) -> dict:
     """The schema's `training` section with its defaults, updated with `over` (tests, benchmarks)."""
-    minimal = {"languages": ["en"], "base_models": {}, "it_datasets": {}, "eval_sets": {}, "adaptations": {},
-               "runs": [], "judges": {}}
-    return {**fill_defaults(minimal)["training"], **over}
+    return {**section_defaults("training"), **over}
 
 
 def check_semantics(config: dict, source: str = "config") -> None:
@@ -228,10 +232,11 @@ class Run:
 
     @property
     def name(self) -> str:
-        return f"{self.model}_{self.data}_{self.strategy}_{self.adaptation}"
+        return _run_name(self.model, self.data, self.strategy, self.adaptation)
 
 
 def run_name(run: dict) -> str:
+    """The id of a config `runs` entry."""
     return Run(run["model"], run["data"], run["strategy"], run["adaptation"]).name
 
 
@@ -247,18 +252,6 @@ def selection_steps(config: dict) -> list[int]:
     """The training steps `selection.steps` keeps and evaluates; [] for `last` (the final model only)."""
     steps = (config.get("selection") or {}).get("steps", "last")
     return [] if steps == "last" else [int(s) for s in steps]
-
-
-def checkpoint_id(lr: str, step: int | str | None = None) -> str:
-    """A checkpoint as written in paths (`lr{id}`) and score tables: the lr (`1e-05`: the final model), or
-    `1e-05-step200` (the model after 200 updates, kept under `selection.steps`)."""
-    return lr if step in (None, "", "last") else f"{lr}-step{int(step)}"
-
-
-def split_checkpoint(ckpt: str) -> tuple[str, int | None]:
-    """(lr, step) of a checkpoint id; step None for the final model."""
-    lr, sep, step = str(ckpt).partition("-step")
-    return (lr, int(step)) if sep else (lr, None)
 
 
 def checkpoints(config: dict) -> list[tuple[str, str]]:

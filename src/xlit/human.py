@@ -35,23 +35,13 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Iterable, Sequence
 
-from .agreement import CRITERIA, parse_score
+from .agreement import parse_score
 from .io import InputError, atomic_path, iter_jsonl, require, write_tsv
+from .names import CRITERIA
 
 SHEET_ENCODING = "utf-8-sig"
 KEY_COLUMNS = ["item", "run", "lr", "lang", "id", "category", "digest"]
 HUMAN_COLUMNS = ["annotator", "run", "lr", "lang", "id", "category", "criterion", "score"]
-
-_GEN_PATH = re.compile(r"(?:^|/)generations/(?P<run>[^/]+)/lr(?P<lr>[^/]+)/(?P<split>[^/]+)/(?P<lang>[^/]+)\.jsonl$")
-
-
-def checkpoint_from_path(path: str | os.PathLike) -> dict[str, str]:
-    """``.../generations/{run}/lr{lr}/{split}/{lang}.jsonl`` -> {run, lr, split, lang}."""
-    m = _GEN_PATH.search(Path(path).as_posix())
-    if not m:
-        raise InputError(path, "not a generations file path (.../generations/{run}/lr{lr}/{split}/{lang}.jsonl)")
-    return m.groupdict()
-
 
 def digest(prompt: str, response: str) -> str:
     norm = lambda s: " ".join(str(s).split())  # noqa: E731 - spreadsheets rewrite line ends and spaces

@@ -23,7 +23,8 @@ from random import Random
 from typing import Mapping, Sequence
 
 from .io import iter_jsonl, require
-from .judge.prompt import CRITERIA, markers, render
+from .judge.prompt import markers, render
+from .names import CRITERIA
 from .simrater import FLUENCY_PPL, true_scores
 from .surface import response_features, sentences
 

@@ -34,10 +34,10 @@ import math
 import warnings
 from collections import defaultdict
 
-from .config import checkpoint_id, split_checkpoint
+from .names import checkpoint_id, split_checkpoint
 from .io import InputError, read_tsv, write_tsv
 
-CRITERIA = ("multilingual", "english")
+SELECTION_CRITERIA = ("multilingual", "english")
 DEFAULT_WEIGHTS = {"correct_lang": 1.0, "code_switch": 0.5, "repetition": 0.5, "empty": 0.5}
 SELECTED_COLUMNS = ["run", "criterion", "lr", "step", "score"]
 LAST = "last"  # the step of the final model
@@ -93,8 +93,8 @@ def _warn(msg: str) -> None:
 def select_lr(table_rows: list[dict], criterion: str, *, split: str = "valid", english: str = "en",
               english_floor: float = 0.5, weights: dict | None = None) -> list[dict]:
     """One `{"run","criterion","lr","step","score"}` per run found in `table_rows` (sorted by run)."""
-    if criterion not in CRITERIA:
-        raise ValueError(f"unknown selection criterion {criterion!r}; expected one of {list(CRITERIA)}")
+    if criterion not in SELECTION_CRITERIA:
+        raise ValueError(f"unknown selection criterion {criterion!r}; expected one of {list(SELECTION_CRITERIA)}")
     all_runs = sorted({r["run"] for r in table_rows})
     # run -> checkpoint id (the lr, or `lr-stepN`) -> lang -> row; below, `lrs` / `lr` name these candidates
     grid: dict[str, dict[str, dict[str, dict]]] = defaultdict(lambda: defaultdict(dict))
@@ -166,7 +166,7 @@ def _select_english(run, lrs, *, english, english_floor, weights):
     return (lr := _best(scores)), scores[lr]
 
 
-def select_all(table_rows: list[dict], criteria=CRITERIA, **kwargs) -> list[dict]:
+def select_all(table_rows: list[dict], criteria=SELECTION_CRITERIA, **kwargs) -> list[dict]:
     """`select_lr` for each criterion, concatenated (run-major order)."""
     rows = [r for c in criteria for r in select_lr(table_rows, c, **kwargs)]
     order = {c: i for i, c in enumerate(criteria)}

@@ -33,18 +33,16 @@ import math
 import os
 import random
 import re
-from pathlib import Path
 from typing import Any, Iterable, Mapping, Sequence
 
-from .agreement import CRITERIA
 from .human import SHEET_ENCODING, read_keys, read_sheet
 from .io import InputError, atomic_path, iter_jsonl, require
+from .names import CRITERIA
 
 #: reference-LM perplexity bands for fluency: <= a -> 2, <= b -> 1, above -> 0 (config human.simulated.fluency_ppl)
 FLUENCY_PPL = (150.0, 1500.0)
 REPEAT_SHARE = 0.3
 _WORD = re.compile(r"\w+")
-_SURFACE_PATH = re.compile(r"(?:^|/)surface/(?P<run>[^/]+)/lr(?P<lr>[^/]+)/(?P<split>[^/]+)/(?P<lang>[^/]+)\.jsonl$")
 
 
 def required_share(response: str, must: Sequence[str]) -> float:
@@ -87,14 +85,6 @@ def noisy(scores: Mapping[str, int], seed: Any, item: str, noise: float) -> dict
     return out
 
 
-def surface_checkpoint(path: str | os.PathLike) -> tuple[str, str]:
-    """(run, lr) of `.../surface/{run}/lr{lr}/{split}/{lang}.jsonl`."""
-    m = _SURFACE_PATH.search(Path(path).as_posix())
-    if not m:
-        raise InputError(path, "not a surface file path (.../surface/{run}/lr{lr}/{split}/{lang}.jsonl)")
-    return m.group("run"), m.group("lr")
-
-
 def read_answers(path: str | os.PathLike) -> dict[str, list[str]]:
     """prompt id -> required words, from a demo answers file."""
     out = {}
@@ -105,15 +95,16 @@ def read_answers(path: str | os.PathLike) -> dict[str, list[str]]:
 
 
 def simulate_sheet(sheet: str | os.PathLike, key: str | os.PathLike, answers: str | os.PathLike,
-                   surface: Iterable[str | os.PathLike], out: str | os.PathLike, *, seed: Any, noise: float,
+                   surface: Iterable[tuple[str, str, str | os.PathLike]], out: str | os.PathLike, *, seed: Any,
+                   noise: float,
                    bands: Sequence[float] = FLUENCY_PPL, threshold: float = 0.5) -> list[dict[str, Any]]:
     """Fill the blank `sheet` (its `key` links items to run, lr and prompt id) from the ground truth and write
-    it to `out` (the sheet's columns and encoding, scores filled). Returns `[{item, scores, truth}]`."""
+    it to `out` (the sheet's columns and encoding, scores filled). `surface`: `(run, checkpoint id, path)` of
+    the rated checkpoints' surface rows. Returns `[{item, scores, truth}]`."""
     keys = read_keys([key])
     must = read_answers(answers)
     rows: dict[tuple[str, str, str], dict] = {}
-    for path in surface:
-        run, lr = surface_checkpoint(path)
+    for run, lr, path in surface:
         for lineno, r in enumerate(iter_jsonl(path), 1):
             rows[(run, lr, str(require(r, "id", path, lineno, (str, int))))] = r
     done = []

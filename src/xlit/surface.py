@@ -295,14 +295,6 @@ def json_safe(obj: Any) -> Any:
     return obj
 
 
-def parse_run(run: str) -> dict:
-    """`{model}_{data}_{strategy}_{adaptation}` split from the right (model names may hold '_')."""
-    parts = run.rsplit("_", 3)
-    if len(parts) != 4:
-        raise ValueError(f"run id {run!r} is not model_data_strategy_adaptation")
-    return dict(zip(["model", "data", "strategy", "adaptation"], parts))
-
-
 def table_columns(rows: list[dict]) -> list[str]:
     """TABLE_COLUMNS, with `step` after `lr` when the rows have one (checkpoints of `selection.steps`)."""
     if not any("step" in r for r in rows):
@@ -317,9 +309,5 @@ def table_rows(summaries: list[dict]) -> list[dict]:
     rows = []
     columns = table_columns(summaries)
     for s in summaries:
-        row = {**s}
-        for k in ("model", "data", "strategy", "adaptation"):
-            if not row.get(k):
-                row.update({kk: v for kk, v in parse_run(row["run"]).items() if not row.get(kk)})
-        rows.append({k: (math.nan if row.get(k) is None else row.get(k)) for k in columns})
+        rows.append({k: (math.nan if s.get(k) is None else s.get(k)) for k in columns})
     return sorted(rows, key=lambda r: (r["run"], float(r["lr"]), float(r.get("step", 0)), r["split"], r["lang"]))

@@ -8,7 +8,7 @@ rule build_base:
         base_source("{model}"),
     params:
         model=canonical(lambda wc: model_cfg(wc.model)),
-        outdir=canonical(lambda wc: f"results/base/{wc.model}/model"),
+        outdir=canonical(lambda wc: base_model_dir(wc.model)),
     log:
         "logs/build_base/{model}.log",
     benchmark:

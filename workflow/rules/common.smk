@@ -1,15 +1,20 @@
-# Configuration, the study grid and input functions shared by every rule file.
+# Configuration, the study grid and input functions shared by every rule file. Every results path comes from
+# xlit.paths (imported here for the rules), names (criteria, splits, checkpoint ids) from xlit.names.
 import re
 
-from snakemake.utils import validate
-
 import xlit.config as xc
+from xlit import names
 from xlit.config import canonical  # every rule's params: compared by meaning, not key order
+from xlit.paths import (BASE_DIR, DEMO_DIR, DEMO_PARALLEL_DIR, HUMAN_GUIDELINES, TRANSLATOR_DIR, TRANSLATOR_META, VALID_DIR,
+                        VALID_SAMPLE_STATS, VALID_SPLIT_STATS, base_model_dir, base_source, demo_answers, demo_corpus,
+                        demo_it, demo_parallel, demo_prompts, figure, generation_file, human_key, human_page,
+                        human_sheet, it_data_file, judge_checkpoint_dir, judge_model_dir, judge_result_file,
+                        judge_train_file, model_dir, simulated_sheet, step_model_dir, surface_file, surface_summary,
+                        table, test_prompts, train_checkpoint_dir, translation_files, valid_sample, valid_split_file,
+                        valid_translated)
 
-# One line naming the key and what was expected, before any job starts; then snakemake's own
-# schema validation (which also fills the schema's defaults), then xlit's cross-reference checks.
-xc.check_schema(config, "config")
-validate(config, "../../config/schema/config.schema.yaml")
+# The one schema check (a line naming the key and what was expected, before any job starts), the schema's
+# defaults filled in (rules and scripts read `config[...]` without fallbacks), then the cross-reference checks.
 config = xc.validate(config, "config")
 if "translation" in config:
     from xlit.mt import check_languages
@@ -47,7 +52,7 @@ def run_of(wildcards):
 
 
 def gpus_of_model(name):
-    return int(model_cfg(name).get("gpus", 0))
+    return int(model_cfg(name)["gpus"])
 
 
 def cpu_threads(gpus):
@@ -55,38 +60,17 @@ def cpu_threads(gpus):
     return 8 * gpus if gpus else 1
 
 
-# ---- files ------------------------------------------------------------------------------------------
-def base_source(model):
-    return f"results/base/{model}/source.json"
-
-
-def it_data_file(data, strategy):
-    return f"results/it_data/{data}/{strategy}.jsonl"
-
-
-def model_dir(run, lr):
-    return f"results/models/{run}/lr{lr}"
-
-
-def step_model_dir(run, lr, step):
-    """The model after `step` updates (selection.steps), saved by the train job inside the final model's directory."""
-    return f"{model_dir(run, lr)}/step{step}"
-
-
+# ---- files (paths: xlit.paths) ---------------------------------------------------------------------------
 def checkpoint_model(wildcards):
-    """The model directory of checkpoint {lr} (an id, xlit.config.checkpoint_id) of {run}: the final model, or
+    """The model directory of checkpoint {lr} (an id, xlit.names.checkpoint_id) of {run}: the final model, or
     a saved step's (a step at training.max_steps is the final model)."""
-    lr, step = xc.split_checkpoint(wildcards.lr)
+    lr, step = names.split_checkpoint(wildcards.lr)
     final = step is None or step == config["training"]["max_steps"]
     return model_dir(wildcards.run, lr) if final else step_model_dir(wildcards.run, lr, step)
 
 
-def generation_file(run, lr, split, lang):
-    return f"results/generations/{run}/lr{lr}/{split}/{lang}.jsonl"
-
-
 #: every (split, language) a checkpoint answers: one generate job and one surface job per checkpoint
-EVAL_SETS = [(split, lang) for split in xc.SPLITS for lang in LANGS]
+EVAL_SETS = [(split, lang) for split in names.SPLITS for lang in LANGS]
 
 
 def all_generation_files():
@@ -96,7 +80,7 @@ def all_generation_files():
 def eval_file(split, lang):
     """The prompt file of (split, language); with `test_categories`, the test prompts with categories joined."""
     if split == "test" and TEST_CATEGORIES:
-        return f"results/prompts/test/{lang}.jsonl"
+        return test_prompts(lang)
     return config["eval_sets"][split][lang]
 
 
@@ -104,14 +88,11 @@ def eval_file(split, lang):
 VALID_SPLIT = config.get("valid_split")
 
 
-VALID_DIR = "results/valid_split"
-
-
 TEST_CATEGORIES = config.get("test_categories")
 
 
 def valid_split_outputs():
-    return [f"{VALID_DIR}/{lang}.jsonl" for lang in LANGS]
+    return [valid_split_file(lang) for lang in LANGS]
 
 
 # ---- surface features and LR selection -------------------------------------------------------------
@@ -131,12 +112,6 @@ def surface_mem_mb(wildcards=None):
     return max(4000, model_cfg(m)["mem_mb"] // 4) if m in config["base_models"] else 16000
 
 
-def surface_summary(run, lr):
-    """One checkpoint's summaries, a JSON line per (split, language) (surface_table's input: one file per
-    checkpoint keeps the DAG small)."""
-    return f"results/surface/{run}/lr{lr}/summaries.jsonl"
-
-
 def surface_summaries(wildcards=None):
     return [surface_summary(run, lr) for run, lr in CHECKPOINTS]
 
@@ -149,18 +124,23 @@ def selected_lrs():
     return read_selected(checkpoints.select_lr.get().output.selected, config["selection"]["criterion"])
 
 
+def selected_answers(wildcards=None):
+    """(run, checkpoint id, language) of every selected checkpoint's answers on the judge split, run by run: the
+    order of selected_generations and simulated_rating_surface (their rules' params name each file's checkpoint)."""
+    return [(run, lr, lang) for run, lr in selected_lrs().items() for lang in LANGS]
+
+
 def selected_generations(wildcards=None):
-    split = config["judge"]["split"]
-    return [generation_file(run, lr, split, lang) for run, lr in selected_lrs().items() for lang in LANGS]
+    return [generation_file(run, lr, JUDGE_SPLIT, lang) for run, lr, lang in selected_answers()]
 
 
-def judge_result_file(judge, run, lr, lang):
-    return f"results/judge/{judge}/{run}/lr{lr}/{lang}.jsonl"
+def judge_jobs(wildcards=None):
+    """(judge, run, checkpoint id, language) of every judge output, in judge_outputs' order (judge_table's params)."""
+    return [(judge, run, lr, lang) for judge in config["judges"] for run, lr in selected_lrs().items() for lang in LANGS]
 
 
 def judge_outputs(wildcards=None):
-    return [judge_result_file(judge, run, lr, lang)
-            for judge in config["judges"] for run, lr in selected_lrs().items() for lang in LANGS]
+    return [judge_result_file(*job) for job in judge_jobs()]
 
 
 # ---- human ratings ----------------------------------------------------------------------------------
@@ -173,7 +153,7 @@ def human_annotators():
 
 
 def human_key_files():
-    return sorted({f"results/human/keys/{r['lang']}.csv" for r in config["human"]["ratings"]})
+    return sorted({human_key(r["lang"]) for r in config["human"]["ratings"]})
 
 
 #: the demo's simulated raters (human.simulated.raters): names of the `simulated_rating` rule's {rater}
@@ -183,39 +163,37 @@ SIMULATED_RATERS = (config["human"].get("simulated") or {}).get("raters") or {}
 def simulated_rating_params(wildcards):
     sim = config["human"]["simulated"]
     return {"rater": SIMULATED_RATERS[wildcards.rater], "fluency_ppl": sim.get("fluency_ppl"),
-            "threshold": config["surface"].get("lid_threshold", 0.5)}
+            "threshold": config["surface"]["lid_threshold"]}
 
 
 def simulated_rating_surface(wildcards):
     """The surface rows of the rated responses: the selected checkpoints on the judge split, every language."""
-    return [f"results/surface/{run}/lr{lr}/{JUDGE_SPLIT}/{lang}.jsonl" for lang in LANGS
-            for run, lr in selected_lrs().items()]
+    return [surface_file(run, lr, JUDGE_SPLIT, lang) for run, lr, lang in selected_answers()]
 
 
 # ---- the default target --------------------------------------------------------------------------
 def study_targets():
-    figs = [f"results/fig{i}.{ext}" for i in (2, 3, 4, 5) for ext in ("pdf", "png")]
-    tables = [f"results/tables/{t}.tsv" for t in
-              ("surface", "selected_lr", "judge_scores", "judge_cost", "human_scores", "agreement")]
+    figs = [figure(f"fig{i}", ext) for i in (2, 3, 4, 5) for ext in ("pdf", "png")]
+    tables = [table(t) for t in ("surface", "selected_lr", "judge_scores", "judge_cost", "human_scores", "agreement")]
     if any(r.strategy == "dt" for r in RUNS.values()):
-        tables.append("results/tables/translation_quality.tsv")
-    return figs + tables + ["results/human/guidelines.md"]
+        tables.append(table("translation_quality"))
+    return figs + tables + [HUMAN_GUIDELINES]
 
 
 # ---- used by demo.smk ----------------------------------------------------------------------------------
-DEMO_DIR = "results/demo"
+def demo_parallel_files():
+    return [demo_parallel(l, part) for l in LANGS[1:] for part in ("train", "test")]
 
 
 def demo_outputs():
     if "demo" not in config:
         return []
-    d = DEMO_DIR
     return (
-        [f"{d}/corpus/{l}.txt" for l in LANGS]
-        + [f"{d}/it/dolly.{l}.jsonl" for l in LANGS]
-        + [f"{d}/prompts/{s}/{l}.jsonl" for s in xc.SPLITS for l in LANGS]
-        + [f"{d}/answers/{s}/{l}.jsonl" for s in xc.SPLITS for l in LANGS]
-        + [f"{d}/parallel/{l}.{part}.jsonl" for l in LANGS[1:] for part in ("train", "test")]
+        [demo_corpus(l) for l in LANGS]
+        + [demo_it(l) for l in LANGS]
+        + [demo_prompts(s, l) for s in names.SPLITS for l in LANGS]
+        + [demo_answers(s, l) for s in names.SPLITS for l in LANGS]
+        + demo_parallel_files()
     )
 
 
@@ -223,7 +201,7 @@ def demo_outputs():
 def base_inputs(wildcards):
     m = model_cfg(wildcards.model)
     if "tiny" in m:
-        return [f"{DEMO_DIR}/corpus/{l}.txt" for l in m["tiny"]["corpus_langs"]]
+        return [demo_corpus(l) for l in m["tiny"]["corpus_langs"]]
     return []
 
 
@@ -236,7 +214,7 @@ def it_source(wildcards):
 def it_translations(wildcards):
     if wildcards.strategy != "dt":
         return []
-    return [f"results/translations/{wildcards.data}/{lang}.jsonl" for lang in LANGS[1:]]
+    return [translation_files(wildcards.data, lang)["data"] for lang in LANGS[1:]]
 
 
 def given_translations():
@@ -258,22 +236,12 @@ def given_translation_file(wildcards):
 
 
 # ---- used by translate.smk -----------------------------------------------------------------------------
-TRANSLATION = config.get("translation", {})
-
-
-TRANSLATOR_DIR = "results/translator/tiny"
-
-
-TRANSLATOR_META = f"{TRANSLATOR_DIR}/xlit_translator.json"  # written last: marks a complete build
+#: the translation section; its schema defaults when the config has none (the translate rules exist either way)
+TRANSLATION = config["translation"] if "translation" in config else xc.section_defaults("translation")
 
 
 def dt_datasets():
     return sorted({r.data for r in RUNS.values() if r.strategy == "dt"})
-
-
-def translation_files(data, lang):
-    return {"data": f"results/translations/{data}/{lang}.jsonl",
-            "quality": f"results/translations/{data}/{lang}.quality.json"}
 
 
 def translator_input(wildcards):
@@ -287,14 +255,13 @@ def it_reference(wildcards):
     ref = (d.get("references") or {}).get(wildcards.lang)
     if ref:
         return [ref]
-    path = d.get("path", "")
-    if "demo" in config and path.startswith(DEMO_DIR + "/") and path.endswith(f".{LANGS[0]}.jsonl"):
-        return [path[: -len(f".{LANGS[0]}.jsonl")] + f".{wildcards.lang}.jsonl"]
+    if "demo" in config and d.get("path") == demo_it(LANGS[0]):
+        return [demo_it(wildcards.lang)]
     return []
 
 
 def translate_gpus(wildcards=None):
-    return int(TRANSLATION.get("gpus", 0)) if TRANSLATION.get("backend", "hf") == "hf" else 0
+    return int(TRANSLATION["gpus"]) if TRANSLATION["backend"] == "hf" else 0
 
 
 # ---- used by train.smk ---------------------------------------------------------------------------------
@@ -307,7 +274,7 @@ def train_spec(wildcards):
         "lora": {k: v for k, v in ad.items() if k != "learning_rates"} if run.adaptation == "lora" else None,
         "training": config["training"],
         "chat_template": xlit_chat_template(run.model),
-        "checkpoint_dir": f"results/checkpoints/{wildcards.run}/lr{wildcards.lr}",
+        "checkpoint_dir": train_checkpoint_dir(wildcards.run, wildcards.lr),
         **({"save_at": SAVED_STEPS} if SAVED_STEPS else {}),
     }
 
@@ -336,13 +303,13 @@ GENERATION = {k: v for k, v in config["generation"].items() if k != "gpus"}
 
 
 # ---- used by judge.smk ---------------------------------------------------------------------------------
-JUDGES = config.get("judges", {})
+JUDGES = config["judges"]
 
 
-JUDGE_SPLIT = config["judge"].get("split", "test")
+JUDGE_SPLIT = config["judge"]["split"]
 
 
-JUDGE_PROMPT = config["judge"].get("prompt")
+JUDGE_PROMPT = config["judge"]["prompt"]
 
 
 # the judge scripts' `prompt` param: the template path, or {path, placeholders} when the file has its own
@@ -357,7 +324,7 @@ def judge_cfg(wildcards):
 
 def judge_gpus(wildcards):
     c = judge_cfg(wildcards)
-    return int(c.get("gpus", 0)) if c["backend"] == "transformers" else 0
+    return int(c["gpus"]) if c["backend"] == "transformers" else 0
 
 
 def judge_model_input(wildcards):
@@ -372,11 +339,11 @@ def judge_model_input(wildcards):
 
 
 # ---- the demo's trained judge (judges.<name>.train) -----------------------------------------------------
-#: judges the workflow trains itself (demo): `train_judge` builds each one's model, `results/judge_model/<name>`
+#: judges the workflow trains itself (demo): `train_judge` builds each one's model, `judge_model_dir(<name>)`
 TRAINED_JUDGES = [j for j, c in JUDGES.items() if c.get("train")]
 for _j in TRAINED_JUDGES:
-    if JUDGES[_j]["model"] != f"results/judge_model/{_j}":
-        raise ValueError(f"judges.{_j}.model: a judge with `train:` is built at results/judge_model/{_j}; "
+    if JUDGES[_j]["model"] != judge_model_dir(_j):
+        raise ValueError(f"judges.{_j}.model: a judge with `train:` is built at {judge_model_dir(_j)}; "
                          f"set model to that path (got {JUDGES[_j]['model']!r})")
 
 
@@ -389,7 +356,7 @@ def train_judge_inputs(wildcards):
     t = JUDGES[wildcards.judge]["train"]
     return {"base": base_source(t["base"]), "fluency": base_source(config["surface"]["fluency_model"]),
             "prompts": [config["eval_sets"]["valid"][lang] for lang in LANGS],
-            "answers": [f"{DEMO_DIR}/answers/valid/{lang}.jsonl" for lang in LANGS],
+            "answers": [demo_answers("valid", lang) for lang in LANGS],
             "generations": [generation_file(run, lr, "valid", lang) for run, lr in JUDGE_TRAIN_CHECKPOINTS
                             for lang in LANGS]}
 
@@ -399,8 +366,8 @@ def train_judge_params(wildcards):
     t = c["train"]
     sim = config["human"].get("simulated") or {}
     return {"langs": LANGS, "lr": t["lr"], "template": c.get("template"), "seed": config["seed"],
-            "fluency_ppl": sim.get("fluency_ppl"), "threshold": config["surface"].get("lid_threshold", 0.5),
+            "fluency_ppl": sim.get("fluency_ppl"), "threshold": config["surface"]["lid_threshold"],
             "chat_template": xlit_chat_template(t["base"]),
-            "training": {**config["training"], "max_steps": t["steps"], "max_length": t.get("max_length", 384),
+            "training": {**config["training"], "max_steps": t["steps"], "max_length": t["max_length"],
                          "save_steps": t["steps"], "epochs": None},
-            "checkpoint_dir": f"results/checkpoints/judge-{wildcards.judge}"}
+            "checkpoint_dir": judge_checkpoint_dir(wildcards.judge)}

@@ -5,12 +5,12 @@
 
 rule figure:
     input:
-        judge="results/tables/judge_scores.tsv",
-        human="results/tables/human_scores.tsv",
-        selected="results/tables/selected_lr.tsv",
+        judge=rules.judge_table.output.scores,
+        human=rules.human_scores.output.table,
+        selected=rules.select_lr.output.selected,
     output:
-        pdf="results/{fig}.pdf",
-        png=report("results/{fig}.png", caption="../report/figures.rst", category="Figures"),
+        pdf=figure("{fig}", "pdf"),
+        png=report(figure("{fig}", "png"), caption="../report/figures.rst", category="Figures"),
     wildcard_constraints:
         fig="fig2|fig4|fig5",
     params:

@@ -9,13 +9,15 @@ rule annotation_sheets:
     input:
         generations=selected_generations,
     output:
-        sheets=expand("results/human/sheets/{lang}.csv", lang=LANGS),
-        pages=expand("results/human/sheets/{lang}.html", lang=LANGS),
-        key_files=expand("results/human/keys/{lang}.csv", lang=LANGS),
-        guidelines="results/human/guidelines.md",
+        sheets=[human_sheet(lang) for lang in LANGS],
+        pages=[human_page(lang) for lang in LANGS],
+        key_files=[human_key(lang) for lang in LANGS],
+        guidelines=HUMAN_GUIDELINES,
     params:
         seed=canonical(config["seed"]),
-        n_items=canonical(config["human"].get("sheets_per_lang")),
+        n_items=canonical(config["human"]["sheets_per_lang"]),
+        langs=canonical(LANGS),
+        answers=canonical(selected_answers),
     log:
         "logs/annotation_sheets/annotation_sheets.log",
     benchmark:
@@ -35,7 +37,7 @@ rule human_scores:
         sheets=human_rating_sheets(),
         key_files=human_key_files(),
     output:
-        table=report("results/tables/human_scores.tsv", caption="../report/human_scores.rst", category="Tables"),
+        table=report(table("human_scores"), caption="../report/human_scores.rst", category="Tables"),
     params:
         annotators=canonical(human_annotators()),
     log:
@@ -54,11 +56,11 @@ rule human_scores:
 
 rule agreement:
     input:
-        judge="results/tables/judge_scores.tsv",
-        human="results/tables/human_scores.tsv",
-        selected="results/tables/selected_lr.tsv",
+        judge=rules.judge_table.output.scores,
+        human=rules.human_scores.output.table,
+        selected=rules.select_lr.output.selected,
     output:
-        table=report("results/tables/agreement.tsv", caption="../report/agreement.rst", category="Tables"),
+        table=report(table("agreement"), caption="../report/agreement.rst", category="Tables"),
     params:
         selection=canonical(config["selection"]["criterion"]),
         n_boot=canonical(1000),
@@ -86,14 +88,16 @@ if SIMULATED_RATERS:
 
     rule simulated_rating:
         input:
-            sheets=expand("results/human/sheets/{lang}.csv", lang=LANGS),
-            key_files=expand("results/human/keys/{lang}.csv", lang=LANGS),
-            answers=expand("{d}/answers/{split}/{lang}.jsonl", d=DEMO_DIR, split=JUDGE_SPLIT, lang=LANGS),
+            sheets=rules.annotation_sheets.output.sheets,
+            key_files=rules.annotation_sheets.output.key_files,
+            answers=[demo_answers(JUDGE_SPLIT, lang) for lang in LANGS],
             surface=simulated_rating_surface,
         output:
-            expand("results/human/simulated/{{rater}}/{lang}.csv", lang=LANGS),
+            [simulated_sheet("{rater}", lang) for lang in LANGS],
         params:
             sim=canonical(simulated_rating_params),
+            langs=canonical(LANGS),
+            surface=canonical(selected_answers),
         log:
             "logs/simulated_rating/{rater}.log",
         benchmark:

@@ -24,7 +24,7 @@ rule judge:
         judge=canonical(judge_cfg),
         prompt=canonical(JUDGE_PROMPT_SPEC),
         cache_dir=canonical(CACHE_DIR),
-        base_dir=canonical("results/base"),
+        base_dir=canonical(BASE_DIR),
     log:
         "logs/judge/{judge}/{run}_lr{lr}.log",
     benchmark:
@@ -45,10 +45,11 @@ rule judge_table:
     input:
         judge_outputs,
     output:
-        scores=report("results/tables/judge_scores.tsv", caption="../report/judge_scores.rst", category="Tables"),
-        cost=report("results/tables/judge_cost.tsv", caption="../report/judge_cost.rst", category="Tables"),
+        scores=report(table("judge_scores"), caption="../report/judge_scores.rst", category="Tables"),
+        cost=report(table("judge_cost"), caption="../report/judge_cost.rst", category="Tables"),
     params:
         judges=canonical(JUDGES),
+        jobs=canonical(judge_jobs),
     log:
         "logs/judge_table/judge_table.log",
     benchmark:
@@ -67,12 +68,12 @@ rule judge_estimate:
     input:
         selected_generations,
     output:
-        "results/tables/judge_estimate.tsv",
+        table("judge_estimate"),
     params:
         judges=canonical(JUDGES),
         prompt=canonical(JUDGE_PROMPT_SPEC),
         cache_dir=canonical(CACHE_DIR),
-        base_dir=canonical("results/base"),
+        base_dir=canonical(BASE_DIR),
     log:
         "logs/judge_estimate/judge_estimate.log",
     benchmark:
@@ -96,8 +97,8 @@ if TRAINED_JUDGES:
         input:
             unpack(train_judge_inputs),
         output:
-            model=directory("results/judge_model/{judge}"),
-            data="results/judge_train/{judge}.jsonl",
+            model=directory(judge_model_dir("{judge}")),
+            data=judge_train_file("{judge}"),
         params:
             spec=canonical(train_judge_params),
         log:

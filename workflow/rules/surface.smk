@@ -8,15 +8,15 @@ rule surface:
         generations=[generation_file("{run}", "{lr}", split, lang) for split, lang in EVAL_SETS],
         fluency=fluency_model_input,
     output:
-        rows=[f"results/surface/{{run}}/lr{{lr}}/{split}/{lang}.jsonl" for split, lang in EVAL_SETS],
+        rows=[surface_file("{run}", "{lr}", split, lang) for split, lang in EVAL_SETS],
         summary=surface_summary("{run}", "{lr}"),
     params:
         sets=canonical(EVAL_SETS),
-        lid_model=canonical(config["surface"].get("lid_model")),
-        lid_label_map=canonical(config["surface"].get("lid_label_map")),
-        threshold=canonical(config["surface"].get("lid_threshold", 0.5)),
-        min_chars=canonical(config["surface"].get("code_switch_min_chars", 20)),
-        batch_size=canonical(config["surface"].get("fluency_batch_size", 8)),
+        lid_model=canonical(config["surface"]["lid_model"]),
+        lid_label_map=canonical(config["surface"]["lid_label_map"]),
+        threshold=canonical(config["surface"]["lid_threshold"]),
+        min_chars=canonical(config["surface"]["code_switch_min_chars"]),
+        batch_size=canonical(config["surface"]["fluency_batch_size"]),
         fluency_model=canonical(fluency_model_param),
         fluency_backend=canonical(config["surface"]["fluency_backend"]),
     log:
@@ -27,7 +27,7 @@ rule surface:
     resources:
         mem_mb=surface_mem_mb,
         runtime=30,
-        gpu=config["surface"].get("fluency_gpus", 0),
+        gpu=config["surface"]["fluency_gpus"],
     conda:
         "../../envs/eval.yaml"
     script:
@@ -38,7 +38,7 @@ rule surface_table:
     input:
         summaries=surface_summaries,
     output:
-        table=report("results/tables/surface.tsv", caption="../report/surface.rst", category="Tables"),
+        table=report(table("surface"), caption="../report/surface.rst", category="Tables"),
     log:
         "logs/surface_table/surface_table.log",
     benchmark:
@@ -55,15 +55,15 @@ rule surface_table:
 
 checkpoint select_lr:
     input:
-        table="results/tables/surface.tsv",
+        table=rules.surface_table.output.table,
     output:
-        selected=report("results/tables/selected_lr.tsv", caption="../report/selected_lr.rst", category="Tables"),
+        selected=report(table("selected_lr"), caption="../report/selected_lr.rst", category="Tables"),
     params:
-        criteria=canonical(config["selection"].get("criteria", ["multilingual", "english"])),
-        split=canonical(config["selection"].get("split", "valid")),
+        criteria=canonical(config["selection"]["criteria"]),
+        split=canonical(config["selection"]["split"]),
         english=canonical(config["languages"][0]),
-        english_floor=canonical(config["selection"].get("english_floor", 0.5)),
-        weights=canonical(config["selection"].get("weights")),
+        english_floor=canonical(config["selection"]["english_floor"]),
+        weights=canonical(config["selection"]["weights"]),
     log:
         "logs/select_lr/select_lr.log",
     benchmark:
@@ -80,15 +80,15 @@ checkpoint select_lr:
 
 rule fig3:
     input:
-        table="results/tables/surface.tsv",
-        selected="results/tables/selected_lr.tsv",
-        judge="results/tables/judge_scores.tsv",
-        human="results/tables/human_scores.tsv",
+        table=rules.surface_table.output.table,
+        selected=rules.select_lr.output.selected,
+        judge=table("judge_scores"),  # judge_table and human_scores are defined after this file
+        human=table("human_scores"),
     output:
-        pdf="results/fig3.pdf",
-        png=report("results/fig3.png", caption="../report/fig3.rst", category="Figures"),
+        pdf=figure("fig3", "pdf"),
+        png=report(figure("fig3", "png"), caption="../report/fig3.rst", category="Figures"),
     params:
-        split=canonical(config["selection"].get("split", "valid")),
+        split=canonical(config["selection"]["split"]),
         english=canonical(config["languages"][0]),
         selection=canonical(config["selection"]["criterion"]),
     log:

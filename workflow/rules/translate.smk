@@ -8,11 +8,11 @@ if TRANSLATION.get("model") == "tiny":
 
     rule build_translator:
         input:
-            [f"{DEMO_DIR}/parallel/{l}.{part}.jsonl" for l in LANGS[1:] for part in ("train", "test")],
+            demo_parallel_files(),
         output:
             TRANSLATOR_META,
         params:
-            parallel_dir=canonical(f"{DEMO_DIR}/parallel"),
+            parallel_dir=canonical(DEMO_PARALLEL_DIR),
             langs=canonical(LANGS[1:]),
             outdir=canonical(TRANSLATOR_DIR),
             settings=canonical(TRANSLATION.get("translator", {})),
@@ -36,14 +36,13 @@ rule translate_it_data:
         translator=translator_input,
         reference=it_reference,
     output:
-        data="results/translations/{data}/{lang}.jsonl",
-        quality="results/translations/{data}/{lang}.quality.json",
+        **translation_files("{data}", "{lang}"),
     params:
         translation=canonical(TRANSLATION),
         dataset=canonical(lambda wc: config["it_datasets"][wc.data]),
         src=canonical(LANGS[0]),
         cache_dir=canonical(CACHE_DIR),
-        lid_model=canonical(config.get("surface", {}).get("lid_model")),
+        lid_model=canonical(config["surface"]["lid_model"]),
     log:
         "logs/translate_it_data/{data}_{lang}.log",
     benchmark:
@@ -51,8 +50,8 @@ rule translate_it_data:
     threads: lambda wc: cpu_threads(translate_gpus())
     resources:
         gpu=translate_gpus,
-        mem_mb=TRANSLATION.get("mem_mb", 4000),
-        runtime=TRANSLATION.get("runtime", 60),
+        mem_mb=TRANSLATION["mem_mb"],
+        runtime=TRANSLATION["runtime"],
     conda:
         "../../envs/train.yaml"
     script:
@@ -63,7 +62,7 @@ rule translation_quality:
     input:
         [translation_files(d, l)["quality"] for d in dt_datasets() for l in LANGS[1:]],
     output:
-        "results/tables/translation_quality.tsv",
+        table("translation_quality"),
     log:
         "logs/translation_quality.log",
     benchmark:
@@ -91,18 +90,17 @@ if given_translations():
             given=given_translation_file,
             reference=lambda wc: it_reference(given_wildcards(wc)),
         output:
-            data="results/translations/{given}.jsonl",
-            quality="results/translations/{given}.quality.json",
+            **translation_files("{given}"),
         wildcard_constraints:
             given="|".join(map(re.escape, given_translations())),
         params:
             dataset=canonical(lambda wc: config["it_datasets"][given_wildcards(wc).data]),
             lang=canonical(lambda wc: given_wildcards(wc).lang),
             data=canonical(lambda wc: given_wildcards(wc).data),
-            lid_threshold=canonical(TRANSLATION.get("lid_threshold", 0.5)),
-            drop_failed_lid=canonical(TRANSLATION.get("drop_failed_lid", False)),
+            lid_threshold=canonical(TRANSLATION["lid_threshold"]),
+            drop_failed_lid=canonical(TRANSLATION["drop_failed_lid"]),
             cache_dir=canonical(CACHE_DIR),
-            lid_model=canonical(config.get("surface", {}).get("lid_model")),
+            lid_model=canonical(config["surface"]["lid_model"]),
         log:
             "logs/import_translations/{given}.log",
         benchmark:

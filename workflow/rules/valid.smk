@@ -14,8 +14,8 @@ if VALID_SPLIT:
             source=VALID_SPLIT["source"],
             test=config["eval_sets"]["test"][LANGS[0]],
         output:
-            prompts=f"{VALID_DIR}/sample/{LANGS[0]}.jsonl",
-            stats=f"{VALID_DIR}/sample/sample.json",
+            prompts=valid_sample(LANGS[0]),
+            stats=VALID_SAMPLE_STATS,
         params:
             n=canonical(VALID_SPLIT["n"]),
             seed=canonical(VALID_SPLIT["seed"]),
@@ -34,16 +34,15 @@ if VALID_SPLIT:
 
     rule translate_valid:
         input:
-            prompts=f"{VALID_DIR}/sample/{LANGS[0]}.jsonl",
+            prompts=rules.valid_prompts.output.prompts,
             translator=translator_input,
         output:
-            data=f"{VALID_DIR}/translated/{{lang}}.jsonl",
-            quality=f"{VALID_DIR}/translated/{{lang}}.quality.json",
+            **valid_translated("{lang}"),
         params:
             translation=canonical(TRANSLATION),
             src=canonical(LANGS[0]),
             cache_dir=canonical(CACHE_DIR),
-            lid_model=canonical(config.get("surface", {}).get("lid_model")),
+            lid_model=canonical(config["surface"]["lid_model"]),
         log:
             "logs/translate_valid/{lang}.log",
         benchmark:
@@ -51,8 +50,8 @@ if VALID_SPLIT:
         threads: lambda wc: cpu_threads(translate_gpus())
         resources:
             gpu=translate_gpus,
-            mem_mb=TRANSLATION.get("mem_mb", 4000),
-            runtime=TRANSLATION.get("runtime", 60),
+            mem_mb=TRANSLATION["mem_mb"],
+            runtime=TRANSLATION["runtime"],
         conda:
             "../../envs/train.yaml"
         script:
@@ -60,12 +59,12 @@ if VALID_SPLIT:
 
     rule valid_split:
         input:
-            english=f"{VALID_DIR}/sample/{LANGS[0]}.jsonl",
-            translated=[f"{VALID_DIR}/translated/{l}.jsonl" for l in LANGS[1:]],
+            english=rules.valid_prompts.output.prompts,
+            translated=[valid_translated(l)["data"] for l in LANGS[1:]],
             test=config["eval_sets"]["test"][LANGS[0]],
         output:
             prompts=valid_split_outputs(),
-            stats=f"{VALID_DIR}/split.json",
+            stats=VALID_SPLIT_STATS,
         params:
             langs=canonical(LANGS),
         log:
@@ -89,7 +88,7 @@ if TEST_CATEGORIES:
             source=TEST_CATEGORIES["source"],
             prompts=[config["eval_sets"]["test"][l] for l in LANGS],
         output:
-            [f"results/prompts/test/{l}.jsonl" for l in LANGS],
+            [test_prompts(l) for l in LANGS],
         params:
             langs=canonical(LANGS),
         log:

@@ -28,12 +28,11 @@ with job(smk, "judge") as log:
     w = smk.wildcards
     cfg = dict(smk.params.judge)
     jobs = list(zip(smk.input.responses, smk.output, smk.params.langs))
-    tolerance = smk.config.get("judge") or {}
-    per_file = judge_files(jobs, w.judge, cfg, template=load_template(getattr(smk.params, "prompt", None)),
-                           cache_dir=getattr(smk.params, "cache_dir", "cache"),
-                           base_dir=getattr(smk.params, "base_dir", "results/base"),
-                           max_error_share=float(tolerance.get("max_error_share", 0.0)),
-                           reasks=int(tolerance.get("reask_unparsed", 1)))
+    tolerance = smk.config["judge"]
+    per_file = judge_files(jobs, w.judge, cfg, template=load_template(smk.params.prompt),
+                           cache_dir=smk.params.cache_dir, base_dir=smk.params.base_dir,
+                           max_error_share=float(tolerance["max_error_share"]),
+                           reasks=int(tolerance["reask_unparsed"]))
     for (_, _, lang), rows in zip(jobs, per_file):
         s, c = summary(rows), cost_row(rows, cfg, w.judge, w.run, w.lr, lang)
         log.info("%s: %d rows, %d from cache, %d errors, %d unparsed, %d missing scores; tokens in %d out %d; "

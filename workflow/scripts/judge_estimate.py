@@ -11,9 +11,8 @@ from xlit.smk import job
 
 smk = snakemake  # noqa: F821 - set by Snakemake before the script runs
 with job(smk, "judge_estimate") as log:
-    rows = estimate([str(f) for f in smk.input], dict(smk.params.judges),
-                    load_template(getattr(smk.params, "prompt", None)), getattr(smk.params, "cache_dir", "cache"),
-                    getattr(smk.params, "base_dir", "results/base"))
+    rows = estimate([str(f) for f in smk.input], dict(smk.params.judges), load_template(smk.params.prompt),
+                    smk.params.cache_dir, smk.params.base_dir)
     write_tsv(smk.output[0], rows, ESTIMATE_COLUMNS)
     lines = ["\t".join(ESTIMATE_COLUMNS)] + ["\t".join(str(r[c]) for c in ESTIMATE_COLUMNS) for r in rows]
     print("\n".join(lines))

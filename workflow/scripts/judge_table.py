@@ -1,21 +1,21 @@
 """Rule `judge_table`: gather every judge job into the long score table and the cost table.
 
-input:   the results/judge/{judge}/{run}/lr{lr}/{lang}.jsonl files (any order)
+input:   the results/judge/{judge}/{run}/lr{lr}/{lang}.jsonl files, in the order of params.jobs
 output:  scores (results/tables/judge_scores.tsv: judge run lr lang id category criterion score), cost
          (results/tables/judge_cost.tsv: a row per job, xlit.judge.COST_COLUMNS)
-params:  judges (the `judges` mapping: prices per 1M tokens in/out)
+params:  judges (the `judges` mapping: prices per 1M tokens in/out), jobs ([judge, run, checkpoint id, lang] of each
+         input file)
 Missing criteria (unparsed or failed answers) have no row in judge_scores.tsv; judge_cost.tsv counts them.
 """
 from xlit.io import read_jsonl, write_tsv
-from xlit.judge import COST_COLUMNS, SCORE_COLUMNS, cost_row, parse_job_path, score_rows
+from xlit.judge import COST_COLUMNS, SCORE_COLUMNS, cost_row, score_rows
 from xlit.smk import job
 
 smk = snakemake  # noqa: F821 - set by Snakemake before the script runs
 with job(smk, "judge_table") as log:
     judges = dict(smk.params.judges)
     scores, costs = [], []
-    for path in sorted(map(str, smk.input)):
-        judge, run, lr, lang = parse_job_path(path)
+    for path, (judge, run, lr, lang) in sorted(zip(map(str, smk.input), smk.params.jobs)):
         rows = read_jsonl(path)
         scores += score_rows(rows, judge, run, lr, lang)
         costs.append(cost_row(rows, judges.get(judge, {}), judge, run, lr, lang))

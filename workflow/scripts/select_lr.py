@@ -13,9 +13,8 @@ from xlit.smk import job
 smk = snakemake  # noqa: F821 - set by Snakemake before the script runs
 with job(smk, "select_lr") as log:
     p = smk.params
-    rows = select_all(read_tsv(smk.input.table), list(p.get("criteria") or ["multilingual", "english"]),
-                      split=p.get("split") or "valid", english=p.get("english") or "en",
-                      english_floor=float(p.get("english_floor", 0.5)), weights=p.get("weights") or None)
+    rows = select_all(read_tsv(smk.input.table), list(p.criteria), split=p.split, english=p.english,
+                      english_floor=float(p.english_floor), weights=p.weights or None)
     write_selected(smk.output.selected, rows)
     for r in rows:
         log.info("%s %s: lr %s step %s (score %.4f)", r["run"], r["criterion"], r["lr"], r["step"], r["score"])

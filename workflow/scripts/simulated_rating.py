@@ -3,16 +3,16 @@ the demo world's ground truth (`xlit.simrater.simulate_sheet`; it reads the shee
 never sees).
 
 input:   sheets (results/human/sheets/{lang}.csv), key_files (results/human/keys/{lang}.csv), answers
-         (results/demo/answers/{split}/{lang}.jsonl), all in the order of the languages; surface (the rated
-         checkpoints' surface rows, any order: results/surface/{run}/lr{lr}/{split}/{lang}.jsonl)
+         (results/demo/answers/{split}/{lang}.jsonl), all in the order of params.langs; surface (the rated
+         checkpoints' surface rows, results/surface/{run}/lr{lr}/{split}/{lang}.jsonl, in the order of params.surface)
 output:  results/human/simulated/{rater}/{lang}.csv (the sheets with their scores filled), same order
-params:  sim: rater ({seed, noise}), fluency_ppl ([a, b] or None: the default bands), threshold
+params:  sim: rater ({seed, noise}), fluency_ppl ([a, b] or None: the default bands), threshold; langs;
+         surface ([run, checkpoint id, lang] of each surface file)
 wildcards: rater
 """
 from collections import Counter
-from pathlib import Path
 
-from xlit.agreement import CRITERIA
+from xlit.names import CRITERIA
 from xlit.simrater import FLUENCY_PPL, simulate_sheet
 from xlit.smk import job
 
@@ -20,12 +20,12 @@ smk = snakemake  # noqa: F821 - set by Snakemake before the script runs
 with job(smk, "simulated_rating") as log:
     p = smk.params.sim
     rater = p["rater"]
-    for sheet, key, answers, out in zip(smk.input.sheets, smk.input.key_files, smk.input.answers, smk.output):
-        lang = Path(sheet).stem
-        surface = [s for s in smk.input.surface if Path(s).stem == lang]
+    files = zip(smk.params.langs, smk.input.sheets, smk.input.key_files, smk.input.answers, smk.output)
+    for lang, sheet, key, answers, out in files:
+        surface = [(run, lr, path) for (run, lr, l), path in zip(smk.params.surface, smk.input.surface) if l == lang]
         rows = simulate_sheet(sheet, key, answers, surface, out, seed=rater["seed"], noise=float(rater["noise"]),
                               bands=[float(x) for x in (p.get("fluency_ppl") or FLUENCY_PPL)],
-                              threshold=float(p.get("threshold", 0.5)))
+                              threshold=float(p["threshold"]))
         for c in CRITERIA:
             log.info("%s %s: truth %s, rated %s", lang, c, dict(sorted(Counter(r["truth"][c] for r in rows).items())),
                      dict(sorted(Counter(r["scores"][c] for r in rows).items())))

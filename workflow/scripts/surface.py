@@ -7,17 +7,19 @@ output:  rows (results/surface/{run}/lr{lr}/{split}/{lang}.jsonl, one per entry 
 params:  sets ([[split, lang], ...]), lid_model (null = lid.176.ftz), lid_label_map (optional), threshold,
          min_chars, batch_size, fluency_model (optional path, used when input.fluency is absent),
          fluency_backend (hf or vllm)
-wildcards: run, lr (a checkpoint id, xlit.config.checkpoint_id); threads: torch threads;
+wildcards: run, lr (a checkpoint id, xlit.names.checkpoint_id); threads: torch threads;
 resources: gpu (vllm: tensor parallel)
 """
 import time
+from dataclasses import asdict
 
 import torch
 
-from xlit.config import split_checkpoint
+from xlit.config import runs
+from xlit.names import split_checkpoint
 from xlit.io import write_jsonl
 from xlit.lid import LID
-from xlit.surface import json_safe, load_fluency, parse_run, read_generations, summarize, surface_sets
+from xlit.surface import json_safe, load_fluency, read_generations, summarize, surface_sets
 from xlit.smk import job
 
 smk = snakemake  # noqa: F821 - set by Snakemake before the script runs
@@ -28,17 +30,18 @@ with job(smk, "surface") as log:
     t0 = time.time()
     keys = [tuple(s) for s in p.sets]
     sets = {key: (key[1], read_generations(path, lang=key[1])) for key, path in zip(keys, smk.input.generations)}
-    fluency = smk.input.get("fluency") or p.get("fluency_model") or None
-    lid = LID(p.get("lid_model") or None, p.get("lid_label_map") or None)
+    fluency = smk.input.get("fluency") or p.fluency_model or None
+    lid = LID(p.lid_model or None, p.lid_label_map or None)
     log.info("%d files, %d responses, LID %s, fluency model %s (%s)", len(sets),
              sum(len(rows) for _, rows in sets.values()), lid.model_path, fluency, p.fluency_backend)
     lm = load_fluency(fluency, p.fluency_backend, gpus=int(smk.resources.get("gpu", 0) or 0)) if fluency else None
-    rows = surface_sets(sets, lid, threshold=float(p.get("threshold", 0.5)), min_chars=int(p.get("min_chars", 20)),
-                        fluency=lm, batch_size=int(p.get("batch_size", 8)))
+    rows = surface_sets(sets, lid, threshold=float(p.threshold), min_chars=int(p.min_chars), fluency=lm,
+                        batch_size=int(p.batch_size))
+    run = asdict(runs(smk.config)[w.run])  # model data strategy adaptation
     summaries = []
     for (split, lang), rows_out in zip(keys, smk.output.rows):
         summary = summarize(rows[(split, lang)])
-        meta = {"run": w.run, **parse_run(w.run), "lr": lr, **({"step": step} if step else {}), "split": split,
+        meta = {"run": w.run, **run, "lr": lr, **({"step": step} if step else {}), "split": split,
                 "lang": lang}
         write_jsonl(rows_out, json_safe(rows[(split, lang)]))
         summaries.append(json_safe({**meta, **summary, "lid_model": str(lid.model_path),

@@ -7,7 +7,7 @@ output:  table (results/tables/surface.tsv)
 params:  none
 """
 from xlit.io import InputError, iter_jsonl_lines, write_tsv
-from xlit.surface import table_columns, table_rows
+from xlit.surface import RUN_FIELDS, table_columns, table_rows
 from xlit.smk import job
 
 smk = snakemake  # noqa: F821 - set by Snakemake before the script runs
@@ -15,7 +15,7 @@ with job(smk, "surface_table") as log:
     summaries = []
     for path in smk.input.summaries:
         for line, s in iter_jsonl_lines(path):
-            for field in ("run", "lr", "split", "lang"):
+            for field in RUN_FIELDS:
                 if not isinstance(s, dict) or not s.get(field):
                     raise InputError(path, "missing", line=line, field=field)
             summaries.append(s)

@@ -10,7 +10,7 @@ threads: torch threads
 """
 from collections import Counter
 
-from xlit.config import CRITERIA
+from xlit.names import CRITERIA
 from xlit.io import write_jsonl
 from xlit.judge import template_for
 from xlit.judge_train import training_rows

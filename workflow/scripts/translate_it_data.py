@@ -36,8 +36,8 @@ with job(smk, "translate_it_data") as log:
     rows, quality = translate_dataset(
         source, ds["format"], lang, translator, data=smk.wildcards.data, src=smk.params.src,
         max_examples=ds.get("max_examples"), reference=reference, lid=LID(smk.params.lid_model),
-        lid_threshold=cfg.get("lid_threshold", 0.5), drop_failed_lid=cfg.get("drop_failed_lid", False),
-        max_chars=cfg.get("max_chars") or 2 * int(cfg.get("max_length", 256)))
+        lid_threshold=cfg["lid_threshold"], drop_failed_lid=cfg["drop_failed_lid"],
+        max_chars=2 * int(cfg["max_length"]))
     translator.close()
     write_jsonl(smk.output.data, rows)
     write_json(smk.output.quality, quality)

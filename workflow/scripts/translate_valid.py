@@ -29,8 +29,8 @@ with job(smk, "translate_valid") as log:
     translator = make_translator(cfg, cache_dir=smk.params.cache_dir, model_dir=model_dir)
     rows, quality = translate_prompts(
         read_jsonl(smk.input.prompts), lang, translator, src=smk.params.src, lid=LID(smk.params.lid_model),
-        lid_threshold=cfg.get("lid_threshold", 0.5),
-        max_chars=cfg.get("max_chars") or 2 * int(cfg.get("max_length", 256)))
+        lid_threshold=cfg["lid_threshold"],
+        max_chars=2 * int(cfg["max_length"]))
     translator.close()
     write_jsonl(smk.output.data, rows)
     write_json(smk.output.quality, quality)

@@ -21,6 +21,7 @@ from pathlib import Path
 import yaml
 
 from ..config import ConfigError, check_sections, load
+from ..paths import BASE_DIR
 
 HELP = "rate responses with an LLM judge (or --estimate the cost)"
 DESCRIPTION = __doc__
@@ -32,7 +33,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--estimate", action="store_true", help="print requests and estimated cost; send nothing")
     p.add_argument("--out", help="output JSONL file (one input) or directory (several inputs)")
     p.add_argument("--cache-dir", help="cache directory (default: the config's cache_dir, else `cache`)")
-    p.add_argument("--base-dir", default="results/base", help="where base-model names resolve (source.json)")
+    p.add_argument("--base-dir", default=BASE_DIR, help="where base-model names resolve (source.json)")
     p.add_argument("--max-error-share", type=float, default=None,
                    help="share of requests that may fail after retries (default: judge.max_error_share, 0)")
     p.add_argument("--reask", type=int, default=None, metavar="N",

@@ -14,7 +14,7 @@ Public API
   (`check_failures(rows, max_error_share)` is that check alone); `judge_files([(responses, out, lang)], ...)`:
   several files in one `judge_items` call (the workflow: every language of a checkpoint, the model loaded once)
 - tables: `score_rows(rows, judge, run, lr, lang)`, `cost_row(rows, judge_cfg, judge, run, lr, lang)`,
-  `parse_job_path(path)`, `SCORE_COLUMNS`, `COST_COLUMNS`
+  `SCORE_COLUMNS`, `COST_COLUMNS` (run, lr and lang come from the caller: the workflow's params)
 - estimate: `estimate(files, judges_cfg, template=, cache_dir=) -> [row]`, `ESTIMATE_COLUMNS`
 
 A row: {"id", "lang", "category", "judge", "scores": {criterion: 0-2}, "stars": {criterion: 1-3},
@@ -41,13 +41,14 @@ from xlit.judge.core import DEFAULT_REASKS, Item, read_responses, resolve_model,
 from xlit.judge.local import LocalChat, LocalJudge
 from xlit.judge.openai_backend import endpoint_of
 from xlit.judge.parse import Parsed, parse_answer
-from xlit.judge.prompt import COMPACT_TEMPLATE, CRITERIA, DEFAULT_TEMPLATE, load_template, markers, neutralise, render
+from xlit.judge.prompt import COMPACT_TEMPLATE, DEFAULT_TEMPLATE, load_template, markers, neutralise, render
 from xlit.judge.run import JudgeFailed, check_failures, judge_file, judge_files, judge_items
-from xlit.judge.tables import (COST_COLUMNS, ESTIMATE_COLUMNS, SCORE_COLUMNS, cost_row, estimate, parse_job_path,
+from xlit.names import CRITERIA
+from xlit.judge.tables import (COST_COLUMNS, ESTIMATE_COLUMNS, SCORE_COLUMNS, cost_row, estimate,
                                score_rows, summary)
 
 __all__ = ["COMPACT_TEMPLATE", "CRITERIA", "COST_COLUMNS", "DEFAULT_REASKS", "DEFAULT_TEMPLATE", "ESTIMATE_COLUMNS",
            "Item", "JudgeFailed", "LocalChat", "LocalJudge", "Parsed", "SCORE_COLUMNS", "check_failures", "cost_row",
            "endpoint_of", "estimate", "judge_file", "judge_files", "judge_items", "load_template", "markers",
-           "neutralise", "parse_answer", "parse_job_path", "read_responses", "render", "resolve_model",
+           "neutralise", "parse_answer", "read_responses", "render", "resolve_model",
            "score_rows", "summary", "template_for"]

@@ -12,7 +12,9 @@ from typing import Any, Mapping, Sequence
 
 from xlit.io import InputError, iter_jsonl
 from xlit.judge.parse import parse_answer
-from xlit.judge.prompt import COMPACT_TEMPLATE, CRITERIA, load_template, markers, render
+from xlit.judge.prompt import COMPACT_TEMPLATE, load_template, markers, render
+from xlit.names import CRITERIA
+from xlit.paths import BASE_DIR
 from xlit.llm import ChatCache
 
 log = logging.getLogger("xlit.judge")
@@ -70,7 +72,7 @@ def read_responses(path: str | os.PathLike) -> list[Item]:
     return items
 
 
-def resolve_model(model: str, base_dir: str | os.PathLike = "results/base") -> str:
+def resolve_model(model: str, base_dir: str | os.PathLike = BASE_DIR) -> str:
     """A local directory as is; a base-model name through `<base_dir>/<name>/source.json`; else a hub id."""
     if os.path.isdir(model):
         return model

@@ -13,7 +13,7 @@ from typing import Any, Mapping, Sequence
 
 from xlit.judge.core import (DEFAULT_MAX_TOKENS, Item, cache_for, judge_chat, make_row, one_turn, prompts_of,
                              resolve_model)
-from xlit.judge.prompt import CRITERIA
+from xlit.names import CRITERIA
 from xlit.llm import ChatCache, ChatResult, hash_json
 
 TRANSFORMERS_SCHEME = "next-token-stars-v2"

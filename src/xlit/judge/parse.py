@@ -15,7 +15,7 @@ import json
 import re
 from dataclasses import dataclass, field
 
-from xlit.judge.prompt import CRITERIA
+from xlit.names import CRITERIA
 
 SYNONYMS = {
     "language": ["language", "lang", "correctlanguage", "languagecorrectness", "languageconsistency",

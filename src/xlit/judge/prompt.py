@@ -18,7 +18,6 @@ from pathlib import Path
 
 from xlit.io import InputError
 
-CRITERIA = ("language", "fluency", "helpfulness", "accuracy", "logic", "harmlessness")
 PLACEHOLDERS = ("instruction", "response")
 _PH = re.compile(r"\{(instruction|response)\}")
 

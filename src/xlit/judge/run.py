@@ -9,6 +9,7 @@ from typing import Any, Callable, Mapping, Sequence
 from xlit.io import write_jsonl
 from xlit.judge import local, openai_backend
 from xlit.judge.core import DEFAULT_REASKS, Item, read_responses, template_for
+from xlit.paths import BASE_DIR
 
 log = logging.getLogger("xlit.judge")
 
@@ -31,7 +32,7 @@ def backend_of(judge: str, cfg: Mapping[str, Any]):
 
 
 def judge_items(items: Sequence[Item], judge: str, cfg: Mapping[str, Any], *, template: str | None = None,
-                cache_dir: str | os.PathLike | None = "cache", base_dir: str | os.PathLike = "results/base",
+                cache_dir: str | os.PathLike | None = "cache", base_dir: str | os.PathLike = BASE_DIR,
                 on_row: Callable[[int, dict], Any] | None = None, reasks: int = DEFAULT_REASKS) -> list[dict]:
     """One output row per item (same order). `cfg` is `judges.<judge>` of the config. Requests that fail
     after retries give rows with an `error` (see `check_failures`); an openai answer that does not parse is
@@ -62,7 +63,7 @@ def check_failures(rows: Sequence[dict], max_error_share: float = 0.0, judge: st
 
 def judge_file(responses: str | os.PathLike, out: str | os.PathLike | None, judge: str, cfg: Mapping[str, Any], *,
                template: str | None = None, cache_dir: str | os.PathLike | None = "cache",
-               base_dir: str | os.PathLike = "results/base", lang: str = "", max_error_share: float = 0.0,
+               base_dir: str | os.PathLike = BASE_DIR, lang: str = "", max_error_share: float = 0.0,
                reasks: int = DEFAULT_REASKS, on_row: Callable[[int, dict], Any] | None = None) -> list[dict]:
     """One judge job: read `responses`, judge them, fail (JudgeFailed, nothing written) when more requests
     failed than `max_error_share` allows, else write the rows to `out` (when given) and return them.
@@ -73,7 +74,7 @@ def judge_file(responses: str | os.PathLike, out: str | os.PathLike | None, judg
 
 def judge_files(jobs: Sequence[tuple[str | os.PathLike, str | os.PathLike | None, str]], judge: str,
                 cfg: Mapping[str, Any], *, template: str | None = None, cache_dir: str | os.PathLike | None = "cache",
-                base_dir: str | os.PathLike = "results/base", max_error_share: float = 0.0,
+                base_dir: str | os.PathLike = BASE_DIR, max_error_share: float = 0.0,
                 reasks: int = DEFAULT_REASKS, on_row: Callable[[int, dict], Any] | None = None) -> list[list[dict]]:
     """`judge_file` for several `(responses, out, lang)` at once (e.g. every language of a checkpoint): all
     their items go through one `judge_items` call, so a transformers judge is loaded once and batches across

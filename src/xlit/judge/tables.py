@@ -3,13 +3,12 @@ from __future__ import annotations
 
 import math
 import os
-from pathlib import Path
 from typing import Any, Iterable, Mapping, Sequence
 
-from xlit.io import InputError
 from xlit.judge.core import cache_for, prompts_of, read_responses, template_for
-from xlit.judge.prompt import CRITERIA
+from xlit.names import CRITERIA
 from xlit.judge.run import backend_of
+from xlit.paths import BASE_DIR
 
 SCORE_COLUMNS = ["judge", "run", "lr", "lang", "id", "category", "criterion", "score"]
 COST_COLUMNS = ["judge", "run", "lr", "lang", "requests", "cached", "errors", "unparsed", "reasked",
@@ -57,15 +56,6 @@ def cost_row(rows: Sequence[dict], cfg: Mapping[str, Any], judge: str, run: str,
                                         sum(tok(r, "completion_tokens") for r in new)), 6)}
 
 
-def parse_job_path(path: str | os.PathLike) -> tuple[str, str, str, str]:
-    """(judge, run, lr, lang) from `.../judge/<judge>/<run>/lr<lr>/<lang>.jsonl`."""
-    p = Path(path)
-    parts = p.parts
-    if len(parts) < 4 or not parts[-2].startswith("lr") or p.suffix != ".jsonl":
-        raise InputError(p, "expected a path like judge/<judge>/<run>/lr<lr>/<lang>.jsonl")
-    return parts[-4], parts[-3], parts[-2][2:], p.stem
-
-
 def summary(rows: Sequence[dict]) -> dict:
     """Mean score per criterion (over rows that have it) and counts."""
     means = {}
@@ -86,7 +76,7 @@ def est_tokens(text: str) -> int:
 
 def estimate(files: Sequence[str | os.PathLike], judges: Mapping[str, Mapping[str, Any]],
              template: str | None = None, cache_dir: str | os.PathLike | None = "cache",
-             base_dir: str | os.PathLike = "results/base") -> list[dict]:
+             base_dir: str | os.PathLike = BASE_DIR) -> list[dict]:
     """Per judge: requests the files need, how many the cache already answers, and the estimated tokens
     and cost of the rest. Exact for the cache check (same keys as a real run); tokens by `est_tokens`
     plus EST_OVERHEAD_TOKENS per request in, EST_COMPLETION_TOKENS out (max_cost_usd: max_tokens out)."""
