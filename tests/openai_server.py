@@ -22,7 +22,8 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Callable
 
-CRITERIA = ("language", "fluency", "helpfulness", "accuracy", "logic", "harmlessness")
+from xlit.names import CRITERIA
+
 
 
 @dataclass

@@ -4,7 +4,7 @@ import json
 import pytest
 
 from xlit import human
-from xlit.agreement import CRITERIA
+from xlit.names import CRITERIA
 from xlit.io import InputError
 
 RUNS = [("tiny-en_demo-dolly_en_ft", "0.0003"), ("tiny-en_demo-dolly_en_lora", "0.001"),

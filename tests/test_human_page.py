@@ -15,7 +15,8 @@ from pathlib import Path
 import pytest
 
 from xlit import human
-from xlit.agreement import COLUMNS, CRITERIA, agreement_table
+from xlit.agreement import COLUMNS, agreement_table
+from xlit.names import CRITERIA
 from xlit.scores import load_scores, rating_rows
 from xlit.io import InputError, read_tsv, write_tsv
 

@@ -5,7 +5,8 @@ import json
 import pytest
 
 from xlit import human, simrater
-from xlit.agreement import CRITERIA, quadratic_kappa
+from xlit.agreement import quadratic_kappa
+from xlit.names import CRITERIA
 from xlit.demo import answer_terms, write_demo_world
 from xlit.io import InputError, read_jsonl
 

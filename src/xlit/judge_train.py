@@ -26,7 +26,7 @@ from .io import iter_jsonl, require
 from .judge.prompt import markers, render
 from .names import CRITERIA
 from .simrater import FLUENCY_PPL, true_scores
-from .surface import response_features, sentences
+from .surface import LID_THRESHOLD, response_features, sentences
 
 KINDS = ("reference", "wrong_lang", "wrong_fact", "repetition", "generation")
 
@@ -86,7 +86,7 @@ def answer_json(scores: Mapping[str, int]) -> str:
 
 
 def training_rows(prompts, answers, generations, lid, fluency, *, template: str, seed: int = 0,
-                  bands: Sequence[float] = FLUENCY_PPL, threshold: float = 0.5, batch_size: int = 16) -> list[dict]:
+                  bands: Sequence[float] = FLUENCY_PPL, threshold: float = LID_THRESHOLD, batch_size: int = 16) -> list[dict]:
     """Chat-format training rows `{"messages", "id", "lang", "kind", "scores"}` (shuffled with `seed`);
     `fluency` is a `xlit.surface.FluencyLM` (the reference LM), `lid` a `xlit.lid.LID`."""
     cands = candidates(prompts, answers, generations)

@@ -38,6 +38,7 @@ from typing import Any, Iterable, Mapping, Sequence
 from .human import SHEET_ENCODING, read_keys, read_sheet
 from .io import InputError, atomic_path, iter_jsonl, require
 from .names import CRITERIA
+from .surface import LID_THRESHOLD
 
 #: reference-LM perplexity bands for fluency: <= a -> 2, <= b -> 1, above -> 0 (config human.simulated.fluency_ppl)
 FLUENCY_PPL = (150.0, 1500.0)
@@ -55,7 +56,7 @@ def required_share(response: str, must: Sequence[str]) -> float:
 
 def true_scores(response: str, lang: str, must: Sequence[str], lid_lang: str | None, lid_prob: float | None,
                 ppl: float | None, repetition: float = 0.0, max_line_run: int = 0, *,
-                bands: Sequence[float] = FLUENCY_PPL, threshold: float = 0.5) -> dict[str, int]:
+                bands: Sequence[float] = FLUENCY_PPL, threshold: float = LID_THRESHOLD) -> dict[str, int]:
     """The ground-truth 0-2 score per criterion (see the module docstring)."""
     if not response.strip():
         return {"language": 0, "fluency": 0, "helpfulness": 0, "accuracy": 0, "logic": 0, "harmlessness": 2}
@@ -97,7 +98,7 @@ def read_answers(path: str | os.PathLike) -> dict[str, list[str]]:
 def simulate_sheet(sheet: str | os.PathLike, key: str | os.PathLike, answers: str | os.PathLike,
                    surface: Iterable[tuple[str, str, str | os.PathLike]], out: str | os.PathLike, *, seed: Any,
                    noise: float,
-                   bands: Sequence[float] = FLUENCY_PPL, threshold: float = 0.5) -> list[dict[str, Any]]:
+                   bands: Sequence[float] = FLUENCY_PPL, threshold: float = LID_THRESHOLD) -> list[dict[str, Any]]:
     """Fill the blank `sheet` (its `key` links items to run, lr and prompt id) from the ground truth and write
     it to `out` (the sheet's columns and encoding, scores filled). `surface`: `(run, checkpoint id, path)` of
     the rated checkpoints' surface rows. Returns `[{item, scores, truth}]`."""

@@ -27,8 +27,12 @@ import re
 from pathlib import Path
 from typing import Any, Iterable
 
+from .config import section_defaults
 from .io import InputError, iter_jsonl_lines, require
 
+_DEFAULTS = section_defaults("surface")  # config surface.*: the one place of these defaults
+LID_THRESHOLD, MIN_CHARS, BATCH_SIZE = (_DEFAULTS[k] for k in ("lid_threshold", "code_switch_min_chars",
+                                                               "fluency_batch_size"))
 SUMMARY_KEYS = ["n", "correct_lang", "code_switch", "mean_tokens", "repetition", "fluency_ppl", "empty"]
 RUN_FIELDS = ["run", "model", "data", "strategy", "adaptation", "lr", "split", "lang"]
 TABLE_COLUMNS = ["run", "model", "data", "strategy", "adaptation", "lr", "split", "lang",
@@ -44,7 +48,7 @@ def sentences(text: str) -> list[str]:
     return [s.strip() for s in _SENTENCE_END.split(text) if s and s.strip()]
 
 
-def code_switch(text: str, lang: str, lid, min_chars: int = 20) -> float:
+def code_switch(text: str, lang: str, lid, min_chars: int = MIN_CHARS) -> float:
     """Share of sentences with >= min_chars characters identified (top-1) as a language other than
     `lang`; 0.0 when there is no such sentence."""
     long = [s for s in sentences(text) if len(s) >= min_chars]
@@ -74,7 +78,7 @@ def max_line_run(text: str) -> int:
     return best
 
 
-def response_features(text: str, lang: str, lid, *, threshold: float = 0.5, min_chars: int = 20) -> dict:
+def response_features(text: str, lang: str, lid, *, threshold: float = LID_THRESHOLD, min_chars: int = MIN_CHARS) -> dict:
     """Every feature but `n_tokens` and `fluency_ppl` (see the module docstring)."""
     empty = not text.strip()
     lid_lang, lid_prob = lid.predict(text)
@@ -140,7 +144,7 @@ class FluencyLM:
             ids = [bos] + ids
         return ids[: self.max_length]
 
-    def nll(self, texts: list[str], batch_size: int = 8) -> list[tuple[float, int]]:
+    def nll(self, texts: list[str], batch_size: int = BATCH_SIZE) -> list[tuple[float, int]]:
         """(summed NLL in nats, number of scored tokens) per text; (nan, 0) for blank text or text with
         fewer than 2 tokens including BOS."""
         import torch
@@ -168,7 +172,7 @@ class FluencyLM:
                     self.tokens_scored += n - 1
         return out
 
-    def ppl(self, texts: list[str], batch_size: int = 8) -> list[float]:
+    def ppl(self, texts: list[str], batch_size: int = BATCH_SIZE) -> list[float]:
         return [math.exp(s / n) if n else math.nan for s, n in self.nll(texts, batch_size)]
 
 
@@ -184,7 +188,7 @@ def load_fluency(model_dir, backend: str = "hf", gpus: int = 0, device: str | No
     raise ValueError(f"surface.fluency_backend: unknown backend {backend!r} (hf or vllm)")
 
 
-def fluency_ppl(texts: list[str], model_dir, batch_size: int = 8, device: str | None = None) -> list[float]:
+def fluency_ppl(texts: list[str], model_dir, batch_size: int = BATCH_SIZE, device: str | None = None) -> list[float]:
     """Per-token perplexity of each text alone (BOS + text) under the causal LM in `model_dir`
     (a local directory, or a `source.json` naming one); NaN for empty texts."""
     return FluencyLM(model_dir, device=device).ppl(list(texts), batch_size)
@@ -215,8 +219,8 @@ def read_generations(path, lang: str | None = None) -> list[dict]:
     return rows
 
 
-def surface_rows(gen_rows: list[dict], lang: str, lid, *, threshold: float = 0.5, min_chars: int = 20,
-                 fluency: "FluencyLM | str | os.PathLike | None" = None, batch_size: int = 8,
+def surface_rows(gen_rows: list[dict], lang: str, lid, *, threshold: float = LID_THRESHOLD, min_chars: int = MIN_CHARS,
+                 fluency: "FluencyLM | str | os.PathLike | None" = None, batch_size: int = BATCH_SIZE,
                  device: str | None = None, ppl: list[float] | None = None) -> list[dict]:
     """One feature row per generation row: `id lang category` + features + `n_tokens` + `fluency_ppl`
     (None without a fluency model or for an empty response; `ppl`: the perplexities, already computed).
@@ -242,8 +246,8 @@ def surface_rows(gen_rows: list[dict], lang: str, lid, *, threshold: float = 0.5
     return out
 
 
-def surface_sets(sets: dict, lid, *, threshold: float = 0.5, min_chars: int = 20,
-                 fluency: "FluencyLM | str | os.PathLike | None" = None, batch_size: int = 8,
+def surface_sets(sets: dict, lid, *, threshold: float = LID_THRESHOLD, min_chars: int = MIN_CHARS,
+                 fluency: "FluencyLM | str | os.PathLike | None" = None, batch_size: int = BATCH_SIZE,
                  device: str | None = None) -> dict:
     """`surface_rows` for every set `{key: (lang, generation rows)}` -> `{key: feature rows}`, with the
     fluency LM loaded once and scoring every distinct response of all sets in one pass (batches of

