@@ -15,9 +15,8 @@ from xlit.smk import job
 
 smk = snakemake  # noqa: F821 - set by Snakemake before the script runs
 with job(smk, "agreement") as log:
-    scores = load_scores(smk.input.judge, smk.input.human, smk.input.selected, smk.params.get("selection"))
-    rows = agreement_table(rating_rows(scores), n_boot=int(smk.params.get("n_boot", 1000)),
-                           seed=int(smk.params.get("seed", 0)))
+    scores = load_scores(smk.input.judge, smk.input.human, smk.input.selected, smk.params.selection)
+    rows = agreement_table(rating_rows(scores), n_boot=int(smk.params.n_boot), seed=int(smk.params.seed))
     write_tsv(smk.output[0], rows, COLUMNS)
     pairs = sorted({(r["rater_a"], r["rater_b"]) for r in rows})
     log.info("%d rows; pairs: %s", len(rows), pairs or "none (no humans and fewer than two judges)")
