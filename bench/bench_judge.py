@@ -8,6 +8,7 @@ separate process (so that its threads do not share our GIL). Prints the wall tim
 (N x latency / concurrency) and against one request at a time, extrapolated from `--sample` sequential
 requests. Target: within 1.3x of ideal at concurrency 32.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -23,8 +24,12 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def start_server(latency: float) -> tuple[subprocess.Popen, str]:
-    proc = subprocess.Popen([sys.executable, str(ROOT / "tests" / "openai_server.py"), "--latency", str(latency)],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, str(ROOT / "tests" / "openai_server.py"), "--latency", str(latency)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     line = proc.stdout.readline()
     if not line.startswith("PORT "):
         proc.kill()
@@ -35,10 +40,24 @@ def start_server(latency: float) -> tuple[subprocess.Popen, str]:
 def run(n: int, base_url: str, concurrency: int, cache_dir: str, tag: str) -> float:
     from xlit.judge import Item, judge_items
 
-    items = [Item(id=str(i), instruction=f"[{tag}] Explain item {i} in two sentences.",
-                  response=f"Item {i} is explained here. " * 20, lang="en") for i in range(n)]
-    cfg = {"backend": "openai", "model": "bench-model", "base_url": base_url, "api_key_env": "XLIT_BENCH_KEY",
-           "concurrency": concurrency, "max_retries": 3, "timeout": 30}
+    items = [
+        Item(
+            id=str(i),
+            instruction=f"[{tag}] Explain item {i} in two sentences.",
+            response=f"Item {i} is explained here. " * 20,
+            lang="en",
+        )
+        for i in range(n)
+    ]
+    cfg = {
+        "backend": "openai",
+        "model": "bench-model",
+        "base_url": base_url,
+        "api_key_env": "XLIT_BENCH_KEY",
+        "concurrency": concurrency,
+        "max_retries": 3,
+        "timeout": 30,
+    }
     t0 = time.perf_counter()
     rows = judge_items(items, "bench", cfg, cache_dir=cache_dir)
     wall = time.perf_counter() - t0

@@ -3,6 +3,7 @@
 
     python bench/bench_precision.py
 """
+
 from __future__ import annotations
 
 import sys
@@ -24,14 +25,19 @@ from xlit.io import write_jsonl  # noqa: E402
 from xlit.optim import changed_share  # noqa: E402
 from xlit.train import train  # noqa: E402
 
+
 def main():
     torch.set_num_threads(1)
     tmp = Path(tempfile.mkdtemp(prefix="xlit-precision-"))
     tok = lm_tokenizer(SAMPLE_TEXTS, 400, LLAMA2_TEMPLATE)
-    build_llama(tok, hidden_size=32, num_layers=2, num_heads=2, max_position_embeddings=512).save_pretrained(tmp / "base")
+    build_llama(tok, hidden_size=32, num_layers=2, num_heads=2, max_position_embeddings=512).save_pretrained(
+        tmp / "base"
+    )
     tok.save_pretrained(tmp / "base")
-    write_jsonl(tmp / "it.jsonl", [{"messages": [{"role": "user", "content": q}, {"role": "assistant", "content": a}]}
-                                   for q, a in FACTS * 8])
+    write_jsonl(
+        tmp / "it.jsonl",
+        [{"messages": [{"role": "user", "content": q}, {"role": "assistant", "content": a}]} for q, a in FACTS * 8],
+    )
     base = load_file(tmp / "base" / "model.safetensors")
     t = default_training(max_steps=5, tokens_per_batch=64, tokens_per_update=64, max_length=64, save_steps=10**6)
     lrs = (1e-5, 1e-6)
@@ -41,9 +47,20 @@ def main():
         cells = []
         for lr in lrs:
             out = tmp / f"{precision}-{lr:g}"
-            info = train({"base": str(tmp / "base"), "data": str(tmp / "it.jsonl"), "adaptation": "ft", "lr": lr,
-                          "lora": None, "training": {**t, "precision": precision}, "chat_template": LLAMA2_TEMPLATE,
-                          "output_dir": str(out), "checkpoint_dir": str(out) + "-ckpt", "threads": 1})
+            info = train(
+                {
+                    "base": str(tmp / "base"),
+                    "data": str(tmp / "it.jsonl"),
+                    "adaptation": "ft",
+                    "lr": lr,
+                    "lora": None,
+                    "training": {**t, "precision": precision},
+                    "chat_template": LLAMA2_TEMPLATE,
+                    "output_dir": str(out),
+                    "checkpoint_dir": str(out) + "-ckpt",
+                    "threads": 1,
+                }
+            )
             cells.append(f"{changed_share(base, load_file(out / 'model.safetensors')):.1%} changed")
         label = precision + (f" (= {info['precision']} here)" if precision == "auto" else "")
         print(f"| {label} | " + " | ".join(cells) + " |", flush=True)

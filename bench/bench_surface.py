@@ -7,6 +7,7 @@ full per-response feature set (whole-response LID + per-sentence code-switching 
 Fluency: a tiny random Llama (byte-level BPE tokenizer trained on the bench texts, the demo's size by
 default) scoring the responses in padded batches. Prints one line per figure and a JSON summary.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -16,18 +17,26 @@ import tempfile
 import time
 
 SENTENCES = {
-    "en": ["The weather was beautiful yesterday, so we went for a long walk in the park.",
-           "My brother works as an engineer in a large company near the city centre.",
-           "Please remember to buy some bread and milk on your way home tonight."],
-    "fr": ["Il faisait très beau hier, alors nous avons fait une longue promenade dans le parc.",
-           "Mon frère travaille comme ingénieur dans une grande entreprise près du centre-ville.",
-           "N'oublie pas d'acheter du pain et du lait en rentrant à la maison ce soir."],
-    "pt": ["O tempo estava lindo ontem, então fizemos uma longa caminhada no parque.",
-           "Meu irmão trabalha como engenheiro em uma grande empresa perto do centro da cidade.",
-           "Não se esqueça de comprar pão e leite no caminho para casa hoje à noite."],
-    "ru": ["Вчера была прекрасная погода, поэтому мы долго гуляли в парке.",
-           "Мой брат работает инженером в большой компании недалеко от центра города.",
-           "Не забудь купить хлеб и молоко по дороге домой сегодня вечером."],
+    "en": [
+        "The weather was beautiful yesterday, so we went for a long walk in the park.",
+        "My brother works as an engineer in a large company near the city centre.",
+        "Please remember to buy some bread and milk on your way home tonight.",
+    ],
+    "fr": [
+        "Il faisait très beau hier, alors nous avons fait une longue promenade dans le parc.",
+        "Mon frère travaille comme ingénieur dans une grande entreprise près du centre-ville.",
+        "N'oublie pas d'acheter du pain et du lait en rentrant à la maison ce soir.",
+    ],
+    "pt": [
+        "O tempo estava lindo ontem, então fizemos uma longa caminhada no parque.",
+        "Meu irmão trabalha como engenheiro em uma grande empresa perto do centro da cidade.",
+        "Não se esqueça de comprar pão e leite no caminho para casa hoje à noite.",
+    ],
+    "ru": [
+        "Вчера была прекрасная погода, поэтому мы долго гуляли в парке.",
+        "Мой брат работает инженером в большой компании недалеко от центра города.",
+        "Не забудь купить хлеб и молоко по дороге домой сегодня вечером.",
+    ],
 }
 
 
@@ -80,8 +89,10 @@ def main() -> None:
         response_features(text, lang, lid)
     wall = time.perf_counter() - t0
     result["features_responses_per_s"] = round(len(data) / wall, 1)
-    print(f"all features but fluency (LID + code-switch + repetition): "
-          f"{result['features_responses_per_s']:.0f} responses/s")
+    print(
+        f"all features but fluency (LID + code-switch + repetition): "
+        f"{result['features_responses_per_s']:.0f} responses/s"
+    )
 
     corpus = [s for ss in SENTENCES.values() for s in ss] * 20
     tok = lm_tokenizer(corpus, args.vocab, LLAMA2_TEMPLATE)
@@ -97,10 +108,18 @@ def main() -> None:
         lm.ppl(texts, args.batch_size)
         wall = time.perf_counter() - t0
     n_params = sum(p.numel() for p in model.parameters())
-    result.update({"fluency_tokens_per_s": round(lm.tokens_scored / wall, 1), "fluency_tokens": lm.tokens_scored,
-                   "fluency_model_params": n_params, "fluency_batch_size": args.batch_size})
-    print(f"fluency ({n_params / 1e6:.2f}M-param tiny Llama, batch {args.batch_size}): "
-          f"{result['fluency_tokens_per_s']:.0f} tokens/s ({lm.tokens_scored} tokens)")
+    result.update(
+        {
+            "fluency_tokens_per_s": round(lm.tokens_scored / wall, 1),
+            "fluency_tokens": lm.tokens_scored,
+            "fluency_model_params": n_params,
+            "fluency_batch_size": args.batch_size,
+        }
+    )
+    print(
+        f"fluency ({n_params / 1e6:.2f}M-param tiny Llama, batch {args.batch_size}): "
+        f"{result['fluency_tokens_per_s']:.0f} tokens/s ({lm.tokens_scored} tokens)"
+    )
     print(json.dumps(result))
 
 

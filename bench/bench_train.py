@@ -3,6 +3,7 @@ LoRA through trl, and generation batched (left padding) vs one prompt at a time.
 
     python bench/bench_train.py [--threads 2] [--steps 30]
 """
+
 import argparse
 import json
 import sys
@@ -36,20 +37,40 @@ def main():
     model.save_pretrained(tmp / "base")
     tok.save_pretrained(tmp / "base")
     params = sum(p.numel() for p in model.parameters())
-    rows = [{"messages": [{"role": "user", "content": q}, {"role": "assistant", "content": a}]}
-            for q, a in zip(SAMPLE_TEXTS[::2], SAMPLE_TEXTS[1::2])]
+    rows = [
+        {"messages": [{"role": "user", "content": q}, {"role": "assistant", "content": a}]}
+        for q, a in zip(SAMPLE_TEXTS[::2], SAMPLE_TEXTS[1::2])
+    ]
     write_jsonl(tmp / "it.jsonl", rows)
-    t = default_training(max_steps=args.steps, tokens_per_batch=1024, tokens_per_update=1024,
-                         lora_tokens_per_update=1024, max_length=256, save_steps=10_000)
+    t = default_training(
+        max_steps=args.steps,
+        tokens_per_batch=1024,
+        tokens_per_update=1024,
+        lora_tokens_per_update=1024,
+        max_length=256,
+        save_steps=10_000,
+    )
     out = {"params": params, "threads": args.threads}
     for ad, lr in (("ft", 1e-3), ("lora", 1e-2)):
-        info = train({"base": str(tmp / "base"), "data": str(tmp / "it.jsonl"), "adaptation": ad, "lr": lr,
-                      "lora": {"r": 16, "alpha": 8, "dropout": 0.0, "target_modules": "all-linear"},
-                      "training": t, "chat_template": LLAMA2_TEMPLATE, "output_dir": str(tmp / ad),
-                      "checkpoint_dir": str(tmp / f"ckpt-{ad}"), "threads": args.threads})
+        info = train(
+            {
+                "base": str(tmp / "base"),
+                "data": str(tmp / "it.jsonl"),
+                "adaptation": ad,
+                "lr": lr,
+                "lora": {"r": 16, "alpha": 8, "dropout": 0.0, "target_modules": "all-linear"},
+                "training": t,
+                "chat_template": LLAMA2_TEMPLATE,
+                "output_dir": str(tmp / ad),
+                "checkpoint_dir": str(tmp / f"ckpt-{ad}"),
+                "threads": args.threads,
+            }
+        )
         out[f"{ad}_tokens_per_s"] = info["tokens_per_s"]
-        print(f"{ad:4s}: {info['steps']} steps, {info['tokens_seen']} tokens in {info['wall_s']} s "
-              f"-> {info['tokens_per_s']} tokens/s")
+        print(
+            f"{ad:4s}: {info['steps']} steps, {info['tokens_seen']} tokens in {info['wall_s']} s "
+            f"-> {info['tokens_per_s']} tokens/s"
+        )
     m, tk = load_model(tmp / "ft", device="cpu")
     prompts = [{"id": str(i), "instruction": s} for i, s in enumerate(SAMPLE_TEXTS[:32])]
     for bs in (1, 16):

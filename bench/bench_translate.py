@@ -8,6 +8,7 @@ Uses the demo's tiny translator when it exists (else builds one, ~1-2 min, from 
 from the tests' synthetic world when the demo has not been generated). No segment cache: every segment is
 translated. Prints one line per batch size and the speed-up over batch size 1.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -61,8 +62,10 @@ def main(argv=None) -> None:
     segs = list(dict.fromkeys(segs))[: a.n]
     backend = make_backend(cfg, model_dir=model_dir)
     backend.translate_batch(segs[:2], "en", a.lang)  # load + warm up
-    print(f"{len(segs)} segments (mean {sum(map(len, segs)) / len(segs):.0f} chars), en->{a.lang}, "
-          f"{a.threads} thread(s), model {a.model or model_dir}")
+    print(
+        f"{len(segs)} segments (mean {sum(map(len, segs)) / len(segs):.0f} chars), en->{a.lang}, "
+        f"{a.threads} thread(s), model {a.model or model_dir}"
+    )
     base = None
     for bs in a.batch_sizes:
         tr = Translator(backend, None, batch_size=bs)

@@ -8,6 +8,7 @@ many values (log-spaced between its smallest and largest) to a temporary file, t
 `--repeats`: `snakemake --version`, the dry run of config/paper.yaml and the dry run of the stretched
 config. Prints the job counts per rule and a JSON summary. Run from the repository root.
 """
+
 from __future__ import annotations
 
 import argparse

@@ -12,6 +12,7 @@ A random-init Llama with LLaMA-2-7B's layer shapes (fewer layers, `--layers`) is
     python bench/gpu_check.py                       # on a GPU node
     python bench/gpu_check.py --tiny --steps 2       # the same code on CPU with a small model (smoke test)
 """
+
 from __future__ import annotations
 
 import argparse
@@ -37,8 +38,10 @@ from xlit.train import train  # noqa: E402
 
 LLAMA2_7B = dict(vocab_size=32000, hidden_size=4096, intermediate_size=11008, num_heads=32)
 PEAK_BF16_TFLOPS = {"H200": 989.0, "H100": 989.0, "A100": 312.0, "L40S": 362.0, "A6000": 155.0}
-WORDS = ("river mill spring capital France answer question model language study water light stone bridge "
-         "garden morning winter letter window market story").split()
+WORDS = (
+    "river mill spring capital France answer question model language study water light stone bridge "
+    "garden morning winter letter window market story"
+).split()
 
 
 def peak_tflops(override: float | None) -> float | None:
@@ -55,10 +58,19 @@ def build_base(out: Path, shape: Shape, device: str) -> None:
 
     texts = [" ".join(random.Random(i).choices(WORDS, k=40)) for i in range(200)]
     tok = lm_tokenizer(texts, 1000, LLAMA2_TEMPLATE)
-    cfg = LlamaConfig(vocab_size=shape.vocab_size, hidden_size=shape.hidden_size, num_hidden_layers=shape.num_layers,
-                      intermediate_size=shape.intermediate_size, num_attention_heads=shape.num_heads,
-                      num_key_value_heads=shape.num_kv_heads, max_position_embeddings=4096, tie_word_embeddings=False,
-                      bos_token_id=tok.bos_token_id, eos_token_id=tok.eos_token_id, pad_token_id=tok.pad_token_id)
+    cfg = LlamaConfig(
+        vocab_size=shape.vocab_size,
+        hidden_size=shape.hidden_size,
+        num_hidden_layers=shape.num_layers,
+        intermediate_size=shape.intermediate_size,
+        num_attention_heads=shape.num_heads,
+        num_key_value_heads=shape.num_kv_heads,
+        max_position_embeddings=4096,
+        tie_word_embeddings=False,
+        bos_token_id=tok.bos_token_id,
+        eos_token_id=tok.eos_token_id,
+        pad_token_id=tok.pad_token_id,
+    )
     torch.manual_seed(0)
     with torch.device(device):
         model = LlamaForCausalLM(cfg)  # initializer_range 0.02: LLaMA-2's weight scale
@@ -78,24 +90,48 @@ def write_data(path: Path, tokenizer_dir: Path, n: int, tokens: int) -> int:
     for i in range(n):
         answer = " ".join(rng.choices(WORDS, k=tokens))
         ids = tok(answer, add_special_tokens=False)["input_ids"][: tokens - 24]
-        rows.append({"messages": [{"role": "user", "content": f"Write about item {i}."},
-                                  {"role": "assistant", "content": tok.decode(ids)}]})
+        rows.append(
+            {
+                "messages": [
+                    {"role": "user", "content": f"Write about item {i}."},
+                    {"role": "assistant", "content": tok.decode(ids)},
+                ]
+            }
+        )
     write_jsonl(path, rows)
     return len(tok.apply_chat_template(rows[0]["messages"], tokenize=True, return_dict=True)["input_ids"])
 
 
 def run(tmp: Path, name: str, precision: str, lr: float, steps: int, micro_tokens: int, seq: int, threads: int):
-    t = default_training(max_steps=steps, tokens_per_batch=micro_tokens, tokens_per_update=micro_tokens,
-                         max_length=seq + 8, save_steps=10**6, precision=precision, gradient_checkpointing=True,
-                         warmup_ratio=0.0)
+    t = default_training(
+        max_steps=steps,
+        tokens_per_batch=micro_tokens,
+        tokens_per_update=micro_tokens,
+        max_length=seq + 8,
+        save_steps=10**6,
+        precision=precision,
+        gradient_checkpointing=True,
+        warmup_ratio=0.0,
+    )
     gc.collect()
     if torch.cuda.is_available():
         torch.cuda.empty_cache()
         torch.cuda.reset_peak_memory_stats()
     t0 = time.time()
-    info = train({"base": str(tmp / "base"), "data": str(tmp / "it.jsonl"), "adaptation": "ft", "lr": lr, "lora": None,
-                  "training": t, "chat_template": LLAMA2_TEMPLATE, "output_dir": str(tmp / name),
-                  "checkpoint_dir": str(tmp / f"ckpt-{name}"), "threads": threads})
+    info = train(
+        {
+            "base": str(tmp / "base"),
+            "data": str(tmp / "it.jsonl"),
+            "adaptation": "ft",
+            "lr": lr,
+            "lora": None,
+            "training": t,
+            "chat_template": LLAMA2_TEMPLATE,
+            "output_dir": str(tmp / name),
+            "checkpoint_dir": str(tmp / f"ckpt-{name}"),
+            "threads": threads,
+        }
+    )
     info["peak_gb"] = torch.cuda.max_memory_allocated() / 1e9 if torch.cuda.is_available() else None
     info["job_s"] = round(time.time() - t0, 1)
     return info
@@ -123,9 +159,12 @@ def main():
     seq = write_data(tmp / "it.jsonl", tmp / "base", n=max(64, 4 * args.micro_tokens // args.seq), tokens=args.seq)
     micro_tokens = (args.micro_tokens // seq) * seq
     threads = 1 if device == "cuda" else 2
-    print(f"device {torch.cuda.get_device_name(0) if device == 'cuda' else 'cpu'}; model {shape.params() / 1e9:.2f}B "
-          f"params ({shape.num_layers} layers of LLaMA-2-7B's shape); examples of {seq} tokens, micro-batch "
-          f"{micro_tokens // seq} x {seq}; built in {time.time() - t0:.0f} s", flush=True)
+    print(
+        f"device {torch.cuda.get_device_name(0) if device == 'cuda' else 'cpu'}; model {shape.params() / 1e9:.2f}B "
+        f"params ({shape.num_layers} layers of LLaMA-2-7B's shape); examples of {seq} tokens, micro-batch "
+        f"{micro_tokens // seq} x {seq}; built in {time.time() - t0:.0f} s",
+        flush=True,
+    )
 
     figures = {"params": shape.params(), "layers": shape.num_layers, "seq": seq, "micro_tokens": micro_tokens}
     info = run(tmp, "speed", "bf16-mixed", 1e-5, args.steps, micro_tokens, seq, threads)
@@ -133,16 +172,22 @@ def main():
     tflops = peak_tflops(args.peak_tflops)
     tps = info["tokens_per_s"]
     figures["bf16_mixed"] = {
-        "peak_gb": info["peak_gb"], "plan_gb": est["total"] / 1e9,
+        "peak_gb": info["peak_gb"],
+        "plan_gb": est["total"] / 1e9,
         "plan_parts_gb": {k: round(v / 1e9, 2) for k, v in est["parts"].items()},
         "plan_error": (est["total"] / 1e9 / info["peak_gb"] - 1) if info["peak_gb"] else None,
-        "tokens_per_s": tps, "steps": info["steps"], "wall_s": info["wall_s"],
+        "tokens_per_s": tps,
+        "steps": info["steps"],
+        "wall_s": info["wall_s"],
         "mfu": 6 * shape.params() * tps / (tflops * 1e12) if tflops and tps else None,
     }
     m = figures["bf16_mixed"]
-    print(f"bf16-mixed: peak {m['peak_gb'] or float('nan'):.1f} GB allocated, plan {m['plan_gb']:.1f} GB "
-          f"({(m['plan_error'] or float('nan')):+.0%}); {tps} tokens/s; MFU "
-          f"{(m['mfu'] or float('nan')):.1%} (6PT over {tflops} TFLOPs)", flush=True)
+    print(
+        f"bf16-mixed: peak {m['peak_gb'] or float('nan'):.1f} GB allocated, plan {m['plan_gb']:.1f} GB "
+        f"({(m['plan_error'] or float('nan')):+.0%}); {tps} tokens/s; MFU "
+        f"{(m['mfu'] or float('nan')):.1%} (6PT over {tflops} TFLOPs)",
+        flush=True,
+    )
 
     from safetensors.torch import load_file
 

@@ -21,6 +21,7 @@ in vLLM, `min_new_tokens` in transformers), greedy, repetition penalty 1.2.
 Each backend runs in its own process (GPU memory is returned between them). Prints one line per figure and
 a JSON summary. Needs CUDA, torch, transformers and vLLM (`pip install -e ".[vllm]"`); ~3-5 minutes on an H100/H200.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -32,16 +33,41 @@ import sys
 import tempfile
 import time
 
-LLAMA2_7B = dict(vocab_size=32000, hidden_size=4096, intermediate_size=11008, num_hidden_layers=32,
-                 num_attention_heads=32, num_key_value_heads=32, max_position_embeddings=4096, rms_norm_eps=1e-5,
-                 bos_token_id=1, eos_token_id=2, tie_word_embeddings=False, torch_dtype="bfloat16")
+LLAMA2_7B = dict(
+    vocab_size=32000,
+    hidden_size=4096,
+    intermediate_size=11008,
+    num_hidden_layers=32,
+    num_attention_heads=32,
+    num_key_value_heads=32,
+    max_position_embeddings=4096,
+    rms_norm_eps=1e-5,
+    bos_token_id=1,
+    eos_token_id=2,
+    tie_word_embeddings=False,
+    torch_dtype="bfloat16",
+)
 #: `--shapes tiny`: a smoke test of this script (e.g. `--shapes tiny --device cpu --skip vllm`), not a figure
-TINY = {**LLAMA2_7B, "hidden_size": 64, "intermediate_size": 128, "num_hidden_layers": 2, "num_attention_heads": 2,
-        "num_key_value_heads": 2}
+TINY = {
+    **LLAMA2_7B,
+    "hidden_size": 64,
+    "intermediate_size": 128,
+    "num_hidden_layers": 2,
+    "num_attention_heads": 2,
+    "num_key_value_heads": 2,
+}
 #: (name fragment, HBM TB/s, dense bf16 TFLOP/s) of common GPUs; --hbm-tbps / --tflops override
-GPUS = [("H200", 4.8, 989), ("H100 NVL", 3.9, 835), ("H100 PCIe", 2.0, 756), ("H100", 3.35, 989),
-        ("A100-SXM4-80GB", 2.039, 312), ("A100 80GB PCIe", 1.935, 312), ("A100", 1.555, 312),
-        ("L40S", 0.864, 362), ("A10", 0.6, 125)]
+GPUS = [
+    ("H200", 4.8, 989),
+    ("H100 NVL", 3.9, 835),
+    ("H100 PCIe", 2.0, 756),
+    ("H100", 3.35, 989),
+    ("A100-SXM4-80GB", 2.039, 312),
+    ("A100 80GB PCIe", 1.935, 312),
+    ("A100", 1.555, 312),
+    ("L40S", 0.864, 362),
+    ("A10", 0.6, 125),
+]
 
 
 def n_params(c: dict) -> int:
@@ -68,7 +94,7 @@ def run_hf(a) -> dict:
     torch.set_default_dtype(torch.float32)
     load_s = time.perf_counter() - t0
     prompts = sorted(workload(a.langs, a.prompts), key=len, reverse=True)
-    batches = [prompts[i:i + a.hf_batch] for i in range(0, len(prompts), a.hf_batch)]
+    batches = [prompts[i : i + a.hf_batch] for i in range(0, len(prompts), a.hf_batch)]
     timed, tokens = 0.0, 0
     for b, batch in enumerate(batches[: a.hf_batches + 1]):
         width = max(map(len, batch))
@@ -77,19 +103,36 @@ def run_hf(a) -> dict:
         sync(a)
         t0 = time.perf_counter()
         with torch.no_grad():
-            out = model.generate(input_ids=ids, attention_mask=mask, do_sample=False, max_new_tokens=a.new_tokens,
-                                 min_new_tokens=a.new_tokens, repetition_penalty=1.2, pad_token_id=0, eos_token_id=2)
+            out = model.generate(
+                input_ids=ids,
+                attention_mask=mask,
+                do_sample=False,
+                max_new_tokens=a.new_tokens,
+                min_new_tokens=a.new_tokens,
+                repetition_penalty=1.2,
+                pad_token_id=0,
+                eos_token_id=2,
+            )
         sync(a)
         wall = time.perf_counter() - t0
         made = (out.shape[1] - width) * len(batch)
-        print(f"hf batch {b}: {len(batch)} x {out.shape[1] - width} tokens in {wall:.1f}s"
-              + (" (warm-up, not counted)" if b == 0 else ""), file=sys.stderr, flush=True)
+        print(
+            f"hf batch {b}: {len(batch)} x {out.shape[1] - width} tokens in {wall:.1f}s"
+            + (" (warm-up, not counted)" if b == 0 else ""),
+            file=sys.stderr,
+            flush=True,
+        )
         if b:  # the first batch warms up kernels and the allocator
             timed, tokens = timed + wall, tokens + made
-    return {"load_s": round(load_s, 1), "timed_batches": a.hf_batches, "tokens": tokens, "wall_s": round(timed, 2),
-            "tokens_per_s": round(tokens / timed, 1), "workload_s_est": round(a.langs * a.prompts * a.new_tokens
-                                                                               / (tokens / timed), 1),
-            "peak_mem_gb": round(torch.cuda.max_memory_allocated() / 2**30, 1) if a.device == "cuda" else None}
+    return {
+        "load_s": round(load_s, 1),
+        "timed_batches": a.hf_batches,
+        "tokens": tokens,
+        "wall_s": round(timed, 2),
+        "tokens_per_s": round(tokens / timed, 1),
+        "workload_s_est": round(a.langs * a.prompts * a.new_tokens / (tokens / timed), 1),
+        "peak_mem_gb": round(torch.cuda.max_memory_allocated() / 2**30, 1) if a.device == "cuda" else None,
+    }
 
 
 def shapes(a) -> dict:
@@ -112,11 +155,19 @@ def run_vllm(a) -> dict:
         with open(os.path.join(d, "config.json"), "w") as f:
             json.dump(cfg, f)
         t0 = time.perf_counter()
-        llm = LLM(model=d, load_format="dummy", skip_tokenizer_init=True, dtype="bfloat16", seed=0,
-                  max_model_len=1024, gpu_memory_utilization=0.9)
+        llm = LLM(
+            model=d,
+            load_format="dummy",
+            skip_tokenizer_init=True,
+            dtype="bfloat16",
+            seed=0,
+            max_model_len=1024,
+            gpu_memory_utilization=0.9,
+        )
         load_s = time.perf_counter() - t0
-        params = SamplingParams(temperature=0.0, max_tokens=a.new_tokens, ignore_eos=True, repetition_penalty=1.2,
-                                detokenize=False)
+        params = SamplingParams(
+            temperature=0.0, max_tokens=a.new_tokens, ignore_eos=True, repetition_penalty=1.2, detokenize=False
+        )
         prompts = [TokensPrompt(prompt_token_ids=p) for p in workload(a.langs, a.prompts)]
         llm.generate(prompts[:8], params, use_tqdm=False)  # warm-up
         t0 = time.perf_counter()
@@ -127,8 +178,13 @@ def run_vllm(a) -> dict:
         max_num_seqs = llm.llm_engine.vllm_config.scheduler_config.max_num_seqs
     except AttributeError:
         max_num_seqs = None
-    return {"load_s": round(load_s, 1), "tokens": tokens, "wall_s": round(wall, 2),
-            "tokens_per_s": round(tokens / wall, 1), "max_num_seqs": max_num_seqs}
+    return {
+        "load_s": round(load_s, 1),
+        "tokens": tokens,
+        "wall_s": round(wall, 2),
+        "tokens_per_s": round(tokens / wall, 1),
+        "max_num_seqs": max_num_seqs,
+    }
 
 
 def gpu_figures(a) -> dict:
@@ -156,8 +212,9 @@ def main() -> None:
     if a.phase:
         print("RESULT " + json.dumps(run_hf(a) if a.phase == "hf" else run_vllm(a)), flush=True)
         return
-    summary = {"workload": {"prompts": a.langs * a.prompts, "new_tokens": a.new_tokens, "shapes": a.shapes,
-                            "dtype": "bf16"}}
+    summary = {
+        "workload": {"prompts": a.langs * a.prompts, "new_tokens": a.new_tokens, "shapes": a.shapes, "dtype": "bf16"}
+    }
     summary.update(gpu_figures(a))
     for phase in ("hf", "vllm"):
         if phase in a.skip:
@@ -182,18 +239,27 @@ def main() -> None:
     summary["params_b"] = round(p / 1e9, 3)
     if summary["hbm_tbps"]:
         steps = summary["hbm_tbps"] * 1e12 / (2 * p)
-        summary["ceiling"] = {"weight_gb": round(weight_gb, 2), "steps_per_s": round(steps, 1),
-                              "hf_batch16_tokens_per_s": round(steps * a.hf_batch),
-                              "batch256_tokens_per_s": round(steps * 256)}
+        summary["ceiling"] = {
+            "weight_gb": round(weight_gb, 2),
+            "steps_per_s": round(steps, 1),
+            "hf_batch16_tokens_per_s": round(steps * a.hf_batch),
+            "batch256_tokens_per_s": round(steps * 256),
+        }
         if summary["bf16_tflops"]:
             summary["ceiling"]["compute_tokens_per_s"] = round(summary["bf16_tflops"] * 1e12 / (2 * p))
         c = summary["ceiling"]
-        print(f"ceiling on {summary['gpu']}: {weight_gb:.1f} GB of weights / {summary['hbm_tbps']} TB/s = "
-              f"{c['steps_per_s']} steps/s: {c['hf_batch16_tokens_per_s']:,} tokens/s at batch 16, "
-              f"{c['batch256_tokens_per_s']:,} at batch 256; compute ceiling {c.get('compute_tokens_per_s', '?')} tokens/s")
+        print(
+            f"ceiling on {summary['gpu']}: {weight_gb:.1f} GB of weights / {summary['hbm_tbps']} TB/s = "
+            f"{c['steps_per_s']} steps/s: {c['hf_batch16_tokens_per_s']:,} tokens/s at batch 16, "
+            f"{c['batch256_tokens_per_s']:,} at batch 256; "
+            f"compute ceiling {c.get('compute_tokens_per_s', '?')} tokens/s"
+        )
         for phase, batch in (("hf", a.hf_batch), ("vllm", 256)):
             if "tokens_per_s" in summary.get(phase, {}):
-                print(f"{phase}: {summary[phase]['tokens_per_s'] / (steps * batch):.0%} of the batch-{batch} bandwidth ceiling")
+                print(
+                    f"{phase}: {summary[phase]['tokens_per_s'] / (steps * batch):.0%} "
+                    f"of the batch-{batch} bandwidth ceiling"
+                )
     if "tokens_per_s" in summary.get("hf", {}) and "tokens_per_s" in summary.get("vllm", {}):
         summary["vllm_over_hf"] = round(summary["vllm"]["tokens_per_s"] / summary["hf"]["tokens_per_s"], 1)
         print(f"vLLM / hf: {summary['vllm_over_hf']}x")

@@ -33,10 +33,12 @@ def tiny_lm_dir(tmp_path_factory):
     return out
 
 
-FACTS = [("What is the capital of France?", "Paris is the capital of France."),
-         ("Quelle est la capitale de la France ?", "Paris est la capitale de la France."),
-         ("Name a river.", "The river flows past the old mill."),
-         ("Say hello.", "Hello!")]
+FACTS = [
+    ("What is the capital of France?", "Paris is the capital of France."),
+    ("Quelle est la capitale de la France ?", "Paris est la capitale de la France."),
+    ("Name a river.", "The river flows past the old mill."),
+    ("Say hello.", "Hello!"),
+]
 
 
 @pytest.fixture
@@ -44,8 +46,10 @@ def it_data(tmp_path):
     """A small chat-formatted IT set (JSONL of {\"messages\", \"id\"})."""
     from xlit.io import write_jsonl
 
-    rows = [{"messages": [{"role": "user", "content": q}, {"role": "assistant", "content": a}], "id": str(i)}
-            for i, (q, a) in enumerate(FACTS * 4)]
+    rows = [
+        {"messages": [{"role": "user", "content": q}, {"role": "assistant", "content": a}], "id": str(i)}
+        for i, (q, a) in enumerate(FACTS * 4)
+    ]
     p = tmp_path / "it.jsonl"
     write_jsonl(p, rows)
     return p
@@ -66,8 +70,9 @@ class FakeSnakemake:
     and `config`: the schema's defaults (`xlit.config.fill_defaults` of the smallest valid config) with
     `config=` merged over them section by section."""
 
-    def __init__(self, *, input=None, output=None, params=None, wildcards=None, log=None, resources=None,
-                 threads=1, config=None):
+    def __init__(
+        self, *, input=None, output=None, params=None, wildcards=None, log=None, resources=None, threads=1, config=None
+    ):
         import xlit.config as xc
 
         self.input, self.output, self.params = _named(input), _named(output), _named(params)
@@ -83,8 +88,9 @@ class FakeSnakemake:
         import runpy
         from pathlib import Path
 
-        runpy.run_path(str(Path(__file__).resolve().parents[1] / "workflow" / "scripts" / script),
-                       init_globals={"snakemake": self})
+        runpy.run_path(
+            str(Path(__file__).resolve().parents[1] / "workflow" / "scripts" / script), init_globals={"snakemake": self}
+        )
 
 
 def _named(value):
@@ -92,6 +98,7 @@ def _named(value):
 
     if isinstance(value, Namedlist):
         return value
+
     def plain(v):  # paths as strings, like Snakemake's
         return str(v) if isinstance(v, os.PathLike) else [plain(x) for x in v] if isinstance(v, (list, tuple)) else v
 

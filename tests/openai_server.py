@@ -5,12 +5,14 @@
         srv.handler = lambda req, n: Reply(...)     # per request: req = parsed JSON body, n = 0-based count
         srv.requests, srv.max_in_flight, srv.count
 
-A handler returns a `Reply` (status, content, headers, delay, body, raw + content_type), or a plain string (the answer text),
-or None (the default answer). Default answer: `default_answer(req)`, a judge-style JSON of six star scores.
+A handler returns a `Reply` (status, content, headers, delay, body, raw + content_type), or a plain string (the
+answer text), or None (the default answer). Default answer: `default_answer(req)`, a judge-style JSON of six
+star scores.
 Every request is recorded (`srv.requests`: dicts with body, headers, time, status) and the server tracks
 the maximum number of requests in flight at once. Runnable as a script for benchmarks in another process:
 `python tests/openai_server.py --latency 0.1` prints `PORT <n>` and serves until killed.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -25,17 +27,16 @@ from typing import Any, Callable
 from xlit.names import CRITERIA
 
 
-
 @dataclass
 class Reply:
     status: int = 200
-    content: str | None = None          # answer text for a 200 (None: default answer)
+    content: str | None = None  # answer text for a 200 (None: default answer)
     headers: dict = field(default_factory=dict)
-    delay: float = 0.0                  # extra seconds before answering (on top of server latency)
-    body: Any = None                    # a full JSON body to send instead (errors or odd responses)
-    raw: str | bytes | None = None      # a raw body sent as is (an HTML error page, broken JSON)
+    delay: float = 0.0  # extra seconds before answering (on top of server latency)
+    body: Any = None  # a full JSON body to send instead (errors or odd responses)
+    raw: str | bytes | None = None  # a raw body sent as is (an HTML error page, broken JSON)
     content_type: str = "application/json"
-    logprobs: bool | None = None        # force logprobs on/off (None: when the request asks)
+    logprobs: bool | None = None  # force logprobs on/off (None: when the request asks)
     usage: dict | None = None
 
 
@@ -51,8 +52,13 @@ def _tokens(text: str) -> int:
 
 
 class OpenAIServer:
-    def __init__(self, latency: float = 0.0, handler: Callable[[dict, int], Any] | None = None,
-                 host: str = "127.0.0.1", port: int = 0):
+    def __init__(
+        self,
+        latency: float = 0.0,
+        handler: Callable[[dict, int], Any] | None = None,
+        host: str = "127.0.0.1",
+        port: int = 0,
+    ):
         self.latency = latency
         self.handler = handler
         self.requests: list[dict] = []
@@ -74,10 +80,19 @@ class OpenAIServer:
             def do_GET(self):  # noqa: N802
                 self._send(404, {"error": {"message": "not found"}})
 
-            def _send(self, status: int, body: Any, headers: dict | None = None, raw=None,
-                      content_type: str = "application/json"):
-                blob = json.dumps(body).encode("utf-8") if raw is None else (
-                    raw.encode("utf-8") if isinstance(raw, str) else raw)
+            def _send(
+                self,
+                status: int,
+                body: Any,
+                headers: dict | None = None,
+                raw=None,
+                content_type: str = "application/json",
+            ):
+                blob = (
+                    json.dumps(body).encode("utf-8")
+                    if raw is None
+                    else (raw.encode("utf-8") if isinstance(raw, str) else raw)
+                )
                 try:
                     self.send_response(status)
                     self.send_header("Content-Type", content_type)
@@ -116,7 +131,13 @@ class OpenAIServer:
             return
         with self._lock:
             n = len(self.requests)
-            record = {"n": n, "body": req, "headers": {k.lower(): v for k, v in h.headers.items()}, "time": time.monotonic(), "status": None}
+            record = {
+                "n": n,
+                "body": req,
+                "headers": {k.lower(): v for k, v in h.headers.items()},
+                "time": time.monotonic(),
+                "status": None,
+            }
             self.requests.append(record)
             self.in_flight += 1
             self.max_in_flight = max(self.max_in_flight, self.in_flight)
@@ -135,8 +156,11 @@ class OpenAIServer:
             elif reply.body is not None:
                 h._send(reply.status, reply.body, reply.headers)
             elif reply.status != 200:
-                h._send(reply.status, {"error": {"message": f"scripted status {reply.status}",
-                                                 "type": "test", "code": reply.status}}, reply.headers)
+                h._send(
+                    reply.status,
+                    {"error": {"message": f"scripted status {reply.status}", "type": "test", "code": reply.status}},
+                    reply.headers,
+                )
             else:
                 h._send(200, self._completion(req, reply), reply.headers)
         finally:
@@ -147,19 +171,36 @@ class OpenAIServer:
         content = reply.content if reply.content is not None else default_answer(req)
         prompt = "".join(str(m.get("content", "")) for m in req.get("messages", []))
         want_lp = req.get("logprobs") if reply.logprobs is None else reply.logprobs
-        choice: dict[str, Any] = {"index": 0, "finish_reason": "stop",
-                                  "message": {"role": "assistant", "content": content}, "logprobs": None}
+        choice: dict[str, Any] = {
+            "index": 0,
+            "finish_reason": "stop",
+            "message": {"role": "assistant", "content": content},
+            "logprobs": None,
+        }
         if want_lp:
             k = int(req.get("top_logprobs") or 0)
-            toks = [content[i:i + 4] for i in range(0, len(content), 4)] or [""]
-            choice["logprobs"] = {"content": [
-                {"token": t, "logprob": -0.1, "bytes": list(t.encode()),
-                 "top_logprobs": [{"token": t, "logprob": -0.1, "bytes": list(t.encode())}][:k]}
-                for t in toks]}
+            toks = [content[i : i + 4] for i in range(0, len(content), 4)] or [""]
+            choice["logprobs"] = {
+                "content": [
+                    {
+                        "token": t,
+                        "logprob": -0.1,
+                        "bytes": list(t.encode()),
+                        "top_logprobs": [{"token": t, "logprob": -0.1, "bytes": list(t.encode())}][:k],
+                    }
+                    for t in toks
+                ]
+            }
         usage = reply.usage or {"prompt_tokens": _tokens(prompt), "completion_tokens": _tokens(content)}
         usage = {**usage, "total_tokens": usage["prompt_tokens"] + usage["completion_tokens"]}
-        return {"id": f"chatcmpl-{len(self.requests)}", "object": "chat.completion", "created": int(time.time()),
-                "model": req.get("model", "test-model"), "choices": [choice], "usage": usage}
+        return {
+            "id": f"chatcmpl-{len(self.requests)}",
+            "object": "chat.completion",
+            "created": int(time.time()),
+            "model": req.get("model", "test-model"),
+            "choices": [choice],
+            "usage": usage,
+        }
 
     # -- lifecycle
     @property
@@ -172,8 +213,9 @@ class OpenAIServer:
             self.max_in_flight = self.in_flight
 
     def start(self) -> "OpenAIServer":
-        self._thread = threading.Thread(target=self.httpd.serve_forever, kwargs={"poll_interval": 0.05},
-                                        daemon=True, name="openai-test-server")
+        self._thread = threading.Thread(
+            target=self.httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True, name="openai-test-server"
+        )
         self._thread.start()
         return self
 

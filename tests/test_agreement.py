@@ -151,11 +151,20 @@ def _ratings():
             truth = int(rng.integers(0, 3))
             for crit in ("helpfulness", "fluency"):
                 for judge in ("j1", "j2"):
-                    rows.append({"rater": judge, "group": "judge", "item": item, "lang": lang, "criterion": crit,
-                                 "score": int(np.clip(truth + rng.integers(-1, 2), 0, 2))})
+                    rows.append(
+                        {
+                            "rater": judge,
+                            "group": "judge",
+                            "item": item,
+                            "lang": lang,
+                            "criterion": crit,
+                            "score": int(np.clip(truth + rng.integers(-1, 2), 0, 2)),
+                        }
+                    )
                 for ann in ("human:alice", "human:bob"):
-                    rows.append({"rater": ann, "group": "human", "item": item, "lang": lang, "criterion": crit,
-                                 "score": truth})
+                    rows.append(
+                        {"rater": ann, "group": "human", "item": item, "lang": lang, "criterion": crit, "score": truth}
+                    )
     return rows
 
 
@@ -180,8 +189,10 @@ def test_agreement_table_rows():
 
 
 def test_agreement_table_no_overlap_is_nan():
-    rows = [{"rater": "a", "group": None, "item": ("", "x"), "lang": "", "criterion": "fluency", "score": 1},
-            {"rater": "b", "group": None, "item": ("", "y"), "lang": "", "criterion": "fluency", "score": 2}]
+    rows = [
+        {"rater": "a", "group": None, "item": ("", "x"), "lang": "", "criterion": "fluency", "score": 1},
+        {"rater": "b", "group": None, "item": ("", "y"), "lang": "", "criterion": "fluency", "score": 2},
+    ]
     table = agr.agreement_table(rows, n_boot=10)
     assert len(table) == 1 and table[0]["lang"] == "all" and table[0]["n"] == 0
     assert math.isnan(table[0]["kappa"])
@@ -204,22 +215,30 @@ def test_rating_files_and_cli(tmp_path):
     b = _write(tmp_path / "gpt.csv", "\n".join(b_lines) + "\n")
     out = tmp_path / "out.tsv"
     from xlit.cli import main
-    assert main([ "agreement", str(a), str(b), "--n-boot", "50", "--out", str(out)]) == 0
+
+    assert main(["agreement", str(a), str(b), "--n-boot", "50", "--out", str(out)]) == 0
     text = out.read_text()
     assert text.splitlines()[0].split("\t") == agr.COLUMNS
     assert "alice\tgpt\thelpfulness\tfr\t30" in text
     # as a process, aligned output
-    res = subprocess.run([sys.executable, "-m", "xlit.cli", "agreement", str(a), str(b), "--n-boot", "20"],
-                         capture_output=True, text=True, check=True)
+    res = subprocess.run(
+        [sys.executable, "-m", "xlit.cli", "agreement", str(a), str(b), "--n-boot", "20"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     assert "rater_a" in res.stdout and "alice" in res.stdout and "accuracy" in res.stdout
 
 
-@pytest.mark.parametrize("body, field, line", [
-    ("id,criterion,score\nq1,fluency,3\n", "score", 2),
-    ("id,criterion,score\nq1,fluency,1\nq2,fluency,1.5\n", "score", 3),
-    ("id,criterion,score\nq1,fluency,1\nq1,fluency,2\n", "id", 3),
-    ("id,criterion\nq1,fluency\n", "score", 1),
-])
+@pytest.mark.parametrize(
+    "body, field, line",
+    [
+        ("id,criterion,score\nq1,fluency,3\n", "score", 2),
+        ("id,criterion,score\nq1,fluency,1\nq2,fluency,1.5\n", "score", 3),
+        ("id,criterion,score\nq1,fluency,1\nq1,fluency,2\n", "id", 3),
+        ("id,criterion\nq1,fluency\n", "score", 1),
+    ],
+)
 def test_rating_file_errors(tmp_path, body, field, line):
     p = _write(tmp_path / "bad.csv", body)
     with pytest.raises(agr.InputError) as e:
@@ -229,6 +248,7 @@ def test_rating_file_errors(tmp_path, body, field, line):
 
 def test_cli_error_exit_code(tmp_path, capsys):
     from xlit.cli import main
+
     good = _write(tmp_path / "a.csv", "id,criterion,score\nq1,fluency,1\n")
     bad = _write(tmp_path / "b.csv", "id,criterion,score\nq1,fluency,x\n")
     assert main(["agreement", str(good), str(bad)]) == 2

@@ -1,5 +1,6 @@
 """xlit.cache: one file per entry, atomic writes, concurrent writer processes, migration from the former
 sqlite chat cache and the former append-only segment shards."""
+
 from __future__ import annotations
 
 import hashlib
@@ -17,13 +18,17 @@ WRITERS, PER_WRITER, STRIDE = 4, 200, 100  # writer w puts keys [w*STRIDE, w*STR
 
 def value(writer: int, i: int, version: int) -> dict:
     pad = hashlib.sha256(f"{writer}-{i}-{version}".encode()).hexdigest() * (200 + 37 * (i % 13))  # 13-30 KB
-    return {"writer": writer, "i": i, "version": version, "pad": pad,
-            "sum": hashlib.sha256(pad.encode()).hexdigest()}
+    return {"writer": writer, "i": i, "version": version, "pad": pad, "sum": hashlib.sha256(pad.encode()).hexdigest()}
 
 
 def intact(v, i: int) -> bool:
-    return (isinstance(v, dict) and v.get("i") == i and v.get("version") in (1, 2)
-            and hashlib.sha256(v["pad"].encode()).hexdigest() == v["sum"] and v == value(v["writer"], i, v["version"]))
+    return (
+        isinstance(v, dict)
+        and v.get("i") == i
+        and v.get("version") in (1, 2)
+        and hashlib.sha256(v["pad"].encode()).hexdigest() == v["sum"]
+        and v == value(v["writer"], i, v["version"])
+    )
 
 
 def _writer(root: str, w: int, start) -> None:
@@ -136,8 +141,9 @@ def old_sqlite(path: Path, rows: dict, keep_open: bool = False):
     path.parent.mkdir(parents=True, exist_ok=True)
     conn = sqlite3.connect(str(path), isolation_level=None)
     conn.execute("PRAGMA journal_mode=WAL")
-    conn.execute("CREATE TABLE IF NOT EXISTS answers (key TEXT PRIMARY KEY, value TEXT NOT NULL, "
-                 "created REAL NOT NULL)")
+    conn.execute(
+        "CREATE TABLE IF NOT EXISTS answers (key TEXT PRIMARY KEY, value TEXT NOT NULL, created REAL NOT NULL)"
+    )
     for k, v in rows.items():
         conn.execute("INSERT OR REPLACE INTO answers VALUES (?, ?, ?)", (k, json.dumps(v), time.time()))
     if keep_open:
@@ -152,12 +158,21 @@ def test_sqlite_cache_is_imported_once_and_nothing_paid_for_is_lost(server, tmp_
     ep = Endpoint(model="m", base_url=server.base_url, api_key_env="XLIT_TEST_KEY", timeout=5)
     reqs = [[{"role": "user", "content": f"q{i}"}] for i in range(4)]
     keys = [request_key(ep, m) for m in reqs]
-    old = {k: {"text": f"old {i}", "usage": {"prompt_tokens": 3, "completion_tokens": 2}, "logprobs": None,
-               "finish_reason": "stop", "model": "m"} for i, k in enumerate(keys[:3])}
+    old = {
+        k: {
+            "text": f"old {i}",
+            "usage": {"prompt_tokens": 3, "completion_tokens": 2},
+            "logprobs": None,
+            "finish_reason": "stop",
+            "model": "m",
+        }
+        for i, k in enumerate(keys[:3])
+    }
     d = tmp_path / "judge"
     writer = old_sqlite(d / "chat.sqlite", old, keep_open=True)  # a job killed before a checkpoint
-    FileCache(d).put(keys[2], {"text": "newer", "usage": None, "logprobs": None, "finish_reason": "stop",
-                               "model": "m"})  # written by the new cache since: kept
+    FileCache(d).put(
+        keys[2], {"text": "newer", "usage": None, "logprobs": None, "finish_reason": "stop", "model": "m"}
+    )  # written by the new cache since: kept
     cache = ChatCache(d)
     writer.close()
     assert not (d / "chat.sqlite").exists() and (d / "chat.sqlite.imported").exists()

@@ -27,30 +27,43 @@ def test_paper_grid_matches_the_study():
     cfg = xc.load(ROOT / "config" / "paper.yaml")
     runs = xc.runs(cfg)
     assert {(r.model, r.data, r.adaptation) for r in runs.values() if r.strategy == "en"} == {
-        ("llama2-7b", "dolly", "ft"), ("llama2-13b", "dolly", "ft"), ("llama2-13b", "dolly", "lora"),
-        ("llama2-13b", "lima", "ft"), ("tower-7b", "dolly", "ft")}
+        ("llama2-7b", "dolly", "ft"),
+        ("llama2-13b", "dolly", "ft"),
+        ("llama2-13b", "dolly", "lora"),
+        ("llama2-13b", "lima", "ft"),
+        ("tower-7b", "dolly", "ft"),
+    }
     for ad, released in (("ft", 1e-5), ("lora", 1e-4)):
         lrs = cfg["adaptations"][ad]["learning_rates"]
         assert len(lrs) >= 4 and released in lrs and max(lrs) / min(lrs) >= 30
     t = cfg["training"]
     assert (t["adam_beta1"], t["adam_beta2"], t["weight_decay"], t["max_length"]) == (0.9, 0.95, 0.1, 2048)
     assert cfg["adaptations"]["lora"]["r"] == 16 and cfg["adaptations"]["lora"]["alpha"] == 8
-    assert cfg["generation"] == {"max_new_tokens": 512, "repetition_penalty": 1.2, "batch_size": 16,
-                                 "do_sample": False, "backend": "vllm", "gpus": 1}
+    assert cfg["generation"] == {
+        "max_new_tokens": 512,
+        "repetition_penalty": 1.2,
+        "batch_size": 16,
+        "do_sample": False,
+        "backend": "vllm",
+        "gpus": 1,
+    }
     assert cfg["surface"]["fluency_backend"] == "vllm"
 
 
-@pytest.mark.parametrize("mutate, expected", [
-    (lambda c: c["training"].update(max_length="long"), "training.max_length: expected"),
-    (lambda c: c["runs"][0].update(strategy="xx"), "runs.0.strategy: expected one of ['en', 'dt']"),
-    (lambda c: c["runs"][0].pop("adaptation"), "runs.0.adaptation: required key is missing"),
-    (lambda c: c["adaptations"]["lora"].update(r=0), "adaptations.lora.r"),
-    (lambda c: c.update(bogus=1), "unknown key(s): 'bogus'"),
-    (lambda c: c["runs"][0].update(model="nope"), "runs.0.model: 'nope' is not defined in `base_models`"),
-    (lambda c: c["eval_sets"]["test"].pop("ru"), "eval_sets.test: no prompt file for language(s) ['ru']"),
-    (lambda c: c["runs"].append(dict(c["runs"][0])), "duplicate run"),
-    (lambda c: c["languages"].append("EN"), "languages.4"),
-])
+@pytest.mark.parametrize(
+    "mutate, expected",
+    [
+        (lambda c: c["training"].update(max_length="long"), "training.max_length: expected"),
+        (lambda c: c["runs"][0].update(strategy="xx"), "runs.0.strategy: expected one of ['en', 'dt']"),
+        (lambda c: c["runs"][0].pop("adaptation"), "runs.0.adaptation: required key is missing"),
+        (lambda c: c["adaptations"]["lora"].update(r=0), "adaptations.lora.r"),
+        (lambda c: c.update(bogus=1), "unknown key(s): 'bogus'"),
+        (lambda c: c["runs"][0].update(model="nope"), "runs.0.model: 'nope' is not defined in `base_models`"),
+        (lambda c: c["eval_sets"]["test"].pop("ru"), "eval_sets.test: no prompt file for language(s) ['ru']"),
+        (lambda c: c["runs"].append(dict(c["runs"][0])), "duplicate run"),
+        (lambda c: c["languages"].append("EN"), "languages.4"),
+    ],
+)
 def test_bad_config_names_the_key(mutate, expected):
     cfg = copy.deepcopy(raw())
     mutate(cfg)
@@ -89,8 +102,9 @@ def test_snakemake_rejects_bad_config_before_any_job(tmp_path):
     cfg = raw()
     cfg["generation"]["repetition_penalty"] = "high"
     bad.write_text(yaml.safe_dump(cfg))
-    r = subprocess.run([sys.executable, "-m", "snakemake", "-n", "--configfile", str(bad)], cwd=ROOT,
-                       capture_output=True, text=True)
+    r = subprocess.run(
+        [sys.executable, "-m", "snakemake", "-n", "--configfile", str(bad)], cwd=ROOT, capture_output=True, text=True
+    )
     assert r.returncode != 0
     assert "generation.repetition_penalty: expected number, got 'high'" in r.stdout + r.stderr
 
@@ -98,8 +112,13 @@ def test_snakemake_rejects_bad_config_before_any_job(tmp_path):
 def test_paper_dry_run_lists_the_grid():
     """One train job per (run, LR) and one generate job per checkpoint (all splits and languages)."""
     cfg = xc.load(ROOT / "config" / "paper.yaml")
-    r = subprocess.run([sys.executable, "-m", "snakemake", "-n", "all_generations", "--configfile=config/paper.yaml"],
-                       cwd=ROOT, capture_output=True, text=True, timeout=300)
+    r = subprocess.run(
+        [sys.executable, "-m", "snakemake", "-n", "all_generations", "--configfile=config/paper.yaml"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert r.returncode == 0, r.stdout[-2000:] + r.stderr[-2000:]
     stats = r.stdout.split("Job stats:")[-1]
     counts = {m.group(1): int(m.group(2)) for m in re.finditer(r"^(\w+)\s+(\d+)$", stats, re.M)}
@@ -109,7 +128,12 @@ def test_paper_dry_run_lists_the_grid():
     # dolly -> fr, pt, ru for the two dt runs: the released translations, checked on CPU, no MT job
     assert counts["import_translations"] == 3 and "translate_it_data" not in counts
     # the validation split it builds: sample, translate into fr, pt, ru, align; and the test categories
-    assert (counts["valid_prompts"], counts["translate_valid"], counts["valid_split"], counts["test_categories"]) == (1, 3, 1, 1)
+    assert (counts["valid_prompts"], counts["translate_valid"], counts["valid_split"], counts["test_categories"]) == (
+        1,
+        3,
+        1,
+        1,
+    )
 
 
 def test_canonical_params_compare_by_meaning():
@@ -133,7 +157,7 @@ def test_every_rule_param_is_canonical():
             if line.strip() != "params:":
                 continue
             indent = len(line) - len(line.lstrip()) + 4
-            for entry in lines[i + 1:]:
+            for entry in lines[i + 1 :]:
                 if entry.strip() and len(entry) - len(entry.lstrip()) < indent:
                     break
                 if len(entry) - len(entry.lstrip()) == indent:

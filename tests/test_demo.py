@@ -1,4 +1,5 @@
 """The demo world (xlit.demo): language identity, alignment, determinism, disjoint splits, facts."""
+
 import importlib.util
 import json
 import re
@@ -98,8 +99,11 @@ def test_scripts_and_accents(world):
     ru_corpus = (world.dir / "corpus" / "ru.txt").read_text(encoding="utf-8").splitlines()
     assert all(cyr.search(x) for x in ru_corpus)
     assert all(cyr.search(r["instruction"]) and cyr.search(r["response"]) for r in _it(world, "ru"))
-    assert not any(cyr.search(x) for lang in ("en", "fr", "pt")
-                   for x in (world.dir / "corpus" / f"{lang}.txt").read_text(encoding="utf-8").splitlines())
+    assert not any(
+        cyr.search(x)
+        for lang in ("en", "fr", "pt")
+        for x in (world.dir / "corpus" / f"{lang}.txt").read_text(encoding="utf-8").splitlines()
+    )
     for lang, marks in (("fr", "éèàçêù"), ("pt", "ãçéáêóíà")):
         text = (world.dir / "corpus" / f"{lang}.txt").read_text(encoding="utf-8")
         assert all(m in text for m in marks), lang
@@ -107,8 +111,9 @@ def test_scripts_and_accents(world):
         accented = sum(bool(re.search("[à-ÿ]", x)) for x in lines) / len(lines)
         assert accented > 0.5, (lang, accented)
     en = (world.dir / "corpus" / "en.txt").read_text(encoding="utf-8")
-    assert not re.search("[éèàçãõ]", en.replace("São Paulo", "").replace("Brasília", "").replace("Rhône", "")
-                         .replace("Tietê", ""))
+    assert not re.search(
+        "[éèàçãõ]", en.replace("São Paulo", "").replace("Brasília", "").replace("Rhône", "").replace("Tietê", "")
+    )
 
 
 def test_dolly_format_and_categories(world):
@@ -163,8 +168,12 @@ def test_eval_prompts(world):
 
 
 def test_parallel_splits(world):
-    it_lines = {line.strip() for r in _it(world, "en") for f in ("instruction", "context", "response")
-                for line in r[f].split("\n")}
+    it_lines = {
+        line.strip()
+        for r in _it(world, "en")
+        for f in ("instruction", "context", "response")
+        for line in r[f].split("\n")
+    }
     for lang in LANGS[1:]:
         train = read_jsonl(world.dir / "parallel" / f"{lang}.train.jsonl")
         test = read_jsonl(world.dir / "parallel" / f"{lang}.test.jsonl")
@@ -231,13 +240,34 @@ def test_russian_and_romance_grammar_samples():
 
 
 def test_options_subset_and_validation(tmp_path):
-    s = write_demo_world(tmp_path, seed=3, languages=("en", "ru"), n_corpus=7, n_it=16, n_valid=3, n_test=5,
-                         n_parallel=40, n_parallel_test=6)
+    s = write_demo_world(
+        tmp_path,
+        seed=3,
+        languages=("en", "ru"),
+        n_corpus=7,
+        n_it=16,
+        n_valid=3,
+        n_test=5,
+        n_parallel=40,
+        n_parallel_test=6,
+    )
     files = sorted(str(p.relative_to(tmp_path)) for p in tmp_path.rglob("*") if p.is_file())
-    assert files == ["answers/test/en.jsonl", "answers/test/ru.jsonl", "answers/valid/en.jsonl",
-                     "answers/valid/ru.jsonl", "corpus/en.txt", "corpus/ru.txt", "it/dolly.en.jsonl", "it/dolly.ru.jsonl",
-                     "parallel/ru.test.jsonl", "parallel/ru.train.jsonl", "prompts/test/en.jsonl",
-                     "prompts/test/ru.jsonl", "prompts/valid/en.jsonl", "prompts/valid/ru.jsonl"]
+    assert files == [
+        "answers/test/en.jsonl",
+        "answers/test/ru.jsonl",
+        "answers/valid/en.jsonl",
+        "answers/valid/ru.jsonl",
+        "corpus/en.txt",
+        "corpus/ru.txt",
+        "it/dolly.en.jsonl",
+        "it/dolly.ru.jsonl",
+        "parallel/ru.test.jsonl",
+        "parallel/ru.train.jsonl",
+        "prompts/test/en.jsonl",
+        "prompts/test/ru.jsonl",
+        "prompts/valid/en.jsonl",
+        "prompts/valid/ru.jsonl",
+    ]
     assert s["it"] == 16 and min(s["it_categories"].values()) >= 1
     answers = read_jsonl(tmp_path / "answers" / "test" / "ru.jsonl")
     prompts = read_jsonl(tmp_path / "prompts" / "test" / "ru.jsonl")
@@ -258,13 +288,27 @@ def test_snakemake_script(tmp_path, fake_snakemake):
     spec.loader.exec_module(script)
     out, log = tmp_path / "demo", tmp_path / "logs" / "demo_world.log"
     log.parent.mkdir()
-    smk = fake_snakemake(output={"dir": out}, log=[log],
-                         params={"demo": {"seed": 2, "n_corpus": 5, "n_it": 8, "n_valid": 2, "n_test": 2,
-                                          "n_parallel": 20, "n_parallel_test": 5, "languages": ["en", "fr", "pt", "ru"]}})
+    smk = fake_snakemake(
+        output={"dir": out},
+        log=[log],
+        params={
+            "demo": {
+                "seed": 2,
+                "n_corpus": 5,
+                "n_it": 8,
+                "n_valid": 2,
+                "n_test": 2,
+                "n_parallel": 20,
+                "n_parallel_test": 5,
+                "languages": ["en", "fr", "pt", "ru"],
+            }
+        },
+    )
     summary = script.main(smk)
     assert summary["it"] == 8 and (out / "parallel" / "pt.test.jsonl").is_file()
     assert '"it": 8' in log.read_text(encoding="utf-8")
-    # the rule may list the files as outputs and pass the folder as params.outdir instead
-    smk = fake_snakemake(log=[log], params={"outdir": tmp_path / "demo2", "demo": {"n_corpus": 3}})
+    # the rule may list the files as outputs instead: the world is written to their common folder
+    outs = [str(tmp_path / "demo2" / "corpus" / "ru.txt"), str(tmp_path / "demo2" / "it" / "dolly.en.jsonl")]
+    smk = fake_snakemake(log=[log], output=outs, params={"demo": {"n_corpus": 3}})
     assert script.main(smk)["corpus"]["ru"] == 3
     assert json.loads((tmp_path / "demo2" / "it" / "dolly.en.jsonl").read_text(encoding="utf-8").splitlines()[0])

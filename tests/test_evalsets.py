@@ -1,6 +1,7 @@
 """Eval prompt sets built from AlpacaEval: the validation split's sampling (disjoint from test, seeded),
 its alignment across languages, and task categories joined onto test prompts. The translation of the
 split by the tiny translator is in test_translate.py."""
+
 from __future__ import annotations
 
 import json
@@ -18,14 +19,24 @@ def alpaca(tmp_path, rows):
     return p
 
 
-POOL = [{"instruction": f"Question {i}: what is {i} plus {i}?", "output": "x", "generator": "g",
-         "dataset": ["helpful_base", "koala", "oasst", "selfinstruct", "vicuna"][i % 5]} for i in range(40)]
+POOL = [
+    {
+        "instruction": f"Question {i}: what is {i} plus {i}?",
+        "output": "x",
+        "generator": "g",
+        "dataset": ["helpful_base", "koala", "oasst", "selfinstruct", "vicuna"][i % 5],
+    }
+    for i in range(40)
+]
 
 
 def test_load_alpaca_eval(tmp_path):
     rows = load_alpaca_eval(alpaca(tmp_path, POOL))
-    assert len(rows) == 40 and rows[3] == {"id": "alpaca_eval-3", "instruction": POOL[3]["instruction"],
-                                           "category": "selfinstruct"}
+    assert len(rows) == 40 and rows[3] == {
+        "id": "alpaca_eval-3",
+        "instruction": POOL[3]["instruction"],
+        "category": "selfinstruct",
+    }
     with pytest.raises(InputError, match=r"alpaca_eval.json:2: field 'instruction'"):
         load_alpaca_eval(alpaca(tmp_path, [POOL[0], {"dataset": "koala"}]))
 
@@ -33,9 +44,11 @@ def test_load_alpaca_eval(tmp_path):
 def test_sample_valid_is_disjoint_seeded_and_counts(tmp_path):
     pool = load_alpaca_eval(alpaca(tmp_path, POOL + [{"instruction": "  question 5: WHAT is 5 plus 5? "}]))
     # test prompts: two of the pool's, written with other case and spacing
-    test = [{"id": "1", "instruction": "QUESTION 3:  what is 3 plus 3?"},
-            {"id": "2", "instruction": "question 7: what is 7 plus 7?\n"},
-            {"id": "3", "instruction": "Not in the pool."}]
+    test = [
+        {"id": "1", "instruction": "QUESTION 3:  what is 3 plus 3?"},
+        {"id": "2", "instruction": "question 7: what is 7 plus 7?\n"},
+        {"id": "3", "instruction": "Not in the pool."},
+    ]
     rows, stats = sample_valid(pool, test, 20, seed=1)
     assert len(rows) == 20 and not overlap(rows, test)
     assert stats == {"pool": 41, "test": 3, "test_overlap": 2, "repeats": 1, "candidates": 38, "n": 20, "seed": 1}
@@ -52,7 +65,12 @@ def test_assemble_split_drops_a_failure_in_any_language():
     fr = [{"id": f"a{i}", "instruction": f"fr Q{i}", "category": "koala", "ok": i != 1} for i in range(4)]
     ru = [{"id": f"a{i}", "instruction": f"ru Q{i}", "category": "koala", "ok": i != 2} for i in reversed(range(4))]
     files, stats = assemble_split(en, {"fr": fr, "ru": ru})
-    assert [r["id"] for r in files["en"]] == [r["id"] for r in files["fr"]] == [r["id"] for r in files["ru"]] == ["a0", "a3"]
+    assert (
+        [r["id"] for r in files["en"]]
+        == [r["id"] for r in files["fr"]]
+        == [r["id"] for r in files["ru"]]
+        == ["a0", "a3"]
+    )
     assert files["ru"][1] == {"id": "a3", "instruction": "ru Q3", "category": "koala"}
     assert stats["kept"] == 2 and stats["dropped"] == 2 and stats["failed_by_lang"] == {"fr": 1, "ru": 1}
     with pytest.raises(InputError, match=r"fr.jsonl: field 'id': ids not aligned.*missing \['a3'\]"):
@@ -60,14 +78,22 @@ def test_assemble_split_drops_a_failure_in_any_language():
 
 
 def test_join_categories_by_english_text():
-    source = [{"id": "alpaca_eval-0", "instruction": "How do I bake bread?", "category": "koala"},
-              {"id": "alpaca_eval-1", "instruction": "Name three colours.", "category": "selfinstruct"}]
-    prompts = {"en": [{"id": "1", "instruction": "how do I  bake bread?", "category": ""},
-                      {"id": "2", "instruction": "Name three colours.", "category": "mine"},
-                      {"id": "3", "instruction": "Unknown prompt", "category": ""}],
-               "fr": [{"id": "1", "instruction": "Comment faire du pain ?", "category": ""},
-                      {"id": "2", "instruction": "Nomme trois couleurs.", "category": ""},
-                      {"id": "3", "instruction": "Inconnu", "category": ""}]}
+    source = [
+        {"id": "alpaca_eval-0", "instruction": "How do I bake bread?", "category": "koala"},
+        {"id": "alpaca_eval-1", "instruction": "Name three colours.", "category": "selfinstruct"},
+    ]
+    prompts = {
+        "en": [
+            {"id": "1", "instruction": "how do I  bake bread?", "category": ""},
+            {"id": "2", "instruction": "Name three colours.", "category": "mine"},
+            {"id": "3", "instruction": "Unknown prompt", "category": ""},
+        ],
+        "fr": [
+            {"id": "1", "instruction": "Comment faire du pain ?", "category": ""},
+            {"id": "2", "instruction": "Nomme trois couleurs.", "category": ""},
+            {"id": "3", "instruction": "Inconnu", "category": ""},
+        ],
+    }
     out, stats = join_categories(prompts, source)
     assert [p["category"] for p in out["en"]] == [p["category"] for p in out["fr"]] == ["koala", "mine", ""]
     assert out["fr"][0]["instruction"] == "Comment faire du pain ?"
@@ -87,8 +113,13 @@ def test_paper_config_valid_is_built_and_disjoint_from_test():
     assert cfg["valid_split"] == {"source": "data/alpaca_eval/alpaca_eval.json", "n": 100, "seed": 0}
     assert cfg["test_categories"]["source"] == cfg["valid_split"]["source"]
     # every input the paper config names under data/ is fetched, never shipped
-    named = [cfg["valid_split"]["source"], cfg["judge"]["prompt"], *test.values(),
-             cfg["it_datasets"]["dolly"]["path"], *cfg["it_datasets"]["dolly"]["translations"].values()]
+    named = [
+        cfg["valid_split"]["source"],
+        cfg["judge"]["prompt"],
+        *test.values(),
+        cfg["it_datasets"]["dolly"]["path"],
+        *cfg["it_datasets"]["dolly"]["translations"].values(),
+    ]
     assert all(p in cfg["downloads"] and not (root / p).exists() for p in named)
     assert cfg["judge"]["placeholders"] == {"instruction": "%%%TASK%%%", "response": "%%%SUBMISSION%%%"}
     assert cfg["downloads"][cfg["judge"]["prompt"]].endswith("/evaluation/eval_prompt_gpt.txt")
@@ -121,19 +152,44 @@ def test_workflow_builds_valid_split_and_uses_given_translations(tmp_path):
     langs = cfg["languages"]
 
     def smk(*args):
-        r = subprocess.run([sys.executable, "-m", "snakemake", "--snakefile", str(root / "Snakefile"), "--directory",
-                            str(tmp_path), "--cores", "2", *args, "--configfile", str(tmp_path / "config.yaml")],
-                           capture_output=True, text=True, timeout=900)
+        r = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "snakemake",
+                "--snakefile",
+                str(root / "Snakefile"),
+                "--directory",
+                str(tmp_path),
+                "--cores",
+                "2",
+                *args,
+                "--configfile",
+                str(tmp_path / "config.yaml"),
+            ],
+            capture_output=True,
+            text=True,
+            timeout=900,
+        )
         assert r.returncode == 0, r.stdout[-3000:] + r.stderr[-3000:]
         return r.stdout + r.stderr
 
     (tmp_path / "config.yaml").write_text(yaml.safe_dump(cfg))
     smk("results/demo/parallel/fr.test.jsonl")
     names = {"French": "fr", "Portuguese": "pt", "Russian": "ru"}
-    world = {l: {r["en"]: r["tgt"] for part in ("train", "test")
-                 for r in read_jsonl(tmp_path / f"results/demo/parallel/{l}.{part}.jsonl")} for l in names.values()}
+    world = {
+        l: {
+            r["en"]: r["tgt"]
+            for part in ("train", "test")
+            for r in read_jsonl(tmp_path / f"results/demo/parallel/{l}.{part}.jsonl")
+        }
+        for l in names.values()
+    }
     test_en = load_prompts(tmp_path / "results/demo/prompts/test/en.jsonl")
-    pool = [{"instruction": r["en"], "dataset": "koala"} for r in read_jsonl(tmp_path / "results/demo/parallel/fr.test.jsonl")]
+    pool = [
+        {"instruction": r["en"], "dataset": "koala"}
+        for r in read_jsonl(tmp_path / "results/demo/parallel/fr.test.jsonl")
+    ]
     pool += [{"instruction": p["instruction"], "dataset": "vicuna"} for p in test_en]
     (tmp_path / "alpaca_eval.json").write_text(json.dumps(pool))
     sampled = []
@@ -146,15 +202,25 @@ def test_workflow_builds_valid_split_and_uses_given_translations(tmp_path):
             return text  # left in English: fails the LID gate
         return world[lang].get(text, text)
 
-    targets = ["results/it_data/demo-dolly/dt.jsonl", "results/tables/translation_quality.tsv",
-               *[f"results/valid_split/{l}.jsonl" for l in langs], *[f"results/prompts/test/{l}.jsonl" for l in langs]]
+    targets = [
+        "results/it_data/demo-dolly/dt.jsonl",
+        "results/tables/translation_quality.tsv",
+        *[f"results/valid_split/{l}.jsonl" for l in langs],
+        *[f"results/prompts/test/{l}.jsonl" for l in langs],
+    ]
     with OpenAIServer(handler=translate) as srv:
-        cfg["translation"] = {"backend": "openai", "model": "world", "batch_size": 8,
-                              "endpoint": {"base_url": srv.base_url, "api_key_env": None, "concurrency": 4}}
+        cfg["translation"] = {
+            "backend": "openai",
+            "model": "world",
+            "batch_size": 8,
+            "endpoint": {"base_url": srv.base_url, "api_key_env": None, "concurrency": 4},
+        }
         (tmp_path / "config.yaml").write_text(yaml.safe_dump(cfg))
         dry = smk("-n", *targets)
         stats = dry.split("Job stats:")[-1]
-        assert re.search(r"^import_translations\s+1$", stats, re.M) and re.search(r"^translate_it_data\s+2$", stats, re.M)
+        assert re.search(r"^import_translations\s+1$", stats, re.M) and re.search(
+            r"^translate_it_data\s+2$", stats, re.M
+        )
         assert re.search(r"^translate_valid\s+3$", stats, re.M) and "build_translator" not in stats
         smk("results/valid_split/sample/en.jsonl")
         sampled.append(read_jsonl(tmp_path / "results/valid_split/sample/en.jsonl")[2]["instruction"])
@@ -172,7 +238,7 @@ def test_workflow_builds_valid_split_and_uses_given_translations(tmp_path):
     assert [p["id"] for p in test["ru"]] == [p["id"] for p in test_en] and all(p["category"] for p in test["ru"])
     fr = read_jsonl(tmp_path / "results/translations/demo-dolly/fr.jsonl")
     given = read_jsonl(tmp_path / "results/demo/it/dolly.fr.jsonl")
-    assert [r["instruction"] for r in fr] == [r["instruction"] for r in given][:len(fr)] and len(fr) == 30
+    assert [r["instruction"] for r in fr] == [r["instruction"] for r in given][: len(fr)] and len(fr) == 30
     assert all(r["lang"] == "fr" and r["source_id"] == r["id"] for r in fr)
     q = {r["lang"]: r for r in read_tsv(tmp_path / "results/tables/translation_quality.tsv")}
     assert set(q) == {"fr", "pt", "ru"} and q["fr"]["n"] == "30" and float(q["fr"]["chrf"]) == pytest.approx(100)

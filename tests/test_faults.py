@@ -2,6 +2,7 @@
 judge rule calls) and the `openai` MT backend against a local server that answers 500, an HTML page, broken
 JSON or too slowly; what is cached and what a re-run sends; one-line CLI errors; odd text at reading; a
 copied work directory."""
+
 import json
 import re
 import shutil
@@ -13,8 +14,8 @@ from pathlib import Path
 
 import pytest
 import yaml
-
 from openai_server import Reply
+
 from xlit.cli import main
 from xlit.io import read_jsonl
 from xlit.judge import JudgeFailed, cost_row, judge_file
@@ -26,10 +27,14 @@ BAD = {1, 4}  # the items the misbehaving server fails
 
 FAULTS = {
     "500": (lambda: Reply(status=500), "HTTP 500"),
-    "html": (lambda: Reply(raw="<html><body><h1>502 Bad Gateway</h1>\n<p>nginx</p></body></html>",
-                           content_type="text/html"), "malformed response (HTTP 200)"),
-    "garbage": (lambda: Reply(raw='{"id": "x", "object": "chat.completion", "choices": [',
-                              content_type="application/json"), "malformed response (HTTP 200)"),
+    "html": (
+        lambda: Reply(raw="<html><body><h1>502 Bad Gateway</h1>\n<p>nginx</p></body></html>", content_type="text/html"),
+        "malformed response (HTTP 200)",
+    ),
+    "garbage": (
+        lambda: Reply(raw='{"id": "x", "object": "chat.completion", "choices": [', content_type="application/json"),
+        "malformed response (HTTP 200)",
+    ),
     "slow": (lambda: Reply(delay=1.5), "Timeout"),
 }
 
@@ -39,15 +44,30 @@ def item_of(req: dict) -> int:
 
 
 def responses(path: Path, n: int = N) -> Path:
-    path.write_text("".join(json.dumps({"id": str(i), "instruction": f"Question {i}?", "response":
-                                        f"Answer number {i}.", "lang": "fr"}) + "\n" for i in range(n)))
+    path.write_text(
+        "".join(
+            json.dumps({"id": str(i), "instruction": f"Question {i}?", "response": f"Answer number {i}.", "lang": "fr"})
+            + "\n"
+            for i in range(n)
+        )
+    )
     return path
 
 
 def judge_cfg(server, **kw) -> dict:
-    return {"backend": "openai", "model": "gpt-test", "base_url": server.base_url, "concurrency": 4,
-            "max_retries": 2, "timeout": 0.5, "backoff_base": 0.01, "backoff_max": 0.05,
-            "price_in_per_mtok": 1.0, "price_out_per_mtok": 2.0, **kw}
+    return {
+        "backend": "openai",
+        "model": "gpt-test",
+        "base_url": server.base_url,
+        "concurrency": 4,
+        "max_retries": 2,
+        "timeout": 0.5,
+        "backoff_base": 0.01,
+        "backoff_max": 0.05,
+        "price_in_per_mtok": 1.0,
+        "price_out_per_mtok": 2.0,
+        **kw,
+    }
 
 
 def write_config(tmp_path: Path, server, judge_section: dict | None = None, **kw) -> Path:
@@ -77,7 +97,8 @@ def one_line(err: str) -> str:
 # ------------------------------------------------------------------------------------------- the CLI
 @pytest.mark.parametrize("fault", sorted(FAULTS))
 def test_cli_fails_with_one_line_caches_what_arrived_and_the_rerun_sends_only_the_failed(
-        fault, server, tmp_path, capsys):
+    fault, server, tmp_path, capsys
+):
     reply, why = FAULTS[fault]
     server.handler = lambda req, n: reply() if item_of(req) in BAD else None
     conf, resp, out = write_config(tmp_path, server), responses(tmp_path / "r.jsonl"), tmp_path / "out.jsonl"
@@ -165,8 +186,21 @@ def test_ctrl_c_says_what_was_kept_and_exits_130(server, tmp_path):
     server.latency = 0.15
     conf = write_config(tmp_path, server, concurrency=2, timeout=5)
     resp = responses(tmp_path / "r.jsonl", 30)
-    proc = subprocess.Popen([sys.executable, "-m", "xlit.cli", "judge", "--config", str(conf), "--out",
-                             str(tmp_path / "out.jsonl"), str(resp)], stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "xlit.cli",
+            "judge",
+            "--config",
+            str(conf),
+            "--out",
+            str(tmp_path / "out.jsonl"),
+            str(resp),
+        ],
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     deadline = time.monotonic() + 60
     while server.count < 6 and time.monotonic() < deadline:
         time.sleep(0.05)
@@ -184,10 +218,16 @@ def test_ctrl_c_says_what_was_kept_and_exits_130(server, tmp_path):
 def test_openai_mt_backend_fails_after_caching(server, tmp_path):
     from xlit.mt.backends import OpenAIBackend
 
-    server.handler = lambda req, n: Reply(raw="<html>proxy error</html>", content_type="text/html") \
-        if "segment two" in json.dumps(req["messages"]) else "une traduction"
-    cfg = {"backend": "openai", "model": "mt-test",
-           "endpoint": {"base_url": server.base_url, "max_retries": 1, "backoff_base": 0.01, "timeout": 2}}
+    server.handler = lambda req, n: (
+        Reply(raw="<html>proxy error</html>", content_type="text/html")
+        if "segment two" in json.dumps(req["messages"])
+        else "une traduction"
+    )
+    cfg = {
+        "backend": "openai",
+        "model": "mt-test",
+        "endpoint": {"base_url": server.base_url, "max_retries": 1, "backoff_base": 0.01, "timeout": 2},
+    }
     mt = OpenAIBackend(cfg, cache_dir=tmp_path)
     segments = ["segment one", "segment two", "segment three"]
     with pytest.raises(RuntimeError) as e:
@@ -201,9 +241,11 @@ def test_openai_mt_backend_fails_after_caching(server, tmp_path):
 
 
 # ------------------------------------------------------------------------------------- odd Unicode
-SURROGATE_LINE = ('{"id": "1", "lang": "fr", "category": "open_qa", "prompt": "Dites bonjour \\ud800", '
-                  '"instruction": "Dites bonjour \\ud800", "n_tokens": 9, "response": "Bonjour \\udc00 le '
-                  'monde, comment allez-vous aujourd\'hui ? Tr\\u00e8s bien, merci beaucoup."}\n')
+SURROGATE_LINE = (
+    '{"id": "1", "lang": "fr", "category": "open_qa", "prompt": "Dites bonjour \\ud800", '
+    '"instruction": "Dites bonjour \\ud800", "n_tokens": 9, "response": "Bonjour \\udc00 le '
+    "monde, comment allez-vous aujourd'hui ? Tr\\u00e8s bien, merci beaucoup.\"}\n"
+)
 
 
 def test_lone_surrogates_pass_surface_judge_and_sheets(server, tmp_path, capsys, caplog):
@@ -248,8 +290,10 @@ def test_it_data_with_lone_surrogates_loads(tmp_path):
 # -------------------------------------------------------------------------------- language codes
 def test_lang_is_case_normalised_and_checked(tmp_path, capsys):
     f = tmp_path / "fr.txt"
-    f.write_text("La rivière coule près du vieux moulin chaque printemps.\n"
-                 "Quelle est la capitale de la France ? Paris est la capitale de la France.\n")
+    f.write_text(
+        "La rivière coule près du vieux moulin chaque printemps.\n"
+        "Quelle est la capitale de la France ? Paris est la capitale de la France.\n"
+    )
     assert main(["surface", "--lang", "FR", str(f)]) == 0
     s = json.loads(capsys.readouterr().out)
     assert s["lang"] == "fr" and s["correct_lang"] == 1.0 and s["code_switch"] == 0.0
@@ -288,10 +332,17 @@ def test_cli_errors_are_one_line_with_exit_code_2(server, tmp_path, capsys):
     typed.write_text(yaml.safe_dump({"judges": {"gpt": judge_cfg(server, concurrency="eight")}}))
     cases.append((["judge", "--config", str(typed), str(resp)], "judges.gpt.concurrency: expected integer"))
     nokey = tmp_path / "nokey.yaml"
-    nokey.write_text(yaml.safe_dump({"judges": {"gpt": {"backend": "openai", "model": "gpt-4o",
-                                                        "api_key_env": "XLIT_SURELY_UNSET_KEY"}}}))
-    cases.append((["judge", "--config", str(nokey), "--cache-dir", str(tmp_path / "c"), str(resp)],
-                  "XLIT_SURELY_UNSET_KEY is not set"))
+    nokey.write_text(
+        yaml.safe_dump(
+            {"judges": {"gpt": {"backend": "openai", "model": "gpt-4o", "api_key_env": "XLIT_SURELY_UNSET_KEY"}}}
+        )
+    )
+    cases.append(
+        (
+            ["judge", "--config", str(nokey), "--cache-dir", str(tmp_path / "c"), str(resp)],
+            "XLIT_SURELY_UNSET_KEY is not set",
+        )
+    )
     for args, expected in cases:
         assert main(args) == 2, args
         assert expected in one_line(capsys.readouterr().err), args
@@ -337,9 +388,25 @@ def test_a_copied_work_dir_uses_its_own_files(tmp_path):
 
     def snakemake(workdir, *targets):
         (workdir / "config.yaml").write_text(yaml.safe_dump(cfg))
-        r = subprocess.run([sys.executable, "-m", "snakemake", "--snakefile", str(ROOT / "Snakefile"),
-                            "--directory", str(workdir), "--configfile", str(workdir / "config.yaml"),
-                            "--cores", "2", *targets], capture_output=True, text=True, timeout=900)
+        r = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "snakemake",
+                "--snakefile",
+                str(ROOT / "Snakefile"),
+                "--directory",
+                str(workdir),
+                "--configfile",
+                str(workdir / "config.yaml"),
+                "--cores",
+                "2",
+                *targets,
+            ],
+            capture_output=True,
+            text=True,
+            timeout=900,
+        )
         assert r.returncode == 0, r.stdout[-3000:] + r.stderr[-3000:]
         return r.stdout + r.stderr
 

@@ -25,7 +25,7 @@ def make_tables(d: Path, judges=("gpt35", "localjudge"), annotators=("alice", "b
     and the other LR carries absurd scores (all 0) so a wrong filter shows."""
     rng = np.random.default_rng(0)
     sel, judge, hum = [], [], []
-    for k, run in enumerate(RUNS):
+    for _k, run in enumerate(RUNS):
         sel.append({"run": run, "criterion": "multilingual", "lr": "1e-05", "score": 0.5})
         sel.append({"run": run, "criterion": "english", "lr": "0.0001", "score": 0.7})
         for lr in ("1e-05", "0.0001"):
@@ -35,13 +35,32 @@ def make_tables(d: Path, judges=("gpt35", "localjudge"), annotators=("alice", "b
                     for crit in CRITERIA:
                         for j in judges:
                             s = 0 if lr == "0.0001" else int(np.clip(truth + rng.integers(-1, 2), 0, 2))
-                            judge.append({"judge": j, "run": run, "lr": lr, "lang": lang, "id": f"p{i}",
-                                          "category": CATS[i % 3], "criterion": crit,
-                                          "score": "" if (i == 0 and crit == "logic") else s})
+                            judge.append(
+                                {
+                                    "judge": j,
+                                    "run": run,
+                                    "lr": lr,
+                                    "lang": lang,
+                                    "id": f"p{i}",
+                                    "category": CATS[i % 3],
+                                    "criterion": crit,
+                                    "score": "" if (i == 0 and crit == "logic") else s,
+                                }
+                            )
                         if lr == "1e-05":
                             for a in annotators:
-                                hum.append({"annotator": a, "run": run, "lr": lr, "lang": lang, "id": f"p{i}",
-                                            "category": CATS[i % 3], "criterion": crit, "score": truth})
+                                hum.append(
+                                    {
+                                        "annotator": a,
+                                        "run": run,
+                                        "lr": lr,
+                                        "lang": lang,
+                                        "id": f"p{i}",
+                                        "category": CATS[i % 3],
+                                        "criterion": crit,
+                                        "score": truth,
+                                    }
+                                )
     write_tsv(d / "selected_lr.tsv", sel, ["run", "criterion", "lr", "score"])
     write_tsv(d / "judge_scores.tsv", judge, "judge run lr lang id category criterion score".split())
     write_tsv(d / "human_scores.tsv", hum, "annotator run lr lang id category criterion score".split())
@@ -63,8 +82,9 @@ def _text(pdf: Path) -> str:
 
 
 def _load(d, human=True, selection="multilingual"):
-    return S.load_scores(d / "judge_scores.tsv", d / "human_scores.tsv" if human else None,
-                         d / "selected_lr.tsv", selection)
+    return S.load_scores(
+        d / "judge_scores.tsv", d / "human_scores.tsv" if human else None, d / "selected_lr.tsv", selection
+    )
 
 
 def test_load_scores_filters_selected(tables):
@@ -81,10 +101,12 @@ def test_load_scores_filters_selected(tables):
 
 
 def test_mean_grid_averages_items_first():
-    rows = [{"run": "r", "lr": "1", "lang": "fr", "id": "a", "criterion": "c", "score": 2, "category": ""},
-            {"run": "r", "lr": "1", "lang": "fr", "id": "a", "criterion": "c", "score": 2, "category": ""},
-            {"run": "r", "lr": "1", "lang": "fr", "id": "a", "criterion": "c", "score": 2, "category": ""},
-            {"run": "r", "lr": "1", "lang": "fr", "id": "b", "criterion": "c", "score": 0, "category": ""}]
+    rows = [
+        {"run": "r", "lr": "1", "lang": "fr", "id": "a", "criterion": "c", "score": 2, "category": ""},
+        {"run": "r", "lr": "1", "lang": "fr", "id": "a", "criterion": "c", "score": 2, "category": ""},
+        {"run": "r", "lr": "1", "lang": "fr", "id": "a", "criterion": "c", "score": 2, "category": ""},
+        {"run": "r", "lr": "1", "lang": "fr", "id": "b", "criterion": "c", "score": 0, "category": ""},
+    ]
     g = S.mean_grid(rows, "run", ["r", "missing"], "criterion", ["c"])
     assert g[0, 0] == pytest.approx(1.0) and np.isnan(g[1, 0])
 
@@ -137,6 +159,7 @@ def test_fig5_human_vs_judge(tables, tmp_path):
     # each criterion's matrix sums to 100
     s = _load(tables)
     from xlit import agreement as agr
+
     a, b, _ = agr.paired_scores(S.rating_rows(s), "human", "gpt35", "fluency")
     assert agr.percent_matrix(a, b).sum() == pytest.approx(100.0)
     assert len(a) == 2 * 3 * 4 * 6  # annotators x runs x langs x items
@@ -172,6 +195,7 @@ def test_fig5_without_humans(tables, tmp_path):
 
 def test_category_panel_on_given_axes(tables, tmp_path):
     import matplotlib.pyplot as plt
+
     s = _load(tables)
     rows, label = S.category_rows(s)
     assert label == "human ratings"
@@ -194,8 +218,11 @@ def test_category_panel_on_given_axes(tables, tmp_path):
 
 
 def test_message_figures_when_nothing(tmp_path):
-    write_tsv(tmp_path / "selected_lr.tsv", [{"run": "r", "criterion": "multilingual", "lr": "1e-05", "score": 1}],
-              ["run", "criterion", "lr", "score"])
+    write_tsv(
+        tmp_path / "selected_lr.tsv",
+        [{"run": "r", "criterion": "multilingual", "lr": "1e-05", "score": 1}],
+        ["run", "criterion", "lr", "score"],
+    )
     write_tsv(tmp_path / "judge_scores.tsv", [], "judge run lr lang id category criterion score".split())
     s = S.load_scores(tmp_path / "judge_scores.tsv", tmp_path / "absent.tsv", tmp_path / "selected_lr.tsv")
     for fn in (F.fig2, F.fig4, F.fig5):
@@ -239,14 +266,17 @@ def test_rules_run_under_snakemake(tmp_path):
         for lang in ["en", "fr"]:
             p = tmp_path / "results" / "generations" / run / "lr1e-05" / "test" / f"{lang}.jsonl"
             p.parent.mkdir(parents=True, exist_ok=True)
-            p.write_text(f'{{"id": "p1", "lang": "{lang}", "category": "qa", "prompt": "Q?", "response": "A.", '
-                         f'"n_tokens": 2}}\n')
-    (tmp_path / "config.yaml").write_text("seed: 0\nselection: {criterion: multilingual}\n"
-                                          "human: {sheets_per_lang: null, ratings: []}\n")
+            p.write_text(
+                f'{{"id": "p1", "lang": "{lang}", "category": "qa", "prompt": "Q?", "response": "A.", "n_tokens": 2}}\n'
+            )
+    (tmp_path / "config.yaml").write_text(
+        "seed: 0\nselection: {criterion: multilingual}\nhuman: {sheets_per_lang: null, ratings: []}\n"
+    )
     (tmp_path / "Snakefile").write_text(SNAKEFILE.format(langs=["en", "fr"], runs=RUNS, repo=REPO))
     env = dict(os.environ, PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}")
-    res = subprocess.run([snakemake, "--cores", "1", "--quiet", "all"], cwd=tmp_path, env=env,
-                         capture_output=True, text=True)
+    res = subprocess.run(
+        [snakemake, "--cores", "1", "--quiet", "all"], cwd=tmp_path, env=env, capture_output=True, text=True
+    )
     assert res.returncode == 0, res.stderr[-3000:]
     agreement = read_tsv(tmp_path / "results" / "tables" / "agreement.tsv")
     assert {(r["rater_a"], r["rater_b"]) for r in agreement} == {("gpt35", "localjudge")}
@@ -256,6 +286,7 @@ def test_rules_run_under_snakemake(tmp_path):
 
     # two annotators return the French sheet: the import, agreement and figures pick them up
     import csv
+
     sheet = tmp_path / "results" / "human" / "sheets" / "fr.csv"
     with open(sheet, encoding="utf-8-sig", newline="") as f:
         rows = list(csv.reader(f))
@@ -264,9 +295,11 @@ def test_rules_run_under_snakemake(tmp_path):
             csv.writer(f).writerows([rows[0]] + [r[:3] + [score] * 6 for r in rows[1:]])
     (tmp_path / "config.yaml").write_text(
         "seed: 0\nselection: {criterion: multilingual}\nhuman: {sheets_per_lang: null, ratings: ["
-        "{annotator: alice, lang: fr, path: alice_fr.csv}, {annotator: bob, lang: fr, path: bob_fr.csv}]}\n")
-    res = subprocess.run([snakemake, "--cores", "1", "--quiet", "all"], cwd=tmp_path, env=env,
-                         capture_output=True, text=True)
+        "{annotator: alice, lang: fr, path: alice_fr.csv}, {annotator: bob, lang: fr, path: bob_fr.csv}]}\n"
+    )
+    res = subprocess.run(
+        [snakemake, "--cores", "1", "--quiet", "all"], cwd=tmp_path, env=env, capture_output=True, text=True
+    )
     assert res.returncode == 0, res.stderr[-3000:]
     humans = read_tsv(tmp_path / "results" / "tables" / "human_scores.tsv")
     assert len(humans) == 2 * len(RUNS) * 6 and {r["annotator"] for r in humans} == {"alice", "bob"}
@@ -279,6 +312,7 @@ def test_rules_run_under_snakemake(tmp_path):
 def test_category_panel_hook_per_run(tables, tmp_path):
     """The fig3 right-panel hook: draw(ax, run) for each run row; same categories in every panel."""
     import matplotlib.pyplot as plt
+
     s = _load(tables)
     draw = F.category_panel(s)
     fig, axes = plt.subplots(len(RUNS), 1, figsize=(3.5, 6), constrained_layout=True)

@@ -1,4 +1,5 @@
 """Generation: every eval set of a checkpoint in one pass (hf), and the vLLM backend against hf (GPU only)."""
+
 import importlib.util
 import json
 import subprocess
@@ -32,8 +33,12 @@ class Counting:
 
 def test_generate_sets_matches_one_file_at_a_time_in_one_pass(tiny_lm_dir):
     gen = Counting(load_generator(tiny_lm_dir, "hf", device="cpu"))
-    sets = {("valid", "en"): ("en", prompt_rows("en")), ("valid", "fr"): ("fr", prompt_rows("fr")),
-            ("test", "en"): ("en", prompt_rows("en")[:2]), ("test", "fr"): ("fr", prompt_rows("fr"))}
+    sets = {
+        ("valid", "en"): ("en", prompt_rows("en")),
+        ("valid", "fr"): ("fr", prompt_rows("fr")),
+        ("test", "en"): ("en", prompt_rows("en")[:2]),
+        ("test", "fr"): ("fr", prompt_rows("fr")),
+    }
     kw = dict(max_new_tokens=6, repetition_penalty=1.2, batch_size=1)
     out = generate_sets(gen, sets, **kw)
     assert gen.calls == [6]  # one pass over the distinct prompts (test repeats valid's)
@@ -66,17 +71,20 @@ def test_read_eval_sets_checks_alignment_per_split(tmp_path):
 def test_unknown_backend_and_vllm_never_imported_on_the_default_path(tiny_lm_dir):
     with pytest.raises(ValueError, match="generation.backend: unknown backend 'tgi'"):
         load_generator(tiny_lm_dir, "tgi")
-    code = (f"from xlit.generate import load_generator, generate_sets\n"
-            f"import xlit.surface, sys\n"
-            f"g = load_generator({str(tiny_lm_dir)!r}, 'hf', device='cpu')\n"
-            f"generate_sets(g, {{'en': ('en', [{{'id': '1', 'instruction': 'Hi'}}])}}, max_new_tokens=2, "
-            f"repetition_penalty=1.2, batch_size=1)\n"
-            f"bad = [m for m in sys.modules if m.split('.')[0] == 'vllm' or m == 'xlit.vllm_backend']\n"
-            f"assert not bad, bad\n")
+    code = (
+        f"from xlit.generate import load_generator, generate_sets\n"
+        f"import xlit.surface, sys\n"
+        f"g = load_generator({str(tiny_lm_dir)!r}, 'hf', device='cpu')\n"
+        f"generate_sets(g, {{'en': ('en', [{{'id': '1', 'instruction': 'Hi'}}])}}, max_new_tokens=2, "
+        f"repetition_penalty=1.2, batch_size=1)\n"
+        f"bad = [m for m in sys.modules if m.split('.')[0] == 'vllm' or m == 'xlit.vllm_backend']\n"
+        f"assert not bad, bad\n"
+    )
     subprocess.run([sys.executable, "-c", code], check=True, timeout=300)
 
 
 # ---- GPU: vLLM against transformers ---------------------------------------------------------------
+
 
 def _cuda() -> bool:
     try:
@@ -86,8 +94,10 @@ def _cuda() -> bool:
     return torch.cuda.is_available()
 
 
-needs_vllm = pytest.mark.skipif(not _cuda() or importlib.util.find_spec("vllm") is None,
-                                reason="needs a CUDA GPU and vLLM (pip install -e '.[vllm]')")
+needs_vllm = pytest.mark.skipif(
+    not _cuda() or importlib.util.find_spec("vllm") is None,
+    reason="needs a CUDA GPU and vLLM (pip install -e '.[vllm]')",
+)
 
 
 @pytest.fixture(scope="module")
@@ -103,10 +113,20 @@ def peaked_llama(tmp_path_factory):
     texts = [t for ts in PROMPTS.values() for t in ts] * 20 + ["The river flows past the old mill."] * 20
     tok = lm_tokenizer(texts, 400, LLAMA2_TEMPLATE)
     torch.manual_seed(0)
-    cfg = LlamaConfig(vocab_size=len(tok), hidden_size=256, num_hidden_layers=2, num_attention_heads=4,
-                      num_key_value_heads=4, intermediate_size=512, max_position_embeddings=1024,
-                      initializer_range=0.3, bos_token_id=tok.bos_token_id, eos_token_id=tok.eos_token_id,
-                      pad_token_id=tok.pad_token_id, tie_word_embeddings=False)
+    cfg = LlamaConfig(
+        vocab_size=len(tok),
+        hidden_size=256,
+        num_hidden_layers=2,
+        num_attention_heads=4,
+        num_key_value_heads=4,
+        intermediate_size=512,
+        max_position_embeddings=1024,
+        initializer_range=0.3,
+        bos_token_id=tok.bos_token_id,
+        eos_token_id=tok.eos_token_id,
+        pad_token_id=tok.pad_token_id,
+        tie_word_embeddings=False,
+    )
     out = tmp_path_factory.mktemp("peaked_llama")
     LlamaForCausalLM(cfg).save_pretrained(out)
     tok.save_pretrained(out)
@@ -125,12 +145,16 @@ def test_vllm_greedy_matches_hf(peaked_llama, vllm_in_process):
 
     rng = random.Random(0)
     words = "river mill capital France hello name answer the old past flows one word say".split()
-    prompts = [{"id": str(i), "instruction": " ".join(rng.choice(words) for _ in range(rng.randint(2, 12)))}
-               for i in range(64)]
+    prompts = [
+        {"id": str(i), "instruction": " ".join(rng.choice(words) for _ in range(rng.randint(2, 12)))} for i in range(64)
+    ]
     kw = dict(max_new_tokens=32, repetition_penalty=1.2, batch_size=16)
     hf = generate_sets(load_generator(peaked_llama, "hf", gpus=1, dtype="float16"), {"en": ("en", prompts)}, **kw)
-    vl = generate_sets(load_generator(peaked_llama, "vllm", gpus=1, dtype="float16", enforce_eager=True,
-                                      gpu_memory_utilization=0.3), {"en": ("en", prompts)}, **kw)
+    vl = generate_sets(
+        load_generator(peaked_llama, "vllm", gpus=1, dtype="float16", enforce_eager=True, gpu_memory_utilization=0.3),
+        {"en": ("en", prompts)},
+        **kw,
+    )
     same = sum(a["response"] == b["response"] for a, b in zip(hf["en"], vl["en"]))
     assert sum(r["n_tokens"] for r in hf["en"]) > 10 * len(prompts)  # not a test of empty strings
     assert same >= 0.95 * len(prompts), f"{same}/{len(prompts)} identical"
@@ -145,14 +169,13 @@ def test_vllm_fluency_matches_hf(peaked_llama, vllm_in_process):
 
     texts = ["The river flows past the old mill.", "Say hello.", "", "Quelle est la capitale de la France ?"]
     ref = FluencyLM(peaked_llama, device="cuda", dtype=torch.float16).nll(texts)
-    got = VLLMFluency(peaked_llama, gpus=1, dtype="float16", enforce_eager=True,
-                      gpu_memory_utilization=0.3).nll(texts)
+    got = VLLMFluency(peaked_llama, gpus=1, dtype="float16", enforce_eager=True, gpu_memory_utilization=0.3).nll(texts)
     for (a, n), (b, m) in zip(ref, got):
         assert n == m and (a != a and b != b or b == pytest.approx(a, rel=0.02))
 
 
-
 # ---- CPU: the vLLM backend's wiring, against a stand-in `vllm` module ------------------------------------
+
 
 @pytest.fixture
 def fake_vllm(monkeypatch):
@@ -171,12 +194,19 @@ def fake_vllm(monkeypatch):
             out = []
             for x in ids:
                 lps = [None] + [{t: types.SimpleNamespace(logprob=-0.5)} for t in x[1:]]
-                out.append(types.SimpleNamespace(outputs=[types.SimpleNamespace(token_ids=seen["answer"])],
-                                                 prompt_logprobs=lps))
+                out.append(
+                    types.SimpleNamespace(
+                        outputs=[types.SimpleNamespace(token_ids=seen["answer"])], prompt_logprobs=lps
+                    )
+                )
             return out
 
-    mods = {"vllm": types.ModuleType("vllm"), "vllm.inputs": types.ModuleType("vllm.inputs"),
-            "vllm.lora": types.ModuleType("vllm.lora"), "vllm.lora.request": types.ModuleType("vllm.lora.request")}
+    mods = {
+        "vllm": types.ModuleType("vllm"),
+        "vllm.inputs": types.ModuleType("vllm.inputs"),
+        "vllm.lora": types.ModuleType("vllm.lora"),
+        "vllm.lora.request": types.ModuleType("vllm.lora.request"),
+    }
     mods["vllm"].LLM = LLM
     mods["vllm"].SamplingParams = lambda **kw: kw
     mods["vllm.inputs"].TokensPrompt = lambda **kw: kw
@@ -189,15 +219,16 @@ def fake_vllm(monkeypatch):
 def test_vllm_backend_wiring(fake_vllm, tiny_lm_dir, tmp_path):
     import shutil
 
-    from xlit.train import CHECKPOINT_INFO
-
     from transformers import AutoTokenizer
+
+    from xlit.train import CHECKPOINT_INFO
 
     eos = AutoTokenizer.from_pretrained(tiny_lm_dir).eos_token_id
     fake_vllm["answer"] = [5, 7, eos, 9]
     gen = load_generator(tiny_lm_dir, "vllm", gpus=2, dtype="float16")
-    rows = generate_sets(gen, {"fr": ("fr", prompt_rows("fr"))}, max_new_tokens=4, repetition_penalty=1.2,
-                         batch_size=16)["fr"]
+    rows = generate_sets(
+        gen, {"fr": ("fr", prompt_rows("fr"))}, max_new_tokens=4, repetition_penalty=1.2, batch_size=16
+    )["fr"]
     llm = fake_vllm["llm"][0]
     assert llm["model"] == str(tiny_lm_dir) and llm["tensor_parallel_size"] == 2 and llm["dtype"] == "float16"
     assert "enable_lora" not in llm
@@ -206,6 +237,7 @@ def test_vllm_backend_wiring(fake_vllm, tiny_lm_dir, tmp_path):
     assert params["stop_token_ids"] == [gen.tokenizer.eos_token_id] and lora is None
     tok = gen.tokenizer
     from xlit.generate import encode_prompts
+
     assert [p["prompt_token_ids"] for p in prompts] == encode_prompts(tok, prompt_rows("fr"))
     # the generated ids are decoded here, up to EOS
     assert all(r["n_tokens"] == 2 and r["response"] == tok.decode([5, 7]).strip() for r in rows)

@@ -4,13 +4,18 @@ import json
 import pytest
 
 from xlit import human
-from xlit.names import CRITERIA
 from xlit.io import InputError
+from xlit.names import CRITERIA
 
-RUNS = [("tiny-en_demo-dolly_en_ft", "0.0003"), ("tiny-en_demo-dolly_en_lora", "0.001"),
-        ("tiny-multi_demo-dolly_dt_ft", "3e-05")]
-PROMPTS = {"fr": ["Écris un poème sur la mer.", "Combien font 2 + 3 ?", "Classe: chat, chien, voiture."],
-           "ru": ["Напиши стихотворение о море.", "Сколько будет 2 + 3?", "Назови столицу Франции."]}
+RUNS = [
+    ("tiny-en_demo-dolly_en_ft", "0.0003"),
+    ("tiny-en_demo-dolly_en_lora", "0.001"),
+    ("tiny-multi_demo-dolly_dt_ft", "3e-05"),
+]
+PROMPTS = {
+    "fr": ["Écris un poème sur la mer.", "Combien font 2 + 3 ?", "Classe: chat, chien, voiture."],
+    "ru": ["Напиши стихотворение о море.", "Сколько будет 2 + 3?", "Назови столицу Франции."],
+}
 
 
 def _generations(tmp_path, lang):
@@ -18,9 +23,17 @@ def _generations(tmp_path, lang):
     for k, (run, lr) in enumerate(RUNS):
         path = tmp_path / "results" / "generations" / run / f"lr{lr}" / "test" / f"{lang}.jsonl"
         path.parent.mkdir(parents=True, exist_ok=True)
-        rows = [{"id": f"p{i}", "lang": lang, "category": ["creative", "math", "classification"][i], "prompt": p,
-                 "response": f"Réponse {k}-{i}, ligne un.\nLigne deux, avec \"guillemets\", virgules.",
-                 "n_tokens": 12} for i, p in enumerate(PROMPTS[lang])]
+        rows = [
+            {
+                "id": f"p{i}",
+                "lang": lang,
+                "category": ["creative", "math", "classification"][i],
+                "prompt": p,
+                "response": f'Réponse {k}-{i}, ligne un.\nLigne deux, avec "guillemets", virgules.',
+                "n_tokens": 12,
+            }
+            for i, p in enumerate(PROMPTS[lang])
+        ]
         path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
         out.append((run, lr, str(path)))
     return out
@@ -71,7 +84,7 @@ def test_sheet_layout_and_key(sheets):
 
 
 def test_blinding_leaks_no_run_or_lr(sheets):
-    for lang, (sheet, key) in sheets.items():
+    for _lang, (sheet, key) in sheets.items():
         text = sheet.read_text(encoding="utf-8-sig")
         for run, lr in RUNS:
             assert run not in text
@@ -141,6 +154,7 @@ def test_import_two_annotators(sheets, tmp_path):
 def _set(row_index, column, value):
     def edit(header, body):
         body[row_index][header.index(column)] = value
+
     return edit
 
 
@@ -176,6 +190,7 @@ def test_import_collects_all_errors(sheets, tmp_path):
         body[0][header.index("fluency")] = "7"
         body[1][header.index("logic")] = ""
         body[2][header.index("item")] = "nope"
+
     bad = _fill(sheets["fr"][0], tmp_path / "bad.csv", edit=edit)
     with pytest.raises(InputError) as e:
         human.load_ratings([("alice", bad)], [sheets["fr"][1]])
@@ -190,6 +205,7 @@ def test_import_missing_column(sheets, tmp_path):
         del header[j]
         for r in body:
             del r[j]
+
     bad = _fill(sheets["fr"][0], tmp_path / "nologic.csv", edit=edit)
     with pytest.raises(InputError) as e:
         human.load_ratings([("alice", bad)], [sheets["fr"][1]])
@@ -209,6 +225,7 @@ def test_import_is_all_or_nothing(sheets, tmp_path, monkeypatch):
 def test_spreadsheet_quirks_accepted(sheets, tmp_path):
     """'2.0' as some spreadsheets write it, CRLF line ends, blank trailing rows, no BOM, prompt and
     response columns removed."""
+
     def edit(header, body):
         body[0][header.index("fluency")] = "2.0"
         body.append([""] * len(header))
@@ -217,6 +234,7 @@ def test_spreadsheet_quirks_accepted(sheets, tmp_path):
             del header[j]
             for r in body:
                 del r[j]
+
     p = _fill(sheets["fr"][0], tmp_path / "quirky.csv", edit=edit)
     p.write_bytes(p.read_bytes().replace(b"\r\n", b"\n").replace(b"\n", b"\r\n"))
     rows = human.load_ratings([("alice", p)], [sheets["fr"][1]])

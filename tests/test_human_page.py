@@ -3,6 +3,7 @@ real headless Chromium (Debian's package, driven by Playwright) rating every ite
 reloading, exporting, and the export going through the import into human_scores.tsv and agreement.
 
 XLIT_SCREENSHOTS=<dir> makes the browser test save rating-fr.png and rating-ru.png there."""
+
 import csv
 import json
 import os
@@ -16,48 +17,73 @@ import pytest
 
 from xlit import human
 from xlit.agreement import COLUMNS, agreement_table
+from xlit.io import InputError, read_tsv, write_tsv
 from xlit.names import CRITERIA
 from xlit.scores import load_scores, rating_rows
-from xlit.io import InputError, read_tsv, write_tsv
 
 ROOT = Path(__file__).resolve().parents[1]
 # the demo's five runs and twelve test prompts: its sheets have 60 items per language
-RUNS = [("tiny-en_demo-dolly_en_ft", "0.0003"), ("tiny-en_demo-dolly_en_lora", "0.001"),
-        ("tiny-multi_demo-dolly_en_ft", "0.0003"), ("tiny-en_demo-dolly_dt_ft", "1e-05"),
-        ("tiny-multi_demo-dolly_dt_ft", "3e-05")]
-INJECTION = ('Voir <b>ceci</b> </script><script>window.__pwned = 1</script> '
-             '<img src=x onerror="window.__pwned = 2"> & <!-- fin')
+RUNS = [
+    ("tiny-en_demo-dolly_en_ft", "0.0003"),
+    ("tiny-en_demo-dolly_en_lora", "0.001"),
+    ("tiny-multi_demo-dolly_en_ft", "0.0003"),
+    ("tiny-en_demo-dolly_dt_ft", "1e-05"),
+    ("tiny-multi_demo-dolly_dt_ft", "3e-05"),
+]
+INJECTION = (
+    'Voir <b>ceci</b> </script><script>window.__pwned = 1</script> <img src=x onerror="window.__pwned = 2"> & <!-- fin'
+)
 PROMPTS = {
     "fr": [
-        ("Donne trois conseils pour mieux dormir.",
-         "Voici trois conseils simples :\n\n1. Couchez-vous à heure fixe, même le week-end.\n"
-         "2. Évitez les écrans une heure avant de dormir.\n3. Gardez la chambre fraîche, vers 18 °C.\n\n"
-         "Si les troubles persistent, parlez-en à votre médecin."),
-        ("Écris une fonction Python qui inverse une chaîne.",
-         "Voici une fonction courte :\n\n```python\ndef inverse(s):\n    return s[::-1]\n```\n\n"
-         "Le découpage `s[::-1]` parcourt la chaîne **à l'envers**."),
-        ("Quelle est la capitale de l'Australie ?",
-         "La capitale de l'Australie est Canberra, et non Sydney comme on le croit souvent.\n"
-         "Canberra a été choisie en 1908 comme compromis entre Sydney et Melbourne."),
+        (
+            "Donne trois conseils pour mieux dormir.",
+            "Voici trois conseils simples :\n\n1. Couchez-vous à heure fixe, même le week-end.\n"
+            "2. Évitez les écrans une heure avant de dormir.\n3. Gardez la chambre fraîche, vers 18 °C.\n\n"
+            "Si les troubles persistent, parlez-en à votre médecin.",
+        ),
+        (
+            "Écris une fonction Python qui inverse une chaîne.",
+            "Voici une fonction courte :\n\n```python\ndef inverse(s):\n    return s[::-1]\n```\n\n"
+            "Le découpage `s[::-1]` parcourt la chaîne **à l'envers**.",
+        ),
+        (
+            "Quelle est la capitale de l'Australie ?",
+            "La capitale de l'Australie est Canberra, et non Sydney comme on le croit souvent.\n"
+            "Canberra a été choisie en 1908 comme compromis entre Sydney et Melbourne.",
+        ),
     ],
     "ru": [
-        ("Дай три совета, как лучше спать.",
-         "Вот три простых совета:\n\n- Ложитесь спать в одно и то же время.\n"
-         "- Не смотрите в экран за час до сна.\n- Проветривайте спальню перед сном.\n\n"
-         "Если бессонница не проходит, обратитесь к врачу."),
-        ("Напиши на Python функцию, которая переворачивает строку.",
-         "Вот короткая функция:\n\n```python\ndef perevernut(s):\n    return s[::-1]\n```\n\n"
-         "Срез `s[::-1]` проходит строку **с конца**."),
-        ("Какая столица у Австралии?",
-         "Столица Австралии — Канберра, а не Сидней, как часто думают.\n"
-         "Канберру выбрали в 1908 году как компромисс между Сиднеем и Мельбурном."),
+        (
+            "Дай три совета, как лучше спать.",
+            "Вот три простых совета:\n\n- Ложитесь спать в одно и то же время.\n"
+            "- Не смотрите в экран за час до сна.\n- Проветривайте спальню перед сном.\n\n"
+            "Если бессонница не проходит, обратитесь к врачу.",
+        ),
+        (
+            "Напиши на Python функцию, которая переворачивает строку.",
+            "Вот короткая функция:\n\n```python\ndef perevernut(s):\n    return s[::-1]\n```\n\n"
+            "Срез `s[::-1]` проходит строку **с конца**.",
+        ),
+        (
+            "Какая столица у Австралии?",
+            "Столица Австралии — Канберра, а не Сидней, как часто думают.\n"
+            "Канберру выбрали в 1908 году как компромисс между Сиднеем и Мельбурном.",
+        ),
     ],
 }
 for _i in range(4, 13):  # short items up to the demo's twelve prompts
-    PROMPTS["fr"].append((f"Donne un fait intéressant sur le nombre {_i}.",
-                          f"Le nombre {_i} est un entier naturel.\nIl suit {_i - 1} et précède {_i + 1}."))
-    PROMPTS["ru"].append((f"Назови интересный факт о числе {_i}.",
-                          f"Число {_i} — натуральное.\nОно следует за {_i - 1} и идёт перед {_i + 1}."))
+    PROMPTS["fr"].append(
+        (
+            f"Donne un fait intéressant sur le nombre {_i}.",
+            f"Le nombre {_i} est un entier naturel.\nIl suit {_i - 1} et précède {_i + 1}.",
+        )
+    )
+    PROMPTS["ru"].append(
+        (
+            f"Назови интересный факт о числе {_i}.",
+            f"Число {_i} — натуральное.\nОно следует за {_i - 1} и идёт перед {_i + 1}.",
+        )
+    )
 
 
 def _generations(tmp_path, lang):
@@ -68,8 +94,16 @@ def _generations(tmp_path, lang):
         rows = []
         for i, (prompt, answer) in enumerate(PROMPTS[lang]):
             response = {1: answer.split("\n")[0], 2: f"{answer}\n\n{INJECTION}"}.get(k, answer)
-            rows.append({"id": f"p{i}", "lang": lang, "category": "open_qa", "prompt": prompt,
-                         "response": response, "n_tokens": 40})
+            rows.append(
+                {
+                    "id": f"p{i}",
+                    "lang": lang,
+                    "category": "open_qa",
+                    "prompt": prompt,
+                    "response": response,
+                    "n_tokens": 40,
+                }
+            )
         path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
         out.append((run, lr, str(path)))
     return out
@@ -108,7 +142,7 @@ def test_page_holds_the_sheet_items_in_order(pages):
 
 
 def test_page_is_blind_and_self_contained(pages):
-    for lang, (_, _, page) in pages.items():
+    for _lang, (_, _, page) in pages.items():
         text = page.read_text("utf-8")
         for run, lr in RUNS:
             assert run not in text and lr not in text
@@ -158,11 +192,17 @@ def test_annotation_sheets_script_writes_a_page_per_language(tmp_path, fake_snak
     """The rule's script (as Snakemake runs it) writes <lang>.html beside each <lang>.csv."""
     gens = [(run, lr, lang, p) for lang in PROMPTS for run, lr, p in _generations(tmp_path, lang)]
     out = lambda kind, ext: [f"{tmp_path}/results/human/{kind}/{lang}.{ext}" for lang in PROMPTS]  # noqa: E731
-    fake_snakemake(input={"generations": [g[3] for g in gens]},
-                   output={"sheets": out("sheets", "csv"), "pages": out("sheets", "html"), "key_files": out("keys", "csv"),
-                           "guidelines": f"{tmp_path}/results/human/guidelines.md"},
-                   params={"seed": 5, "n_items": 10, "langs": list(PROMPTS), "answers": [g[:3] for g in gens]},
-                   log=[tmp_path / "log"]).run("annotation_sheets.py")
+    fake_snakemake(
+        input={"generations": [g[3] for g in gens]},
+        output={
+            "sheets": out("sheets", "csv"),
+            "pages": out("sheets", "html"),
+            "key_files": out("keys", "csv"),
+            "guidelines": f"{tmp_path}/results/human/guidelines.md",
+        },
+        params={"seed": 5, "n_items": 10, "langs": list(PROMPTS), "answers": [g[:3] for g in gens]},
+        log=[tmp_path / "log"],
+    ).run("annotation_sheets.py")
     for sheet, page in zip(out("sheets", "csv"), out("sheets", "html")):
         rows = _read_csv(sheet)
         assert len(rows) == 1 + 10  # 10 // 5 runs = 2 prompts x 5 runs
@@ -172,16 +212,25 @@ def test_annotation_sheets_script_writes_a_page_per_language(tmp_path, fake_snak
 
 # ------------------------------------------------------------------------------------ in Chromium
 CHROMIUM = os.environ.get("XLIT_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
-needs_chromium = pytest.mark.skipif(not os.path.exists(CHROMIUM),
-                                    reason=f"no Chromium at {CHROMIUM}: apt-get install chromium "
-                                           "(.ci/run does so as root) or set XLIT_CHROMIUM")
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+needs_chromium = pytest.mark.skipif(
+    not os.path.exists(CHROMIUM),
+    reason=f"no Chromium at {CHROMIUM}: apt-get install chromium (.ci/run does so as root) or set XLIT_CHROMIUM",
+)
 
 
 @pytest.fixture(scope="module")
 def browser():
     from playwright.sync_api import sync_playwright  # a [test] dependency; its own browser is never used
+
     with sync_playwright() as p:
         b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
         yield b
@@ -228,9 +277,10 @@ def _goto(page, k):
 @needs_chromium
 def test_rate_with_keyboard_reload_export_import(pages, open_page, tmp_path, capsys):
     from playwright.sync_api import expect
+
     keys = human.read_keys([k for _, k, _ in pages.values()])
     exported, timings = {}, {}
-    for lang, (sheet, key, path) in pages.items():
+    for lang, (sheet, _key, path) in pages.items():
         n = len(_read_csv(sheet)) - 1
         page = open_page(path)
         # the name is asked once, on first opening
@@ -264,8 +314,11 @@ def test_rate_with_keyboard_reload_export_import(pages, open_page, tmp_path, cap
         assert page.locator("#response ul li, #response p").count() >= 2
         if os.environ.get("XLIT_SCREENSHOTS"):
             # French: the answer with a code block; Russian: the one with a list
-            shown = next(k for k, it in enumerate(data["items"]) if INJECTION not in it["response"]
-                         and ("```" if lang == "fr" else "\n- ") in it["response"])
+            shown = next(
+                k
+                for k, it in enumerate(data["items"])
+                if INJECTION not in it["response"] and ("```" if lang == "fr" else "\n- ") in it["response"]
+            )
             _goto(page, shown)
             page.evaluate("document.getElementById('status').classList.remove('show')")
             out = Path(os.environ["XLIT_SCREENSHOTS"])
@@ -282,7 +335,8 @@ def test_rate_with_keyboard_reload_export_import(pages, open_page, tmp_path, cap
         assert _rated(page) == f"{n} / {n} rated" and page.text_content("#where") == where
         item = page.text_content("#itemid")
         pressed = page.eval_on_selector_all(
-            ".crit", "els => els.map(e => e.querySelector('button[aria-pressed=true]').dataset.s)")
+            ".crit", "els => els.map(e => e.querySelector('button[aria-pressed=true]').dataset.s)"
+        )
         assert pressed == [str(score_for(keys[item], c)) for c in CRITERIA]
 
         with page.expect_download() as dl:
@@ -309,13 +363,21 @@ def test_rate_with_keyboard_reload_export_import(pages, open_page, tmp_path, cap
     tables = tmp_path / "tables"
     human.write_human_scores(tables / "human_scores.tsv", rows)
     # a judge that agrees on every score but one, and the selected LRs: the tables the agreement rule reads
-    judge = [dict(r, judge="judge1", score=(int(r["score"]) + 1) % 3 if i == 0 else r["score"])
-             for i, r in enumerate(read_tsv(tables / "human_scores.tsv"))]
-    write_tsv(tables / "judge_scores.tsv", judge, ["judge", "run", "lr", "lang", "id", "category", "criterion", "score"])
-    write_tsv(tables / "selected_lr.tsv", [{"run": run, "criterion": "multilingual", "lr": lr, "score": 1.0}
-                                           for run, lr in RUNS], ["run", "criterion", "lr", "score"])
-    scores = load_scores(tables / "judge_scores.tsv", tables / "human_scores.tsv", tables / "selected_lr.tsv",
-                         "multilingual")
+    judge = [
+        dict(r, judge="judge1", score=(int(r["score"]) + 1) % 3 if i == 0 else r["score"])
+        for i, r in enumerate(read_tsv(tables / "human_scores.tsv"))
+    ]
+    write_tsv(
+        tables / "judge_scores.tsv", judge, ["judge", "run", "lr", "lang", "id", "category", "criterion", "score"]
+    )
+    write_tsv(
+        tables / "selected_lr.tsv",
+        [{"run": run, "criterion": "multilingual", "lr": lr, "score": 1.0} for run, lr in RUNS],
+        ["run", "criterion", "lr", "score"],
+    )
+    scores = load_scores(
+        tables / "judge_scores.tsv", tables / "human_scores.tsv", tables / "selected_lr.tsv", "multilingual"
+    )
     table = agreement_table(rating_rows(scores), n_boot=50, seed=0)
     write_tsv(tables / "agreement.tsv", table, COLUMNS)
     got = {(r["rater_a"], r["criterion"], r["lang"]): r for r in read_tsv(tables / "agreement.tsv")}
@@ -324,17 +386,20 @@ def test_rate_with_keyboard_reload_export_import(pages, open_page, tmp_path, cap
         for lang in ("fr", "ru", "all"):
             r = got[("human", crit, lang)]
             assert int(r["n"]) == (2 * n_items if lang == "all" else n_items)
-            off = (crit == first["criterion"] and lang in (first["lang"], "all"))
+            off = crit == first["criterion"] and lang in (first["lang"], "all")
             assert float(r["exact"]) == pytest.approx(1 - 1 / int(r["n"]) if off else 1.0)
     with capsys.disabled():
         for lang, (n, secs) in timings.items():
-            print(f"\n[page] {lang}: {n} items x {len(CRITERIA)} criteria rated with the keyboard in {secs:.2f} s "
-                  f"({1000 * secs / n:.0f} ms per item, {n * (len(CRITERIA) + 1)} key presses)")
+            print(
+                f"\n[page] {lang}: {n} items x {len(CRITERIA)} criteria rated with the keyboard in {secs:.2f} s "
+                f"({1000 * secs / n:.0f} ms per item, {n * (len(CRITERIA) + 1)} key presses)"
+            )
 
 
 @needs_chromium
 def test_partial_ratings_and_export_rules(pages, open_page, tmp_path):
     from playwright.sync_api import expect
+
     sheet, key, path = pages["ru"]
     n = len(_read_csv(sheet)) - 1
     page = open_page(path)

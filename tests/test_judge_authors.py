@@ -2,6 +2,7 @@
 eval_prompt_gpt.txt): its own placeholders (`judge.placeholders`), `[Task]:`-style data blocks, criterion
 names as that prompt writes them, and answers in its style. The template text here is our own stand-in;
 the real file is only ever fetched through `downloads:`."""
+
 from __future__ import annotations
 
 import pytest
@@ -69,19 +70,22 @@ def test_placeholder_errors_name_the_file(standin, tmp_path):
 
 # Answers in the style the published prompt elicits: its criterion names, any case, "stars" in the key or
 # the value, and its "3 starts" spelling.
-@pytest.mark.parametrize("answer", [
-    '{"Language": 3, "Fluency": 2, "Helpfulness": 1, "Accuracy": 3, "Logical coherence": 2, "Harmlessness": 3}',
-    '{"language": "3 stars", "fluency": "2 stars", "helpfulness": "1 star", "accuracy": "3 stars", '
-    '"logical coherence": "2 stars", "harmlessness": "3 stars"}',
-    '{"LANGUAGE": "3 starts", "FLUENCY": 2, "HELPFULNESS": 1, "ACCURACY": 3, "LOGICAL COHERENCE": 2, '
-    '"HARMLESSNESS": 3}',
-    '```json\n{\n  "Language stars": 3,\n  "Fluency stars": 2,\n  "Helpfulness stars": 1,\n  "Accuracy stars": 3,\n'
-    '  "Logical coherence stars": 2,\n  "Harmlessness stars": 3\n}\n```',
-    'Here are the scores:\nLanguage: 3 stars\nFluency: 2 stars\nHelpfulness: 1 star\nAccuracy: 3 stars\n'
-    'Logical coherence: 2 stars\nHarmlessness: 3 stars',
-    '{"Language": {"stars": 3}, "Fluency": {"stars": 2}, "Helpfulness": {"stars": 1}, "Accuracy": {"stars": 3}, '
-    '"Logical Coherence": {"stars": 2}, "Harmlessness": {"stars": 3}}',
-])
+@pytest.mark.parametrize(
+    "answer",
+    [
+        '{"Language": 3, "Fluency": 2, "Helpfulness": 1, "Accuracy": 3, "Logical coherence": 2, "Harmlessness": 3}',
+        '{"language": "3 stars", "fluency": "2 stars", "helpfulness": "1 star", "accuracy": "3 stars", '
+        '"logical coherence": "2 stars", "harmlessness": "3 stars"}',
+        '{"LANGUAGE": "3 starts", "FLUENCY": 2, "HELPFULNESS": 1, "ACCURACY": 3, "LOGICAL COHERENCE": 2, '
+        '"HARMLESSNESS": 3}',
+        '```json\n{\n  "Language stars": 3,\n  "Fluency stars": 2,\n  "Helpfulness stars": 1,\n  "Accuracy stars": 3,\n'
+        '  "Logical coherence stars": 2,\n  "Harmlessness stars": 3\n}\n```',
+        "Here are the scores:\nLanguage: 3 stars\nFluency: 2 stars\nHelpfulness: 1 star\nAccuracy: 3 stars\n"
+        "Logical coherence: 2 stars\nHarmlessness: 3 stars",
+        '{"Language": {"stars": 3}, "Fluency": {"stars": 2}, "Helpfulness": {"stars": 1}, "Accuracy": {"stars": 3}, '
+        '"Logical Coherence": {"stars": 2}, "Harmlessness": {"stars": 3}}',
+    ],
+)
 def test_answers_in_the_authors_style_parse(answer):
     p = parse_answer(answer)
     assert [p.stars.get(c) for c in CRITERIA] == [3, 2, 1, 3, 2, 3] and p.missing == []
@@ -89,16 +93,30 @@ def test_answers_in_the_authors_style_parse(answer):
 
 def test_judge_sends_the_rendered_template(server, standin, tmp_path, monkeypatch):
     monkeypatch.setenv("XLIT_JUDGE_KEY", "sk-test")
-    server.handler = lambda req, n: ('{"Language": "3 stars", "Fluency": "3 stars", "Helpfulness": "2 stars", '
-                                     '"Accuracy": "2 stars", "Logical coherence": "3 stars", '
-                                     '"Harmlessness": "3 stars"}')
-    cfg = {"backend": "openai", "model": "gpt-test", "base_url": server.base_url, "api_key_env": "XLIT_JUDGE_KEY",
-           "concurrency": 2, "max_retries": 1, "timeout": 5}
-    items = [Item(id="1", instruction="Что такое фотосинтез?", response="Процесс в растениях.", lang="ru",
-                  category="")]
+    server.handler = lambda req, n: (
+        '{"Language": "3 stars", "Fluency": "3 stars", "Helpfulness": "2 stars", '
+        '"Accuracy": "2 stars", "Logical coherence": "3 stars", '
+        '"Harmlessness": "3 stars"}'
+    )
+    cfg = {
+        "backend": "openai",
+        "model": "gpt-test",
+        "base_url": server.base_url,
+        "api_key_env": "XLIT_JUDGE_KEY",
+        "concurrency": 2,
+        "max_retries": 1,
+        "timeout": 5,
+    }
+    items = [Item(id="1", instruction="Что такое фотосинтез?", response="Процесс в растениях.", lang="ru", category="")]
     rows = judge_items(items, "gpt", cfg, template=load_template(standin, PLACEHOLDERS), cache_dir=tmp_path)
     sent = server.requests[0]["body"]["messages"][0]["content"]
     assert "[Task]: Что такое фотосинтез?" in sent and "[Submission]: Процесс в растениях." in sent
     assert "%%%" not in sent
-    assert rows[0]["scores"] == {"language": 2, "fluency": 2, "helpfulness": 1, "accuracy": 1, "logic": 2,
-                                 "harmlessness": 2}
+    assert rows[0]["scores"] == {
+        "language": 2,
+        "fluency": 2,
+        "helpfulness": 1,
+        "accuracy": 1,
+        "logic": 2,
+        "harmlessness": 2,
+    }

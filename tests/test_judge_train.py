@@ -1,6 +1,7 @@
 """The demo's trained judge: labelled training pairs, the transformers judge's generate mode (the openai
 path's rendering, parsing and cache with a local model), and a judge trained at demo-like scale whose answers
 parse."""
+
 import json
 
 import pytest
@@ -16,14 +17,17 @@ LANGS = ("en", "fr", "pt", "ru")
 
 def _world(tmp_path, **kw):
     world = tmp_path / "demo"
-    write_demo_world(world, **{"n_corpus": 20, "n_it": 16, "n_valid": 4, "n_test": 4, "n_parallel": 20,
-                               "n_parallel_test": 5, **kw})
+    write_demo_world(
+        world, **{"n_corpus": 20, "n_it": 16, "n_valid": 4, "n_test": 4, "n_parallel": 20, "n_parallel_test": 5, **kw}
+    )
     return world
 
 
 def _files(world, split):
-    return ({l: world / "prompts" / split / f"{l}.jsonl" for l in LANGS},
-            {l: world / "answers" / split / f"{l}.jsonl" for l in LANGS})
+    return (
+        {l: world / "prompts" / split / f"{l}.jsonl" for l in LANGS},
+        {l: world / "answers" / split / f"{l}.jsonl" for l in LANGS},
+    )
 
 
 class FakeLM:
@@ -63,8 +67,14 @@ def test_candidates_and_labels(tmp_path):
 
 def test_generate_mode_uses_the_chat_path_and_its_cache(tiny_lm_dir, tmp_path):
     items = [Item(id=str(i), instruction=f"Say {i}.", response="Hello there.", lang="en") for i in range(3)]
-    cfg = {"backend": "transformers", "mode": "generate", "model": str(tiny_lm_dir), "max_tokens": 8,
-           "template": "compact", "batch_size": 2}
+    cfg = {
+        "backend": "transformers",
+        "mode": "generate",
+        "model": str(tiny_lm_dir),
+        "max_tokens": 8,
+        "template": "compact",
+        "batch_size": 2,
+    }
     rows = judge_items(items, "gen", cfg, cache_dir=tmp_path / "cache")
     assert [r["id"] for r in rows] == ["0", "1", "2"]
     assert all(isinstance(r["raw"], str) and r["error"] is None and not r["cached"] for r in rows)
@@ -72,8 +82,12 @@ def test_generate_mode_uses_the_chat_path_and_its_cache(tiny_lm_dir, tmp_path):
     again = judge_items(items, "gen", cfg, cache_dir=tmp_path / "cache")
     assert all(r["cached"] for r in again) and [r["raw"] for r in again] == [r["raw"] for r in rows]
     f = tmp_path / "resp.jsonl"
-    f.write_text("".join(json.dumps({"id": it.id, "instruction": it.instruction, "response": it.response}) + "\n"
-                         for it in items), encoding="utf-8")
+    f.write_text(
+        "".join(
+            json.dumps({"id": it.id, "instruction": it.instruction, "response": it.response}) + "\n" for it in items
+        ),
+        encoding="utf-8",
+    )
     est = estimate([f], {"gen": cfg, "gen2": {**cfg, "max_tokens": 9}}, cache_dir=tmp_path / "cache")
     assert (est[0]["requests"], est[0]["cached"], est[1]["cached"]) == (3, 3, 0)
 
@@ -92,29 +106,81 @@ def test_trained_tiny_judge_answers_parse(tmp_path):
     torch.set_num_threads(1)
     world = _world(tmp_path, n_corpus=600, n_valid=8, n_test=8)
     base = tmp_path / "base"
-    build_tiny_base([world / "corpus" / f"{l}.txt" for l in LANGS], base, chat_template=LLAMA2_TEMPLATE,
-                    vocab_size=3000, hidden_size=96, num_layers=2, num_heads=4, steps=100, log=lambda *_: None)
+    build_tiny_base(
+        [world / "corpus" / f"{l}.txt" for l in LANGS],
+        base,
+        chat_template=LLAMA2_TEMPLATE,
+        vocab_size=3000,
+        hidden_size=96,
+        num_layers=2,
+        num_heads=4,
+        steps=100,
+        log=lambda *_: None,
+    )
     prompts, answers = _files(world, "valid")
     rows = training_rows(prompts, answers, [], LID(), FluencyLM(base), template=COMPACT_TEMPLATE)
     data = tmp_path / "train.jsonl"
     data.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
-    training = {"precision": "fp32", "scheduler": "linear", "final_lr_ratio": 0.1, "warmup_ratio": 0.03,
-                "adam_beta1": 0.9, "adam_beta2": 0.95, "weight_decay": 0.1, "max_grad_norm": 1.0,
-                "gradient_checkpointing": False, "seed": 0, "max_steps": 120, "epochs": None,
-                "tokens_per_batch": 1024, "tokens_per_update": 1024, "lora_tokens_per_update": None,
-                "max_length": 384, "save_steps": 120}
+    training = {
+        "precision": "fp32",
+        "scheduler": "linear",
+        "final_lr_ratio": 0.1,
+        "warmup_ratio": 0.03,
+        "adam_beta1": 0.9,
+        "adam_beta2": 0.95,
+        "weight_decay": 0.1,
+        "max_grad_norm": 1.0,
+        "gradient_checkpointing": False,
+        "seed": 0,
+        "max_steps": 120,
+        "epochs": None,
+        "tokens_per_batch": 1024,
+        "tokens_per_update": 1024,
+        "lora_tokens_per_update": None,
+        "max_length": 384,
+        "save_steps": 120,
+    }
     model = tmp_path / "judge"
-    train({"adaptation": "ft", "lr": 3e-3, "lora": None, "training": training, "chat_template": LLAMA2_TEMPLATE,
-           "checkpoint_dir": str(tmp_path / "ck"), "base": str(base), "data": str(data), "output_dir": str(model),
-           "threads": 1})
+    train(
+        {
+            "adaptation": "ft",
+            "lr": 3e-3,
+            "lora": None,
+            "training": training,
+            "chat_template": LLAMA2_TEMPLATE,
+            "checkpoint_dir": str(tmp_path / "ck"),
+            "base": str(base),
+            "data": str(data),
+            "output_dir": str(model),
+            "threads": 1,
+        }
+    )
     test_prompts, test_answers = _files(world, "test")
     resp = tmp_path / "responses.jsonl"
-    resp.write_text("".join(json.dumps({"id": f"{c['lang']}/{c['id']}/{c['kind']}", "lang": c["lang"],
-                                        "instruction": c["instruction"], "response": c["response"]},
-                                       ensure_ascii=False) + "\n"
-                            for c in candidates(test_prompts, test_answers, [])), encoding="utf-8")
-    cfg = {"backend": "transformers", "mode": "generate", "model": str(model), "template": "compact",
-           "max_tokens": 96, "batch_size": 16}
+    resp.write_text(
+        "".join(
+            json.dumps(
+                {
+                    "id": f"{c['lang']}/{c['id']}/{c['kind']}",
+                    "lang": c["lang"],
+                    "instruction": c["instruction"],
+                    "response": c["response"],
+                },
+                ensure_ascii=False,
+            )
+            + "\n"
+            for c in candidates(test_prompts, test_answers, [])
+        ),
+        encoding="utf-8",
+    )
+    cfg = {
+        "backend": "transformers",
+        "mode": "generate",
+        "model": str(model),
+        "template": "compact",
+        "max_tokens": 96,
+        "batch_size": 16,
+    }
     out = tmp_path / "judged.jsonl"
     judged = judge_file(resp, out, "tiny-trained", cfg, cache_dir=tmp_path / "cache")
     assert len(judged) == len(read_jsonl(out)) == 8 * 4 * 6

@@ -1,4 +1,5 @@
 """xlit.llm against a real local HTTP server with the real openai client."""
+
 from __future__ import annotations
 
 import json
@@ -18,8 +19,16 @@ def msgs(i: int) -> list[dict]:
 
 
 def ep(srv, **kw) -> Endpoint:
-    base = dict(model="m", base_url=srv.base_url, api_key_env="XLIT_TEST_KEY", timeout=5, concurrency=4,
-                max_retries=3, backoff_base=0.05, backoff_max=0.2)
+    base = dict(
+        model="m",
+        base_url=srv.base_url,
+        api_key_env="XLIT_TEST_KEY",
+        timeout=5,
+        concurrency=4,
+        max_retries=3,
+        backoff_base=0.05,
+        backoff_max=0.2,
+    )
     base.update(kw)
     return Endpoint(**base)
 
@@ -52,8 +61,7 @@ def test_retry_after_is_honoured(server, tmp_path):
 
 
 def test_retry_after_ms_and_429_pauses_all_workers(server):
-    server.handler = lambda req, n: Reply(status=429, headers={"retry-after-ms": "500"}) if n == 0 else Reply(
-        delay=0.1)
+    server.handler = lambda req, n: Reply(status=429, headers={"retry-after-ms": "500"}) if n == 0 else Reply(delay=0.1)
     res = run_chat([msgs(i) for i in range(10)], ep(server, concurrency=4), None)
     assert all(r.ok for r in res) and server.count == 11
     t0 = server.requests[0]["time"]
@@ -92,8 +100,11 @@ def test_retries_on_timeout(server):
 def test_connection_error_is_retried_then_reported():
     with OpenAIServer() as srv:
         url = srv.base_url
-    res = run_chat([msgs(0)], Endpoint(model="m", base_url=url, api_key_env=None, max_retries=1,
-                                       backoff_base=0.01, timeout=1), None)
+    res = run_chat(
+        [msgs(0)],
+        Endpoint(model="m", base_url=url, api_key_env=None, max_retries=1, backoff_base=0.01, timeout=1),
+        None,
+    )
     assert not res[0].ok and "Connection" in res[0].error and res[0].attempts == 2
 
 
@@ -146,8 +157,10 @@ def test_interrupted_run_loses_nothing_and_resends_only_missing(server, tmp_path
 
 
 def test_key_never_in_errors_logs_or_cache(server, tmp_path, caplog):
-    server.handler = lambda req, n: Reply(status=401, body={"error": {
-        "message": f"Incorrect API key provided: {SECRET}. Also {SECRET[:3]}***{SECRET[-12:]}"}})
+    server.handler = lambda req, n: Reply(
+        status=401,
+        body={"error": {"message": f"Incorrect API key provided: {SECRET}. Also {SECRET[:3]}***{SECRET[-12:]}"}},
+    )
     caplog.set_level(logging.DEBUG)
     res = run_chat([msgs(0)], ep(server), ChatCache(tmp_path))
     assert not res[0].ok and "401" in res[0].error
@@ -197,8 +210,10 @@ def test_cache_safe_under_concurrent_writer_processes(tmp_path):
     import subprocess
     import sys
 
-    code = ("import sys; from xlit.llm import ChatCache; c = ChatCache(sys.argv[1]); "
-            "[c.put(f'{sys.argv[2]}-{i}', {'text': str(i)}) for i in range(300)]")
+    code = (
+        "import sys; from xlit.llm import ChatCache; c = ChatCache(sys.argv[1]); "
+        "[c.put(f'{sys.argv[2]}-{i}', {'text': str(i)}) for i in range(300)]"
+    )
     procs = [subprocess.Popen([sys.executable, "-c", code, str(tmp_path), tag]) for tag in ("a", "b", "c")]
     assert all(p.wait(timeout=120) == 0 for p in procs)
     cache = ChatCache(tmp_path)

@@ -1,5 +1,6 @@
 """The memory plan (`xlit plan`): parameter counts against real models, the paper config sized by it, and an
 over-tight config refused before anything is submitted."""
+
 import subprocess
 import sys
 from pathlib import Path
@@ -19,9 +20,15 @@ def meta_llama(s: dict):
     """A Llama with real layer shapes on the meta device (no memory, no weights)."""
     from transformers import LlamaConfig, LlamaForCausalLM
 
-    cfg = LlamaConfig(vocab_size=s["vocab_size"], hidden_size=s["hidden_size"], num_hidden_layers=s["num_layers"],
-                      intermediate_size=s["intermediate_size"], num_attention_heads=s["num_heads"],
-                      num_key_value_heads=s.get("num_kv_heads", s["num_heads"]), tie_word_embeddings=False)
+    cfg = LlamaConfig(
+        vocab_size=s["vocab_size"],
+        hidden_size=s["hidden_size"],
+        num_hidden_layers=s["num_layers"],
+        intermediate_size=s["intermediate_size"],
+        num_attention_heads=s["num_heads"],
+        num_key_value_heads=s.get("num_kv_heads", s["num_heads"]),
+        tie_word_embeddings=False,
+    )
     with torch.device("meta"):
         return LlamaForCausalLM(cfg)
 
@@ -39,12 +46,27 @@ def test_parameter_counts_match_real_shapes(name):
 def test_lora_parameter_count_matches_peft():
     from peft import LoraConfig, get_peft_model
 
-    s = {"vocab_size": 1000, "hidden_size": 64, "num_layers": 3, "intermediate_size": 172, "num_heads": 4,
-         "num_kv_heads": 2}
+    s = {
+        "vocab_size": 1000,
+        "hidden_size": 64,
+        "num_layers": 3,
+        "intermediate_size": 172,
+        "num_heads": 4,
+        "num_kv_heads": 2,
+    }
     from transformers import LlamaConfig, LlamaForCausalLM
 
-    model = LlamaForCausalLM(LlamaConfig(vocab_size=1000, hidden_size=64, num_hidden_layers=3, intermediate_size=172,
-                                         num_attention_heads=4, num_key_value_heads=2, tie_word_embeddings=False))
+    model = LlamaForCausalLM(
+        LlamaConfig(
+            vocab_size=1000,
+            hidden_size=64,
+            num_hidden_layers=3,
+            intermediate_size=172,
+            num_attention_heads=4,
+            num_key_value_heads=2,
+            tie_word_embeddings=False,
+        )
+    )
     shape = shape_of({"shape": s})
     assert shape.params() == sum(p.numel() for p in model.parameters())
     peft = get_peft_model(model, LoraConfig(r=16, lora_alpha=8, target_modules="all-linear", task_type="CAUSAL_LM"))
@@ -102,8 +124,13 @@ def test_over_tight_config_is_refused_in_one_line(tmp_path):
     msg = str(e.value)
     assert "\n" not in msg and "runs.1 (llama2-13b_dolly_en_ft): needs 4 GPUs of 80 GB under bf16-pure" in msg
     assert "base_models.llama2-13b.gpus is 1" in msg
-    r = subprocess.run([sys.executable, "-m", "snakemake", "-n", "--configfile", str(p)], cwd=ROOT,
-                       capture_output=True, text=True, timeout=300)
+    r = subprocess.run(
+        [sys.executable, "-m", "snakemake", "-n", "--configfile", str(p)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert r.returncode != 0 and "needs 4 GPUs of 80 GB" in r.stdout + r.stderr
 
 

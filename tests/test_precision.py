@@ -1,10 +1,11 @@
 """Training precision as a recipe choice (fp32, bf16-mixed, bf16-pure), the batch of the recipe at any process
 count, and FSDP arguments for sharded full fine-tuning."""
+
 import pytest
 import torch
 from safetensors.torch import load_file
-
 from test_train import spec
+
 from xlit.optim import AdamWFP32State, changed_share
 from xlit.train import batch_plan, resolve_precision, sharding_args, train
 
@@ -41,8 +42,9 @@ def test_bf16_pure_rounds_small_updates_away(tmp_path, tiny_lm_dir, it_data):
 
 def test_resolve_precision():
     assert resolve_precision("fp32") == "fp32" and resolve_precision("bf16-pure") == "bf16-pure"
-    assert resolve_precision("auto") == ("bf16-mixed" if torch.cuda.is_available() and torch.cuda.is_bf16_supported()
-                                         else "fp32")
+    assert resolve_precision("auto") == (
+        "bf16-mixed" if torch.cuda.is_available() and torch.cuda.is_bf16_supported() else "fp32"
+    )
     with pytest.raises(ValueError, match="training.precision"):
         resolve_precision(True)
 
@@ -68,7 +70,9 @@ def test_fp32_state_adamw_keeps_fp32_moments_on_bf16_weights():
     before = w.detach().clone()
     opt.step()
     st = opt.state[w]
-    assert w.dtype == torch.bfloat16 and st["exp_avg"].dtype == torch.float32 and st["exp_avg_sq"].dtype == torch.float32
+    assert (
+        w.dtype == torch.bfloat16 and st["exp_avg"].dtype == torch.float32 and st["exp_avg_sq"].dtype == torch.float32
+    )
     # the fp32 moments hold the gradient although the bf16 weights barely moved
     assert torch.allclose(st["exp_avg"], torch.full_like(st["exp_avg"], 0.1))
     moved = (w != before).float().mean().item()
@@ -82,8 +86,9 @@ def test_fp32_state_adamw_keeps_fp32_moments_on_bf16_weights():
 @pytest.mark.parametrize("procs", [1, 2, 4, 8])
 def test_batch_plan_keeps_the_recipes_update_at_any_process_count(procs):
     # the released recipe: 8192-token micro-batches x 10 accumulation steps = 81920 tokens per update
-    p = batch_plan(mean_tokens=256.0, n_examples=15000, tokens_per_batch=8192, tokens_per_update=81920,
-                   n_processes=procs)
+    p = batch_plan(
+        mean_tokens=256.0, n_examples=15000, tokens_per_batch=8192, tokens_per_update=81920, n_processes=procs
+    )
     assert p["examples_per_update"] == 320  # 81920 / 256, whatever the GPU count
     assert p["per_device_batch_size"] * 256 <= 8192  # micro-batches stay within the memory bound
     assert p["per_device_batch_size"] * p["gradient_accumulation"] * procs == p["examples_per_update"]
@@ -91,8 +96,7 @@ def test_batch_plan_keeps_the_recipes_update_at_any_process_count(procs):
 
 
 def test_batch_plan_rounds_up_never_down():
-    p = batch_plan(mean_tokens=300.0, n_examples=1000, tokens_per_batch=1000, tokens_per_update=10000,
-                   n_processes=3)
+    p = batch_plan(mean_tokens=300.0, n_examples=1000, tokens_per_batch=1000, tokens_per_update=10000, n_processes=3)
     # 33 examples per update asked; micro-batches of at most 3; 3 processes: accumulation 4 x 3 x 3 = 36 >= 33
     assert p["examples_per_update"] >= 33 and p["per_device_batch_size"] <= 3
 

@@ -5,16 +5,26 @@ from pathlib import Path
 import pytest
 
 from xlit.io import InputError, read_tsv, write_tsv
-from xlit.select import (DEFAULT_WEIGHTS, SelectionWarning, quality, read_selected, select_all, select_lr,
-                         write_selected)
+from xlit.select import DEFAULT_WEIGHTS, SelectionWarning, quality, read_selected, select_all, select_lr, write_selected
 from xlit.surface import TABLE_COLUMNS
 
 RUN = "tiny-en_demo-dolly_en_ft"
 
 
 def row(lr, lang, correct, cs=0.0, rep=0.0, empty=0.0, run=RUN, split="valid", n=8):
-    return {"run": run, "lr": lr, "split": split, "lang": lang, "n": n, "correct_lang": correct,
-            "code_switch": cs, "repetition": rep, "empty": empty, "mean_tokens": 10.0, "fluency_ppl": 20.0}
+    return {
+        "run": run,
+        "lr": lr,
+        "split": split,
+        "lang": lang,
+        "n": n,
+        "correct_lang": correct,
+        "code_switch": cs,
+        "repetition": rep,
+        "empty": empty,
+        "mean_tokens": 10.0,
+        "fluency_ppl": 20.0,
+    }
 
 
 def grid(spec, **kw):
@@ -36,22 +46,21 @@ def test_quality_definition():
 
 def test_multilingual_vs_english_contrast():
     # big LR: perfect English, other languages answered in English; small LR: transfers
-    rows = grid({"1e-05": {"en": 0.9, "fr": 0.8, "pt": 0.7, "ru": 0.9},
-                 "0.0001": {"en": 1.0, "fr": 0.1, "pt": 0.2, "ru": 0.0}})
+    rows = grid(
+        {"1e-05": {"en": 0.9, "fr": 0.8, "pt": 0.7, "ru": 0.9}, "0.0001": {"en": 1.0, "fr": 0.1, "pt": 0.2, "ru": 0.0}}
+    )
     assert pick(rows, "multilingual")[RUN] == ("1e-05", pytest.approx(0.8))
     assert pick(rows, "english")[RUN] == ("0.0001", pytest.approx(1.0))
 
 
 def test_penalties_change_the_choice():
-    rows = (grid({"1e-05": {"en": 0.9, "fr": 0.8}}) +
-            [row("3e-05", "en", 0.9), row("3e-05", "fr", 0.9, cs=0.1, rep=0.4)])
-    assert pick(rows, "multilingual")[RUN][0] == "1e-05"        # 0.8 vs 0.9 - 0.05 - 0.2 = 0.65
+    rows = grid({"1e-05": {"en": 0.9, "fr": 0.8}}) + [row("3e-05", "en", 0.9), row("3e-05", "fr", 0.9, cs=0.1, rep=0.4)]
+    assert pick(rows, "multilingual")[RUN][0] == "1e-05"  # 0.8 vs 0.9 - 0.05 - 0.2 = 0.65
     assert pick(rows, "multilingual", weights={"repetition": 0.0})[RUN][0] == "3e-05"
 
 
 def test_ties_go_to_the_smaller_lr():
-    rows = grid({"0.001": {"en": 1.0, "fr": 0.5}, "1e-05": {"en": 1.0, "fr": 0.5},
-                 "0.0001": {"en": 1.0, "fr": 0.5}})
+    rows = grid({"0.001": {"en": 1.0, "fr": 0.5}, "1e-05": {"en": 1.0, "fr": 0.5}, "0.0001": {"en": 1.0, "fr": 0.5}})
     assert pick(rows, "multilingual")[RUN][0] == "1e-05"
     assert pick(rows, "english")[RUN][0] == "1e-05"
     # float noise below 1e-9 is a tie too
@@ -71,8 +80,7 @@ def test_english_floor():
 
 def test_missing_language_skips_that_lr():
     # the 1e-05 checkpoint lacks ru: it must not win on the languages it happens to have
-    rows = grid({"1e-05": {"en": 1.0, "fr": 1.0, "pt": 1.0}, "0.0001": {"en": 1.0, "fr": 0.5, "pt": 0.5,
-                                                                       "ru": 0.5}})
+    rows = grid({"1e-05": {"en": 1.0, "fr": 1.0, "pt": 1.0}, "0.0001": {"en": 1.0, "fr": 0.5, "pt": 0.5, "ru": 0.5}})
     with pytest.warns(SelectionWarning, match=r"lr 1e-05 skipped, missing \['ru'\]"):
         assert pick(rows, "multilingual")[RUN] == ("0.0001", pytest.approx(0.5))
     # English criterion: only English matters; an LR without English is skipped
@@ -103,9 +111,11 @@ def test_no_english_rows():
 
 def test_split_filter_several_runs_and_errors():
     other = "tiny-multi_demo-dolly_en_ft"
-    rows = (grid({"1e-05": {"en": 1.0, "fr": 0.9}, "0.0001": {"en": 1.0, "fr": 0.1}})
-            + grid({"1e-05": {"en": 1.0, "fr": 0.0}, "0.0001": {"en": 1.0, "fr": 1.0}}, split="test")
-            + grid({"0.001": {"en": 0.9, "fr": 0.2}, "0.01": {"en": 0.9, "fr": 0.4}}, run=other))
+    rows = (
+        grid({"1e-05": {"en": 1.0, "fr": 0.9}, "0.0001": {"en": 1.0, "fr": 0.1}})
+        + grid({"1e-05": {"en": 1.0, "fr": 0.0}, "0.0001": {"en": 1.0, "fr": 1.0}}, split="test")
+        + grid({"0.001": {"en": 0.9, "fr": 0.2}, "0.01": {"en": 0.9, "fr": 0.4}}, run=other)
+    )
     res = select_lr(rows, "multilingual")
     assert [(r["run"], r["lr"]) for r in res] == [(RUN, "1e-05"), (other, "0.01")]
     assert pick([r for r in rows if r["run"] == RUN], "multilingual", split="test")[RUN][0] == "0.0001"
@@ -118,12 +128,18 @@ def test_split_filter_several_runs_and_errors():
 
 
 def test_roundtrip_through_tsv(tmp_path):
-    rows = [{**r, "model": "tiny-en", "data": "demo-dolly", "strategy": "en", "adaptation": "ft"}
-            for r in grid({"0.0003": {"en": 0.9, "fr": 0.7, "pt": 0.5, "ru": 0.6},
-                           "0.003": {"en": 1.0, "fr": 0.2, "pt": 0.1, "ru": 0.3}})]
+    rows = [
+        {**r, "model": "tiny-en", "data": "demo-dolly", "strategy": "en", "adaptation": "ft"}
+        for r in grid(
+            {
+                "0.0003": {"en": 0.9, "fr": 0.7, "pt": 0.5, "ru": 0.6},
+                "0.003": {"en": 1.0, "fr": 0.2, "pt": 0.1, "ru": 0.3},
+            }
+        )
+    ]
     rows[0]["fluency_ppl"] = math.nan
     write_tsv(tmp_path / "surface.tsv", rows, TABLE_COLUMNS)
-    table = read_tsv(tmp_path / "surface.tsv")          # strings, as the rule reads them
+    table = read_tsv(tmp_path / "surface.tsv")  # strings, as the rule reads them
     sel = select_all(table, ["multilingual", "english"])
     assert [(r["criterion"], r["lr"]) for r in sel] == [("multilingual", "0.0003"), ("english", "0.003")]
     out = tmp_path / "selected_lr.tsv"
@@ -140,12 +156,14 @@ def test_fig3_left_with_right_panel_hook(tmp_path):
     from xlit.figures.fig3 import figure
 
     other = "tiny-multi_demo-dolly_en_lora"
-    rows = (grid({"0.0003": {"en": 0.9, "fr": 0.7, "ru": 0.6}, "0.003": {"en": 1.0, "fr": 0.2, "ru": 0.3}})
-            + grid({"0.001": {"en": 0.9, "fr": 0.6}}, run=other))
+    rows = grid({"0.0003": {"en": 0.9, "fr": 0.7, "ru": 0.6}, "0.003": {"en": 1.0, "fr": 0.2, "ru": 0.3}}) + grid(
+        {"0.001": {"en": 0.9, "fr": 0.6}}, run=other
+    )
     write_tsv(tmp_path / "surface.tsv", rows, TABLE_COLUMNS)
     write_selected(tmp_path / "sel.tsv", select_all(rows, ["multilingual", "english"]))
-    fig3(read_tsv(tmp_path / "surface.tsv"), read_tsv(tmp_path / "sel.tsv"), tmp_path / "fig3.pdf",
-         tmp_path / "fig3.png")
+    fig3(
+        read_tsv(tmp_path / "surface.tsv"), read_tsv(tmp_path / "sel.tsv"), tmp_path / "fig3.pdf", tmp_path / "fig3.png"
+    )
     from pypdf import PdfReader
 
     assert len(PdfReader(tmp_path / "fig3.pdf").pages) == 1
@@ -162,9 +180,9 @@ def test_fig3_left_with_right_panel_hook(tmp_path):
 
     spans = []
     fig = figure(rows, [], right_spanning=lambda ax, runs: (spans.append((ax, runs)), ax.imshow([[0, 1], [1, 2]])))
-    (ax, runs), = spans
+    ((ax, runs),) = spans
     assert runs == [RUN, other] and len(fig.axes) == 2 * 5 + 1 and ax.get_title() == "helpfulness by category"
-    assert ax.get_position().height > 1.5 * fig.axes[0].get_position().height   # spans both rows
+    assert ax.get_position().height > 1.5 * fig.axes[0].get_position().height  # spans both rows
     save(fig, [tmp_path / "span.png"])
     with pytest.raises(ValueError, match="not both"):
         figure(rows, [], right_panel=print, right_spanning=print)
@@ -175,14 +193,21 @@ def test_fig3_left_with_right_panel_hook(tmp_path):
 # ---- selection.steps: candidates are (lr, step) -----------------------------------------------------------
 def step_grid(spec, **kw):
     """spec: {(lr, step): {lang: correct_lang}}: surface rows of models saved at steps."""
-    return [{**row(lr, lang, c, **kw), "step": str(step)} for (lr, step), langs in spec.items()
-            for lang, c in langs.items()]
+    return [
+        {**row(lr, lang, c, **kw), "step": str(step)} for (lr, step), langs in spec.items() for lang, c in langs.items()
+    ]
 
 
 def test_steps_select_the_best_lr_and_step():
     # the large LR transfers early and forgets later; the small one transfers only at its last step
-    rows = step_grid({("1e-05", 10): {"en": 0.9, "fr": 0.2}, ("1e-05", 20): {"en": 0.9, "fr": 0.6},
-                      ("0.0001", 10): {"en": 0.9, "fr": 0.8}, ("0.0001", 20): {"en": 1.0, "fr": 0.1}})
+    rows = step_grid(
+        {
+            ("1e-05", 10): {"en": 0.9, "fr": 0.2},
+            ("1e-05", 20): {"en": 0.9, "fr": 0.6},
+            ("0.0001", 10): {"en": 0.9, "fr": 0.8},
+            ("0.0001", 20): {"en": 1.0, "fr": 0.1},
+        }
+    )
     [multi] = select_lr(rows, "multilingual")
     assert (multi["lr"], multi["step"], multi["score"]) == ("0.0001", 10, pytest.approx(0.8))
     [eng] = select_lr(rows, "english")
@@ -192,8 +217,9 @@ def test_steps_select_the_best_lr_and_step():
     assert [(r["lr"], r["step"]) for r in select_lr(tied, "multilingual")] == [("1e-05", 10)]
     # a (lr, step) missing a language is skipped, and the warning names the step
     with pytest.warns(SelectionWarning, match=r"lr 0.0001 step 10 skipped, missing \['fr'\]"):
-        res = select_lr([r for r in rows if not (r["lr"] == "0.0001" and r["step"] == "10" and r["lang"] == "fr")],
-                        "multilingual")
+        res = select_lr(
+            [r for r in rows if not (r["lr"] == "0.0001" and r["step"] == "10" and r["lang"] == "fr")], "multilingual"
+        )
     assert (res[0]["lr"], res[0]["step"]) == ("1e-05", 20)
     with pytest.raises(ValueError, match="two rows for run .* lr 1e-05 step 10 split valid lang en"):
         select_lr(rows + rows[:1], "english")
@@ -204,14 +230,18 @@ def test_selected_steps_roundtrip_as_checkpoint_ids(tmp_path):
     out = tmp_path / "selected_lr.tsv"
     write_selected(out, select_all(rows))
     assert read_tsv(out)[0] == {"run": RUN, "criterion": "multilingual", "lr": "1e-05", "step": "20", "score": "0.6"}
-    assert read_selected(out, "multilingual") == {RUN: "1e-05-step20"}       # as the workflow's paths write it
+    assert read_selected(out, "multilingual") == {RUN: "1e-05-step20"}  # as the workflow's paths write it
     assert read_selected(out) == {(RUN, "multilingual"): "1e-05-step20", (RUN, "english"): "1e-05-step10"}
     # a table without a step column (written before selection.steps existed) selects final models
-    write_tsv(out, [{"run": RUN, "criterion": "multilingual", "lr": "1e-05", "score": 1}], ["run", "criterion", "lr",
-                                                                                          "score"])
+    write_tsv(
+        out, [{"run": RUN, "criterion": "multilingual", "lr": "1e-05", "score": 1}], ["run", "criterion", "lr", "score"]
+    )
     assert read_selected(out, "multilingual") == {RUN: "1e-05"}
-    write_tsv(out, [{"run": RUN, "criterion": "multilingual", "lr": "1e-05", "step": "late", "score": 1}],
-              ["run", "criterion", "lr", "step", "score"])
+    write_tsv(
+        out,
+        [{"run": RUN, "criterion": "multilingual", "lr": "1e-05", "step": "late", "score": 1}],
+        ["run", "criterion", "lr", "step", "score"],
+    )
     for criterion in ("multilingual", None):
         with pytest.raises(InputError, match="selected_lr.tsv:2: field 'step': expected a step number or 'last'"):
             read_selected(out, criterion)
@@ -225,15 +255,18 @@ def test_checkpoint_ids():
     assert split_checkpoint("1e-05-step200") == ("1e-05", 200) and split_checkpoint("0.0003") == ("0.0003", None)
 
 
-@pytest.mark.parametrize("steps, expected", [
-    ("lst", "selection.steps: expected one of ['last'], got 'lst'"),
-    ([0, 10], "selection.steps.0: 0 is less than the minimum of 1"),
-    ([10, 2.5], "selection.steps.1: expected integer, got 2.5"),
-    ([20, 10], "selection.steps: expected increasing steps, got [20, 10]"),
-    ([10, 10], "selection.steps: expected increasing steps"),
-    ([10, 50], "selection.steps: step 50 is beyond training.max_steps (40)"),
-    ([], "selection.steps: an empty list"),
-])
+@pytest.mark.parametrize(
+    "steps, expected",
+    [
+        ("lst", "selection.steps: expected one of ['last'], got 'lst'"),
+        ([0, 10], "selection.steps.0: 0 is less than the minimum of 1"),
+        ([10, 2.5], "selection.steps.1: expected integer, got 2.5"),
+        ([20, 10], "selection.steps: expected increasing steps, got [20, 10]"),
+        ([10, 10], "selection.steps: expected increasing steps"),
+        ([10, 50], "selection.steps: step 50 is beyond training.max_steps (40)"),
+        ([], "selection.steps: an empty list"),
+    ],
+)
 def test_bad_selection_steps_name_the_field(steps, expected):
     import yaml
 
@@ -258,8 +291,10 @@ def test_step_grid_of_a_config():
     last = checkpoints(validate(cfg))
     steps = checkpoints(validate({**cfg, "selection": {"steps": [20, 40]}}))
     assert len(steps) == 2 * len(last)
-    assert [c for c in steps if c[0] == last[0][0]][:2] == [(last[0][0], f"{last[0][1]}-step20"),
-                                                         (last[0][0], f"{last[0][1]}-step40")]
+    assert [c for c in steps if c[0] == last[0][0]][:2] == [
+        (last[0][0], f"{last[0][1]}-step20"),
+        (last[0][0], f"{last[0][1]}-step40"),
+    ]
 
 
 def test_figures_show_the_selected_step(tmp_path):
@@ -267,25 +302,45 @@ def test_figures_show_the_selected_step(tmp_path):
     from xlit.figures.fig3 import figure
     from xlit.scores import load_scores
 
-    rows = step_grid({(lr, step): {"en": 0.9, "fr": 0.1 * step / 10 + (lr == "1e-05") * 0.3}
-                      for lr in ("1e-05", "0.0001") for step in (10, 20)})
+    rows = step_grid(
+        {
+            (lr, step): {"en": 0.9, "fr": 0.1 * step / 10 + (lr == "1e-05") * 0.3}
+            for lr in ("1e-05", "0.0001")
+            for step in (10, 20)
+        }
+    )
     sel = select_all(rows)
-    assert {(r["criterion"], r["lr"], r["step"]) for r in sel} == {("multilingual", "1e-05", 20),
-                                                                   ("english", "1e-05", 10)}
+    assert {(r["criterion"], r["lr"], r["step"]) for r in sel} == {
+        ("multilingual", "1e-05", 20),
+        ("english", "1e-05", 10),
+    }
     fig = figure(rows, sel)
     ax = fig.axes[0]
     assert ax.get_ylabel().startswith(f"{RUN} @ step 20 (english: step 10)")
     assert all(len(line.get_xdata()) == 2 for line in ax.get_lines() if line.get_label() in ("en", "fr"))
     fr = next(line for line in ax.get_lines() if line.get_label() == "fr")
-    assert sorted(fr.get_ydata()) == pytest.approx([0.2, 0.5])      # step 20 of each LR, not step 10
+    assert sorted(fr.get_ydata()) == pytest.approx([0.2, 0.5])  # step 20 of each LR, not step 10
     assert "each run at its selected step" in fig._suptitle.get_text()
 
     assert checkpoint_label("1e-05-step20") == "lr 1e-05, step 20" and checkpoint_label("1e-05") == "lr 1e-05"
     write_selected(tmp_path / "selected_lr.tsv", sel)
-    write_tsv(tmp_path / "judge_scores.tsv", [
-        {"judge": "j", "run": RUN, "lr": lr, "lang": "fr", "id": "1", "category": "c", "criterion": "language",
-         "score": s} for lr, s in (("1e-05-step20", 2), ("1e-05-step10", 0))],
-        "judge run lr lang id category criterion score".split())
+    write_tsv(
+        tmp_path / "judge_scores.tsv",
+        [
+            {
+                "judge": "j",
+                "run": RUN,
+                "lr": lr,
+                "lang": "fr",
+                "id": "1",
+                "category": "c",
+                "criterion": "language",
+                "score": s,
+            }
+            for lr, s in (("1e-05-step20", 2), ("1e-05-step10", 0))
+        ],
+        "judge run lr lang id category criterion score".split(),
+    )
     scores = load_scores(tmp_path / "judge_scores.tsv", None, tmp_path / "selected_lr.tsv", "multilingual")
     assert scores.selected == {RUN: "1e-05-step20"} and [r["score"] for r in scores.judge] == [2]
     fig2(scores, tmp_path / "fig2.pdf")

@@ -5,6 +5,7 @@ dict that the final checkpoint is saved from. It must equal unsharded training b
 What only a GPU exercises: accelerate turns FSDP on only for GPU-type devices (accelerate/state.py), so the
 Trainer's own FSDP wrapping, FSDP's mixed-precision policy (bf16-mixed) and activation checkpointing inside
 FSDP run on GPUs only; `bench/gpu_check.py` and the multi-GPU training job exercise them."""
+
 import os
 import socket
 
@@ -20,8 +21,15 @@ def make_model(dtype):
     from transformers import LlamaConfig, LlamaForCausalLM
 
     torch.manual_seed(0)
-    cfg = LlamaConfig(vocab_size=VOCAB, hidden_size=32, num_hidden_layers=2, intermediate_size=64,
-                      num_attention_heads=2, num_key_value_heads=2, tie_word_embeddings=False)
+    cfg = LlamaConfig(
+        vocab_size=VOCAB,
+        hidden_size=32,
+        num_hidden_layers=2,
+        intermediate_size=64,
+        num_attention_heads=2,
+        num_key_value_heads=2,
+        tie_word_embeddings=False,
+    )
     return LlamaForCausalLM(cfg).to(dtype)
 
 
@@ -50,7 +58,7 @@ def sharded_worker(rank, world, port, dtype, out):
     fully_shard(model, mesh=mesh)
     opt = optimizer(model)
     for ids in batches():
-        part = ids[rank * 2:(rank + 1) * 2]
+        part = ids[rank * 2 : (rank + 1) * 2]
         model(input_ids=part, labels=part).loss.backward()
         opt.step()
         opt.zero_grad()
@@ -88,12 +96,13 @@ def test_fsdp2_sharded_training_equals_unsharded(tmp_path, dtype):
     for ids in batches():
         opt.zero_grad()
         for r in range(2):
-            part = ids[r * 2:(r + 1) * 2]
+            part = ids[r * 2 : (r + 1) * 2]
             (model(input_ids=part, labels=part).loss / 2).backward()
         opt.step()
     ref = model.state_dict()
     assert sharded.keys() == ref.keys()
     for k, v in ref.items():
         assert sharded[k].dtype == dtype and torch.equal(sharded[k], v), k
-    assert not torch.equal(ref["model.layers.0.mlp.up_proj.weight"], make_model(dtype).state_dict()[
-        "model.layers.0.mlp.up_proj.weight"])  # and training did move the weights
+    assert not torch.equal(
+        ref["model.layers.0.mlp.up_proj.weight"], make_model(dtype).state_dict()["model.layers.0.mlp.up_proj.weight"]
+    )  # and training did move the weights

@@ -1,4 +1,5 @@
 """The demo's simulated rater: ground-truth rules, seeded noise, and sheets that pass the strict import."""
+
 import csv
 import json
 
@@ -6,9 +7,9 @@ import pytest
 
 from xlit import human, simrater
 from xlit.agreement import quadratic_kappa
-from xlit.names import CRITERIA
 from xlit.demo import answer_terms, write_demo_world
 from xlit.io import InputError, read_jsonl
+from xlit.names import CRITERIA
 
 RUNS = [("tiny-en_demo-dolly_en_ft", "0.0003"), ("tiny-multi_demo-dolly_dt_ft", "0.003")]
 
@@ -60,10 +61,27 @@ def demo(tmp_path):
             for i, p in enumerate(prompts):
                 ref = answers[p["id"]]["reference"]
                 resp = ref if (i + k) % 3 else "zzz qqq"
-                rows.append({"id": p["id"], "lang": lang, "category": p["category"], "prompt": p["instruction"],
-                             "response": resp, "n_tokens": 5})
-                surf.append({"id": p["id"], "lang": lang, "lid_lang": lang if i % 4 else "ru", "lid_prob": 0.9,
-                             "repetition": 0.0, "max_line_run": 1, "fluency_ppl": 30.0 if (i + k) % 3 else 5000.0})
+                rows.append(
+                    {
+                        "id": p["id"],
+                        "lang": lang,
+                        "category": p["category"],
+                        "prompt": p["instruction"],
+                        "response": resp,
+                        "n_tokens": 5,
+                    }
+                )
+                surf.append(
+                    {
+                        "id": p["id"],
+                        "lang": lang,
+                        "lid_lang": lang if i % 4 else "ru",
+                        "lid_prob": 0.9,
+                        "repetition": 0.0,
+                        "max_line_run": 1,
+                        "fluency_ppl": 30.0 if (i + k) % 3 else 5000.0,
+                    }
+                )
             for sub, data in (("generations", rows), ("surface", surf)):
                 path = tmp_path / "results" / sub / run / f"lr{lr}" / "test" / f"{lang}.jsonl"
                 path.parent.mkdir(parents=True, exist_ok=True)
@@ -74,16 +92,23 @@ def demo(tmp_path):
 def _simulate(root, rater, seed, noise=0.15):
     out = []
     for lang in ("en", "fr"):
-        gens = [(run, lr, root / "results" / "generations" / run / f"lr{lr}" / "test" / f"{lang}.jsonl")
-                for run, lr in RUNS]
+        gens = [
+            (run, lr, root / "results" / "generations" / run / f"lr{lr}" / "test" / f"{lang}.jsonl") for run, lr in RUNS
+        ]
         human.write_sheets(gens, root / "results" / "human", lang, seed=0)
-        surface = [(run, lr, root / "results" / "surface" / run / f"lr{lr}" / "test" / f"{lang}.jsonl")
-                   for run, lr in RUNS]
+        surface = [
+            (run, lr, root / "results" / "surface" / run / f"lr{lr}" / "test" / f"{lang}.jsonl") for run, lr in RUNS
+        ]
         path = root / "results" / "human" / "simulated" / rater / f"{lang}.csv"
-        rows = simrater.simulate_sheet(root / "results/human/sheets" / f"{lang}.csv",
-                                       root / "results/human/keys" / f"{lang}.csv",
-                                       root / "results/demo/answers/test" / f"{lang}.jsonl", surface, path,
-                                       seed=seed, noise=noise)
+        rows = simrater.simulate_sheet(
+            root / "results/human/sheets" / f"{lang}.csv",
+            root / "results/human/keys" / f"{lang}.csv",
+            root / "results/demo/answers/test" / f"{lang}.jsonl",
+            surface,
+            path,
+            seed=seed,
+            noise=noise,
+        )
         out.append((lang, path, rows))
     return out
 
@@ -117,8 +142,13 @@ def test_simulated_sheets_pass_the_strict_import_and_two_raters_disagree_somewha
 def test_missing_surface_row_is_an_input_error(demo):
     _simulate(demo, "simulated-a", 1)
     with pytest.raises(InputError, match="no surface row"):
-        simrater.simulate_sheet(demo / "results/human/sheets/en.csv", demo / "results/human/keys/en.csv",
-                                demo / "results/demo/answers/test/en.jsonl",
-                                [(*RUNS[0], demo / "results/surface" / RUNS[0][0] / f"lr{RUNS[0][1]}" / "test" / "en.jsonl")],
-                                demo / "out.csv", seed=1, noise=0.1)
+        simrater.simulate_sheet(
+            demo / "results/human/sheets/en.csv",
+            demo / "results/human/keys/en.csv",
+            demo / "results/demo/answers/test/en.jsonl",
+            [(*RUNS[0], demo / "results/surface" / RUNS[0][0] / f"lr{RUNS[0][1]}" / "test" / "en.jsonl")],
+            demo / "out.csv",
+            seed=1,
+            noise=0.1,
+        )
     assert not (demo / "out.csv").exists()

@@ -21,8 +21,15 @@ import yaml
 REPO = Path(__file__).resolve().parents[1]
 PROFILE = REPO / "slurm" / "profile.yaml"
 HARNESS = REPO / "tests" / "slurm" / "run_e2e.sh"
-SITE_VARS = ["XLIT_SLURM_SITE", "XLIT_SLURM_PARTITION", "XLIT_SLURM_ACCOUNT", "XLIT_SLURM_GPU_MODEL",
-             "XLIT_SLURM_QOS", "XLIT_SLURM_CONSTRAINT", "XLIT_SLURM_EXTRA"]
+SITE_VARS = [
+    "XLIT_SLURM_SITE",
+    "XLIT_SLURM_PARTITION",
+    "XLIT_SLURM_ACCOUNT",
+    "XLIT_SLURM_GPU_MODEL",
+    "XLIT_SLURM_QOS",
+    "XLIT_SLURM_CONSTRAINT",
+    "XLIT_SLURM_EXTRA",
+]
 SNAKEMAKE = Path(sys.executable).with_name("snakemake")
 
 
@@ -47,8 +54,9 @@ def default_resources(parsed):
 def test_profile_is_the_one_snakemake_finds():
     """`--profile slurm` from the repo root reads slurm/profile.yaml; a second candidate file
     (config.yaml, profile.v9+.yaml, ...) would make the choice ambiguous."""
-    candidates = [p.name for p in (REPO / "slurm").iterdir()
-                  if re.fullmatch(r"(profile|config)(\.v\d+\+)?\.yaml", p.name)]
+    candidates = [
+        p.name for p in (REPO / "slurm").iterdir() if re.fullmatch(r"(profile|config)(\.v\d+\+)?\.yaml", p.name)
+    ]
     assert candidates == ["profile.yaml"]
 
 
@@ -68,9 +76,11 @@ def test_profile_defaults_without_site_settings(monkeypatch, tmp_path):
 def test_profile_site_file_and_env_precedence(monkeypatch, tmp_path):
     (tmp_path / "slurm").mkdir()
     (tmp_path / "slurm" / "site.yaml").write_text(
-        "partition: gpu\naccount: proj42\ngpu_model: a100\nqos: normal\nextra: --exclusive\n")
-    parsed = render_profile(monkeypatch, tmp_path, {"XLIT_SLURM_PARTITION": "all",
-                                                     "XLIT_SLURM_EXTRA": "--nice=10 --exclusive"})
+        "partition: gpu\naccount: proj42\ngpu_model: a100\nqos: normal\nextra: --exclusive\n"
+    )
+    parsed = render_profile(
+        monkeypatch, tmp_path, {"XLIT_SLURM_PARTITION": "all", "XLIT_SLURM_EXTRA": "--nice=10 --exclusive"}
+    )
     res = default_resources(parsed)
     # quoted literals: `all` must not become Python's builtin
     assert res["slurm_partition"] == "'all'"
@@ -100,9 +110,14 @@ def test_profile_dry_run_paper_shows_gpus(tmp_path):
     The target goes before --configfile, which takes several values and would swallow it."""
     env = {k: v for k, v in os.environ.items() if k not in SITE_VARS}
     env["XLIT_SLURM_GPU_MODEL"] = "a100"
-    proc = subprocess.run([str(SNAKEMAKE), "--profile", "slurm", "-n", "results/fig2.pdf",
-                           "--configfile", "config/paper.yaml"],
-                          cwd=REPO, env=env, capture_output=True, text=True, timeout=600)
+    proc = subprocess.run(
+        [str(SNAKEMAKE), "--profile", "slurm", "-n", "results/fig2.pdf", "--configfile", "config/paper.yaml"],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
     out = proc.stdout + proc.stderr
     paper = yaml.safe_load((REPO / "config" / "paper.yaml").read_text())
@@ -134,9 +149,11 @@ def _running(pid):
 
 @pytest.mark.slurm
 @pytest.mark.slow
-@pytest.mark.skipif(os.environ.get("XLIT_SLURM_E2E") != "1",
-                    reason="SLURM end-to-end test: set XLIT_SLURM_E2E=1 (root on Debian 12; installs and "
-                           "starts slurmctld/slurmd/munge on localhost, ~5 min)")
+@pytest.mark.skipif(
+    os.environ.get("XLIT_SLURM_E2E") != "1",
+    reason="SLURM end-to-end test: set XLIT_SLURM_E2E=1 (root on Debian 12; installs and "
+    "starts slurmctld/slurmd/munge on localhost, ~5 min)",
+)
 def test_slurm_end_to_end(tmp_path):
     if os.geteuid() != 0:
         pytest.fail("XLIT_SLURM_E2E=1 but not root: the harness installs packages and starts SLURM daemons")
@@ -144,9 +161,20 @@ def test_slurm_end_to_end(tmp_path):
         pytest.fail("coreutils `timeout` missing")
     env = {k: v for k, v in os.environ.items() if k not in SITE_VARS}
     env.setdefault("XLIT_SNAKEMAKE", str(SNAKEMAKE))
-    proc = subprocess.run(["timeout", "-k", "30", os.environ.get("XLIT_SLURM_E2E_TOTAL_TIMEOUT", "2400"),
-                           "bash", str(HARNESS), str(tmp_path)],
-                          env=env, capture_output=True, text=True)
+    proc = subprocess.run(
+        [
+            "timeout",
+            "-k",
+            "30",
+            os.environ.get("XLIT_SLURM_E2E_TOTAL_TIMEOUT", "2400"),
+            "bash",
+            str(HARNESS),
+            str(tmp_path),
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+    )
     print(proc.stdout[-20000:])
     print(proc.stderr[-5000:], file=sys.stderr)
     report_file = tmp_path / "report.json"

@@ -5,24 +5,44 @@ import pytest
 
 from xlit.io import InputError
 from xlit.lid import LID, default_model_path, map_label
-from xlit.surface import (TABLE_COLUMNS, FluencyLM, code_switch, fluency_ppl, max_line_run,
-                          read_generations, repetition, response_features, sentences, summarize,
-                          surface_rows, surface_sets, table_rows)
+from xlit.surface import (
+    TABLE_COLUMNS,
+    FluencyLM,
+    code_switch,
+    fluency_ppl,
+    max_line_run,
+    read_generations,
+    repetition,
+    response_features,
+    sentences,
+    summarize,
+    surface_rows,
+    surface_sets,
+    table_rows,
+)
 
-EN = ["The weather was beautiful yesterday, so we went for a long walk in the park.",
-      "My brother works as an engineer in a large company near the city centre.",
-      "Please remember to buy some bread and milk on your way home tonight.",
-      "The children are reading interesting books about animals and their habitats."]
-FR = ["Il faisait très beau hier, alors nous avons fait une longue promenade dans le parc.",
-      "Mon frère travaille comme ingénieur dans une grande entreprise près du centre-ville.",
-      "N'oublie pas d'acheter du pain et du lait en rentrant à la maison ce soir.",
-      "Les enfants lisent des livres intéressants sur les animaux et leurs habitats."]
-PT = ["O tempo estava lindo ontem, então fizemos uma longa caminhada no parque.",
-      "Meu irmão trabalha como engenheiro em uma grande empresa perto do centro da cidade.",
-      "Não se esqueça de comprar pão e leite no caminho para casa hoje à noite."]
-RU = ["Вчера была прекрасная погода, поэтому мы долго гуляли в парке.",
-      "Мой брат работает инженером в большой компании недалеко от центра города.",
-      "Не забудь купить хлеб и молоко по дороге домой сегодня вечером."]
+EN = [
+    "The weather was beautiful yesterday, so we went for a long walk in the park.",
+    "My brother works as an engineer in a large company near the city centre.",
+    "Please remember to buy some bread and milk on your way home tonight.",
+    "The children are reading interesting books about animals and their habitats.",
+]
+FR = [
+    "Il faisait très beau hier, alors nous avons fait une longue promenade dans le parc.",
+    "Mon frère travaille comme ingénieur dans une grande entreprise près du centre-ville.",
+    "N'oublie pas d'acheter du pain et du lait en rentrant à la maison ce soir.",
+    "Les enfants lisent des livres intéressants sur les animaux et leurs habitats.",
+]
+PT = [
+    "O tempo estava lindo ontem, então fizemos uma longa caminhada no parque.",
+    "Meu irmão trabalha como engenheiro em uma grande empresa perto do centro da cidade.",
+    "Não se esqueça de comprar pão e leite no caminho para casa hoje à noite.",
+]
+RU = [
+    "Вчера была прекрасная погода, поэтому мы долго гуляли в парке.",
+    "Мой брат работает инженером в большой компании недалеко от центра города.",
+    "Не забудь купить хлеб и молоко по дороге домой сегодня вечером.",
+]
 
 
 @pytest.fixture(scope="module")
@@ -65,7 +85,7 @@ def test_label_mapping():
     assert map_label("__label__rus_Cyrl") == "ru"
     assert map_label("__label__zho_Hant") == "zh"
     assert map_label("__label__arb_Arab") == "ar"
-    assert map_label("__label__xyz_Latn") == "xyz"   # unknown: kept
+    assert map_label("__label__xyz_Latn") == "xyz"  # unknown: kept
     assert map_label("__label__fr", {"__label__fr": "french"}) == "french"
     assert map_label("__label__fr", {"fr": "FR"}) == "FR"
 
@@ -117,11 +137,20 @@ def test_response_features(lid):
     assert response_features(EN[0], "fr", lid)["correct_lang"] is False
     assert response_features(FR[0], "fr", lid, threshold=1.01)["correct_lang"] is False
     e = response_features("  ", "fr", lid)
-    assert e == {"correct_lang": False, "lid_lang": "", "lid_prob": 0.0, "code_switch": 0.0, "n_words": 0,
-                 "empty": True, "repetition": 0.0, "max_line_run": 0}
+    assert e == {
+        "correct_lang": False,
+        "lid_lang": "",
+        "lid_prob": 0.0,
+        "code_switch": 0.0,
+        "n_words": 0,
+        "empty": True,
+        "repetition": 0.0,
+        "max_line_run": 0,
+    }
 
 
 # ---- fluency -------------------------------------------------------------------------------------
+
 
 def _direct_ppl(model_dir, text):
     import torch
@@ -161,14 +190,22 @@ def test_fluency_counts_tokens_and_reads_source_json(tiny_lm_dir, tmp_path):
 
 # ---- files, rows, summary ------------------------------------------------------------------------
 
+
 def _gen(i, response, lang="fr", n_tokens=5):
-    return {"id": f"q{i}", "lang": lang, "category": "open_qa", "prompt": "Question ?", "response": response,
-            "n_tokens": n_tokens}
+    return {
+        "id": f"q{i}",
+        "lang": lang,
+        "category": "open_qa",
+        "prompt": "Question ?",
+        "response": response,
+        "n_tokens": n_tokens,
+    }
 
 
 def _write(path, rows):
-    path.write_text("".join(r if isinstance(r, str) else json.dumps(r, ensure_ascii=False) + "\n" for r in rows),
-                    encoding="utf-8")
+    path.write_text(
+        "".join(r if isinstance(r, str) else json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8"
+    )
     return path
 
 
@@ -178,8 +215,9 @@ def test_read_generations_reports_bad_lines(tmp_path):
     bad = _write(tmp_path / "bad.jsonl", [_gen(1, FR[0]), "\n", '{"id": "q2", "lang": \n'])
     with pytest.raises(InputError, match=r"bad\.jsonl:3: not valid JSON"):
         read_generations(bad)
-    missing = _write(tmp_path / "missing.jsonl", [_gen(1, FR[0]), {k: v for k, v in _gen(2, "x").items()
-                                                                   if k != "response"}])
+    missing = _write(
+        tmp_path / "missing.jsonl", [_gen(1, FR[0]), {k: v for k, v in _gen(2, "x").items() if k != "response"}]
+    )
     with pytest.raises(InputError, match=r"missing\.jsonl:2: field 'response': missing"):
         read_generations(missing)
     wrong = _write(tmp_path / "wrong.jsonl", [_gen(1, FR[0], n_tokens="5")])
@@ -191,8 +229,12 @@ def test_read_generations_reports_bad_lines(tmp_path):
 
 
 def test_surface_rows_and_summary(lid, tiny_lm_dir):
-    gens = [_gen(1, " ".join(FR[:2]), n_tokens=30), _gen(2, EN[0], n_tokens=20), _gen(3, "", n_tokens=0),
-            _gen(4, "Je pense.\n" * 4, n_tokens=10)]
+    gens = [
+        _gen(1, " ".join(FR[:2]), n_tokens=30),
+        _gen(2, EN[0], n_tokens=20),
+        _gen(3, "", n_tokens=0),
+        _gen(4, "Je pense.\n" * 4, n_tokens=10),
+    ]
     rows = surface_rows(gens, "fr", lid, fluency=tiny_lm_dir, batch_size=2, device="cpu")
     assert [r["id"] for r in rows] == ["q1", "q2", "q3", "q4"]
     assert [r["correct_lang"] for r in rows[:3]] == [True, False, False]
@@ -202,7 +244,7 @@ def test_surface_rows_and_summary(lid, tiny_lm_dir):
     assert s["n"] == 4
     assert s["mean_tokens"] == pytest.approx(15.0)
     assert s["empty"] == pytest.approx(0.25)
-    assert s["code_switch"] == pytest.approx(0.25)   # the English response: 1 of 1 sentence
+    assert s["code_switch"] == pytest.approx(0.25)  # the English response: 1 of 1 sentence
     assert s["correct_lang"] == pytest.approx(sum(r["correct_lang"] for r in rows) / 4)
     ppl = [r["fluency_ppl"] for r in rows if r["fluency_ppl"] is not None]
     assert s["fluency_ppl"] == pytest.approx(math.exp(sum(map(math.log, ppl)) / 3))
@@ -210,33 +252,59 @@ def test_surface_rows_and_summary(lid, tiny_lm_dir):
 
 
 def test_surface_sets_equal_per_file_rows_with_one_model_load(lid, tiny_lm_dir, monkeypatch):
-    sets = {("valid", "fr"): ("fr", [_gen(1, FR[0]), _gen(2, ""), _gen(3, EN[0])]),
-            ("test", "fr"): ("fr", [_gen(1, FR[0]), _gen(2, FR[1])]),  # a response shared with valid
-            ("test", "ru"): ("ru", [_gen(1, RU[0], lang="ru"), _gen(2, RU[1] + " " + EN[1], lang="ru")])}
-    per_file = {k: surface_rows(rows, lang, lid, fluency=tiny_lm_dir, batch_size=1, device="cpu")
-                for k, (lang, rows) in sets.items()}
+    sets = {
+        ("valid", "fr"): ("fr", [_gen(1, FR[0]), _gen(2, ""), _gen(3, EN[0])]),
+        ("test", "fr"): ("fr", [_gen(1, FR[0]), _gen(2, FR[1])]),  # a response shared with valid
+        ("test", "ru"): ("ru", [_gen(1, RU[0], lang="ru"), _gen(2, RU[1] + " " + EN[1], lang="ru")]),
+    }
+    per_file = {
+        k: surface_rows(rows, lang, lid, fluency=tiny_lm_dir, batch_size=1, device="cpu")
+        for k, (lang, rows) in sets.items()
+    }
     loads, scored = [], []
     init, ppl = FluencyLM.__init__, FluencyLM.ppl
     monkeypatch.setattr(FluencyLM, "__init__", lambda self, *a, **k: (loads.append(a), init(self, *a, **k))[1])
-    monkeypatch.setattr(FluencyLM, "ppl", lambda self, texts, bs=8: (scored.append(list(texts)), ppl(self, texts, bs))[1])
+    monkeypatch.setattr(
+        FluencyLM, "ppl", lambda self, texts, bs=8: (scored.append(list(texts)), ppl(self, texts, bs))[1]
+    )
     together = surface_sets(sets, lid, fluency=tiny_lm_dir, batch_size=3, device="cpu")
     assert len(loads) == 1 and len(scored) == 1 and len(scored[0]) == 6  # one pass over the distinct responses
     assert list(together) == list(sets)
     for k in sets:
         assert [r["id"] for r in together[k]] == [r["id"] for r in per_file[k]]
         for a, b in zip(together[k], per_file[k]):
-            assert {f: v for f, v in a.items() if f != "fluency_ppl"} == {f: v for f, v in b.items() if f != "fluency_ppl"}
-            assert a["fluency_ppl"] == pytest.approx(b["fluency_ppl"], rel=1e-4) if b["fluency_ppl"] else a["fluency_ppl"] is None
+            assert {f: v for f, v in a.items() if f != "fluency_ppl"} == {
+                f: v for f, v in b.items() if f != "fluency_ppl"
+            }
+            assert (
+                a["fluency_ppl"] == pytest.approx(b["fluency_ppl"], rel=1e-4)
+                if b["fluency_ppl"]
+                else a["fluency_ppl"] is None
+            )
     assert together[("test", "ru")][0]["lang"] == "ru" and together[("test", "ru")][0]["correct_lang"]
     without = surface_sets(sets, lid)
     assert all(r["fluency_ppl"] is None for rows in without.values() for r in rows)
 
 
 def test_table_rows():
-    s = {"run": "tiny-multi_demo-dolly_en_ft", "model": "tiny-multi", "data": "demo-dolly", "strategy": "en",
-         "adaptation": "ft", "lr": "0.003", "split": "valid", "lang": "fr", "n": 3,
-         "correct_lang": 0.5, "code_switch": 0.1, "mean_tokens": 12.0, "repetition": 0.0, "fluency_ppl": None,
-         "empty": 0.0, "extra": 1}
+    s = {
+        "run": "tiny-multi_demo-dolly_en_ft",
+        "model": "tiny-multi",
+        "data": "demo-dolly",
+        "strategy": "en",
+        "adaptation": "ft",
+        "lr": "0.003",
+        "split": "valid",
+        "lang": "fr",
+        "n": 3,
+        "correct_lang": 0.5,
+        "code_switch": 0.1,
+        "mean_tokens": 12.0,
+        "repetition": 0.0,
+        "fluency_ppl": None,
+        "empty": 0.0,
+        "extra": 1,
+    }
     rows = table_rows([s, {**s, "lr": "0.0003"}, {**s, "lang": "en"}])
     assert list(rows[0]) == TABLE_COLUMNS
     assert [(r["lr"], r["lang"]) for r in rows] == [("0.0003", "fr"), ("0.003", "en"), ("0.003", "fr")]
@@ -244,6 +312,7 @@ def test_table_rows():
 
 
 # ---- CLI -----------------------------------------------------------------------------------------
+
 
 def test_cli_plain_text_and_jsonl(tmp_path, capsys, tiny_lm_dir):
     from xlit.cli import main
@@ -257,8 +326,23 @@ def test_cli_plain_text_and_jsonl(tmp_path, capsys, tiny_lm_dir):
 
     jl = _write(tmp_path / "r.jsonl", [{"response": FR[1], "n_tokens": 7}, {"response": FR[2], "n_tokens": 9}])
     rows_out = tmp_path / "rows.jsonl"
-    assert main(["surface", "--lang", "fr", str(jl), "--fluency-model", str(tiny_lm_dir), "--device", "cpu",
-                 "--rows", str(rows_out)]) == 0
+    assert (
+        main(
+            [
+                "surface",
+                "--lang",
+                "fr",
+                str(jl),
+                "--fluency-model",
+                str(tiny_lm_dir),
+                "--device",
+                "cpu",
+                "--rows",
+                str(rows_out),
+            ]
+        )
+        == 0
+    )
     out = json.loads(capsys.readouterr().out)
     assert out["correct_lang"] == 1.0 and out["mean_tokens"] == 8.0 and out["fluency_ppl"] > 1
     assert len(rows_out.read_text().splitlines()) == 2

@@ -6,8 +6,9 @@ def test_tiny_lm_roundtrip(tiny_lm_dir):
     model = AutoModelForCausalLM.from_pretrained(tiny_lm_dir)
     text = "Река течёт мимо старой мельницы."
     assert tok.decode(tok.encode(text, add_special_tokens=False)) == text
-    out = tok.apply_chat_template([{"role": "user", "content": " Hi "}, {"role": "assistant", "content": "Yo"}],
-                                  tokenize=False)
+    out = tok.apply_chat_template(
+        [{"role": "user", "content": " Hi "}, {"role": "assistant", "content": "Yo"}], tokenize=False
+    )
     assert out == "<s>[INST] Hi [/INST] Yo </s>"
     assert model.config.vocab_size == len(tok)
 
@@ -20,8 +21,11 @@ def test_one_bpe_trainer_two_wrappings():
     from xlit.demo import lm_tokenizer, mt_tokenizer
     from xlit.demo.tokenizer import train_bpe
 
-    texts = ["The river flows past the old mill.", "La rivière passe devant le vieux moulin.",
-             "Река течёт мимо старой мельницы."] * 20
+    texts = [
+        "The river flows past the old mill.",
+        "La rivière passe devant le vieux moulin.",
+        "Река течёт мимо старой мельницы.",
+    ] * 20
     lm = lm_tokenizer(texts, 300, LLAMA2_TEMPLATE)
     raw = train_bpe(texts, 300, ["<s>", "</s>", "<unk>", "<pad>"])
     assert lm.backend_tokenizer.get_vocab() == raw.get_vocab()

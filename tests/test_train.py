@@ -11,18 +11,27 @@ from xlit.train import CHECKPOINT_INFO, train
 
 torch.set_num_threads(1)
 
+
 def training_cfg(**over):
-    small = dict(max_steps=6, tokens_per_batch=64, tokens_per_update=64, lora_tokens_per_update=64, max_length=64,
-                 save_steps=2)
+    small = dict(
+        max_steps=6, tokens_per_batch=64, tokens_per_update=64, lora_tokens_per_update=64, max_length=64, save_steps=2
+    )
     return default_training(**{**small, **over})
 
 
 def spec(tmp_path, tiny_lm_dir, data, adaptation, lr, **over):
-    return {"base": str(tiny_lm_dir), "data": str(data), "adaptation": adaptation, "lr": lr,
-            "lora": {"r": 4, "alpha": 8, "dropout": 0.0, "target_modules": "all-linear"},
-            "training": training_cfg(**over), "chat_template": LLAMA2_TEMPLATE,
-            "output_dir": str(tmp_path / f"model-{adaptation}"), "checkpoint_dir": str(tmp_path / f"ckpt-{adaptation}"),
-            "threads": 1}
+    return {
+        "base": str(tiny_lm_dir),
+        "data": str(data),
+        "adaptation": adaptation,
+        "lr": lr,
+        "lora": {"r": 4, "alpha": 8, "dropout": 0.0, "target_modules": "all-linear"},
+        "training": training_cfg(**over),
+        "chat_template": LLAMA2_TEMPLATE,
+        "output_dir": str(tmp_path / f"model-{adaptation}"),
+        "checkpoint_dir": str(tmp_path / f"ckpt-{adaptation}"),
+        "threads": 1,
+    }
 
 
 def test_full_finetuning_learns_and_generates(tmp_path, tiny_lm_dir, it_data):
@@ -32,15 +41,18 @@ def test_full_finetuning_learns_and_generates(tmp_path, tiny_lm_dir, it_data):
     saved = json.loads((tmp_path / "model-ft" / CHECKPOINT_INFO).read_text())
     assert saved["lr"] == 3e-3 and saved["tokens_per_s"] > 0
     model, tok = load_model(tmp_path / "model-ft", device="cpu")
-    prompts = [{"id": "a", "instruction": "Say hello.", "category": "x"},
-               {"id": "b", "instruction": "Quelle est la capitale de la France ? Réponds vite.", "category": "y"}]
+    prompts = [
+        {"id": "a", "instruction": "Say hello.", "category": "x"},
+        {"id": "b", "instruction": "Quelle est la capitale de la France ? Réponds vite.", "category": "y"},
+    ]
     rows = generate(model, tok, prompts, max_new_tokens=8, repetition_penalty=1.2, batch_size=2, lang="fr")
     assert [r["id"] for r in rows] == ["a", "b"]
     assert all(set(r) == {"id", "lang", "category", "prompt", "response", "n_tokens"} for r in rows)
     assert all(0 <= r["n_tokens"] <= 8 for r in rows)
     # batched generation with left padding equals one-at-a-time generation (greedy)
-    single = [generate(model, tok, [p], max_new_tokens=8, repetition_penalty=1.2, batch_size=1, lang="fr")[0]
-              for p in prompts]
+    single = [
+        generate(model, tok, [p], max_new_tokens=8, repetition_penalty=1.2, batch_size=1, lang="fr")[0] for p in prompts
+    ]
     assert [r["response"] for r in rows] == [r["response"] for r in single]
 
 
@@ -52,8 +64,15 @@ def test_lora_saves_adapter_only_and_merges_for_generation(tmp_path, tiny_lm_dir
     cfg = json.loads((out / "adapter_config.json").read_text())
     assert cfg["r"] == 4 and cfg["lora_alpha"] == 8
     model, tok = load_model(out, device="cpu")
-    rows = generate(model, tok, [{"id": "1", "instruction": "Name a river."}], max_new_tokens=4,
-                    repetition_penalty=1.2, batch_size=4, lang="en")
+    rows = generate(
+        model,
+        tok,
+        [{"id": "1", "instruction": "Name a river."}],
+        max_new_tokens=4,
+        repetition_penalty=1.2,
+        batch_size=4,
+        lang="en",
+    )
     assert rows[0]["id"] == "1"
 
 
@@ -93,11 +112,12 @@ def test_kill_after_last_checkpoint_trains_no_extra_step(tmp_path, tiny_lm_dir, 
 
 
 @pytest.mark.parametrize("adaptation", ["ft", "lora"])
-def test_selection_steps_are_saved_like_the_final_model_and_survive_a_kill(tmp_path, tiny_lm_dir, it_data,
-                                                                          adaptation):
+def test_selection_steps_are_saved_like_the_final_model_and_survive_a_kill(tmp_path, tiny_lm_dir, it_data, adaptation):
     out = tmp_path / f"model-{adaptation}"
-    s = {**spec(tmp_path, tiny_lm_dir, it_data, adaptation, 1e-2, max_steps=6, save_steps=2),
-         "step_dirs": {2: str(out / "step2"), "4": str(out / "step4")}}  # as the workflow: inside the final model
+    s = {
+        **spec(tmp_path, tiny_lm_dir, it_data, adaptation, 1e-2, max_steps=6, save_steps=2),
+        "step_dirs": {2: str(out / "step2"), "4": str(out / "step4")},
+    }  # as the workflow: inside the final model
     with pytest.raises(KeyboardInterrupt):
         train(s, callbacks=[Kill()])  # killed after step 4: its model was saved (under checkpoint_dir) first
     assert not out.exists()
@@ -125,13 +145,10 @@ def test_multi_process_launch_keeps_the_recipes_tokens_per_update(tmp_path, tiny
     import os
     import subprocess
 
-    from xlit.io import write_json
-    from xlit.train import launch_command
-
     from transformers import AutoTokenizer
 
-    from xlit.io import read_jsonl
-    from xlit.train import mean_length
+    from xlit.io import read_jsonl, write_json
+    from xlit.train import launch_command, mean_length
 
     mean = mean_length(AutoTokenizer.from_pretrained(tiny_lm_dir), read_jsonl(it_data), 64)
     target = round(8 * mean)  # 8 examples per update: 1 x 8 on one process, 2 x (micro-batch 4 or less) on two

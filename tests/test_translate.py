@@ -1,6 +1,7 @@
 """Machine translation of IT data (issue 3): segmenter, language codes, segment cache and resume, the
 `hf` backend on a real (tiny, locally trained) MarianMT model, the `openai` backend over real HTTP,
 quality gates, dt mixing, and the tiny translator beating the copy baseline."""
+
 from __future__ import annotations
 
 import random
@@ -8,24 +9,64 @@ import random
 import pytest
 
 from xlit.io import read_jsonl, write_jsonl
-from xlit.mt import (HFBackend, Translator, UnsupportedLanguage, check_languages, family_of, lang_spec,
-                     make_translator, mix_dt, reassemble, segment, segment_gates, supported_languages,
-                     translate_dataset, translate_rows)
+from xlit.mt import (
+    HFBackend,
+    Translator,
+    UnsupportedLanguage,
+    check_languages,
+    family_of,
+    lang_spec,
+    make_translator,
+    mix_dt,
+    reassemble,
+    segment,
+    segment_gates,
+    supported_languages,
+    translate_dataset,
+    translate_rows,
+)
 
 # ---- a small synthetic world of parallel sentences (until the demo world's parallel data is used) ------
 
-NOUNS = [("cat", "chat", "gato", "кошка"), ("dog", "chien", "cão", "собака"), ("house", "maison", "casa", "дом"),
-         ("river", "rivière", "rio", "река"), ("tree", "arbre", "árvore", "дерево"), ("book", "livre", "livro", "книга"),
-         ("city", "ville", "cidade", "город"), ("bird", "oiseau", "pássaro", "птица"), ("car", "voiture", "carro", "машина"),
-         ("garden", "jardin", "jardim", "сад"), ("king", "roi", "rei", "король"), ("forest", "forêt", "floresta", "лес"),
-         ("friend", "ami", "amigo", "друг"), ("ship", "navire", "navio", "корабль"), ("window", "fenêtre", "janela", "окно")]
-ADJS = [("old", "vieux", "velho", "старый"), ("small", "petit", "pequeno", "маленький"), ("red", "rouge", "vermelho", "красный"),
-        ("happy", "heureux", "feliz", "счастливый"), ("quiet", "calme", "calmo", "тихий"), ("new", "nouveau", "novo", "новый")]
-VERBS = [("sees", "voit", "vê", "видит"), ("likes", "aime", "gosta de", "любит"), ("finds", "trouve", "encontra", "находит"),
-         ("follows", "suit", "segue", "следует за"), ("builds", "construit", "constrói", "строит"),
-         ("watches", "regarde", "observa", "смотрит на")]
-WHEN = [("in the morning", "le matin", "de manhã", "утром"), ("every day", "chaque jour", "todos os dias", "каждый день"),
-        ("near the sea", "près de la mer", "perto do mar", "у моря"), ("at night", "la nuit", "à noite", "ночью")]
+NOUNS = [
+    ("cat", "chat", "gato", "кошка"),
+    ("dog", "chien", "cão", "собака"),
+    ("house", "maison", "casa", "дом"),
+    ("river", "rivière", "rio", "река"),
+    ("tree", "arbre", "árvore", "дерево"),
+    ("book", "livre", "livro", "книга"),
+    ("city", "ville", "cidade", "город"),
+    ("bird", "oiseau", "pássaro", "птица"),
+    ("car", "voiture", "carro", "машина"),
+    ("garden", "jardin", "jardim", "сад"),
+    ("king", "roi", "rei", "король"),
+    ("forest", "forêt", "floresta", "лес"),
+    ("friend", "ami", "amigo", "друг"),
+    ("ship", "navire", "navio", "корабль"),
+    ("window", "fenêtre", "janela", "окно"),
+]
+ADJS = [
+    ("old", "vieux", "velho", "старый"),
+    ("small", "petit", "pequeno", "маленький"),
+    ("red", "rouge", "vermelho", "красный"),
+    ("happy", "heureux", "feliz", "счастливый"),
+    ("quiet", "calme", "calmo", "тихий"),
+    ("new", "nouveau", "novo", "новый"),
+]
+VERBS = [
+    ("sees", "voit", "vê", "видит"),
+    ("likes", "aime", "gosta de", "любит"),
+    ("finds", "trouve", "encontra", "находит"),
+    ("follows", "suit", "segue", "следует за"),
+    ("builds", "construit", "constrói", "строит"),
+    ("watches", "regarde", "observa", "смотрит на"),
+]
+WHEN = [
+    ("in the morning", "le matin", "de manhã", "утром"),
+    ("every day", "chaque jour", "todos os dias", "каждый день"),
+    ("near the sea", "près de la mer", "perto do mar", "у моря"),
+    ("at night", "la nuit", "à noite", "ночью"),
+]
 IDX = {"fr": 1, "pt": 2, "ru": 3}
 
 
@@ -48,7 +89,9 @@ def world_translate(en: str, lang: str) -> str:
     """The synthetic world's exact translation of one of its English sentences (else the input)."""
     import re
 
-    alt = lambda xs: "(" + "|".join(re.escape(x[0]) for x in xs) + ")"
+    def alt(xs):
+        return "(" + "|".join(re.escape(x[0]) for x in xs) + ")"
+
     m = re.fullmatch(f"The {alt(ADJS)} {alt(NOUNS)} {alt(VERBS)} the {alt(NOUNS)} {alt(WHEN)}\\.", en)
     if not m:
         return en
@@ -69,8 +112,16 @@ def write_parallel(d, langs=("fr", "pt", "ru"), n_train=1500, n_test=60):
     return d
 
 
-TINY_TEST_SETTINGS = {"vocab_size": 800, "d_model": 128, "layers": 2, "heads": 4, "ffn_dim": 256, "steps": 400,
-                      "warmup": 40, "eval_pairs": 60}
+TINY_TEST_SETTINGS = {
+    "vocab_size": 800,
+    "d_model": 128,
+    "layers": 2,
+    "heads": 4,
+    "ffn_dim": 256,
+    "steps": 400,
+    "warmup": 40,
+    "eval_pairs": 60,
+}
 
 
 @pytest.fixture(scope="session")
@@ -111,6 +162,7 @@ class Counting:
 
 class Identity:
     """A backend that returns its input: for structure tests and the 'untranslated' gate."""
+
     name = "identity"
 
     def context(self, src, tgt):
@@ -148,8 +200,15 @@ def test_segment_structure_survives_translation():
     text = STRUCTURED[2] + "\n" + STRUCTURED[3]
     seg = segment(text)
     out = reassemble(seg, [s.upper() for s in seg.segments])
-    assert out.splitlines()[:7] == ["STEPS:", "1. BOIL WATER. WAIT A BIT.", "2) ADD PASTA", "  - SUB BULLET ONE",
-                                    "  * SUB BULLET TWO", "• DOT BULLET", ""]
+    assert out.splitlines()[:7] == [
+        "STEPS:",
+        "1. BOIL WATER. WAIT A BIT.",
+        "2) ADD PASTA",
+        "  - SUB BULLET ONE",
+        "  * SUB BULLET TWO",
+        "• DOT BULLET",
+        "",
+    ]
     assert "def f(x):\n    # Not translated. Really.\n    return x\n```" in out  # code verbatim
     assert "AFTER THE CODE. DONE." in out
     assert all("def f" not in s and "```" not in s for s in seg.segments)
@@ -172,6 +231,7 @@ def test_long_sentence_is_cut_not_truncated():
 
 # ---- language codes --------------------------------------------------------------------------------
 
+
 def test_codes_per_family():
     nllb = {"model": "facebook/nllb-200-3.3B"}
     assert family_of(nllb) == "nllb"
@@ -192,7 +252,10 @@ def test_codes_per_family():
     assert lang_spec(multi, "en", "pt", vocab={">>pt<<": 5, ">>fr<<": 6}).prefix == ">>pt<< "
     with pytest.raises(UnsupportedLanguage, match=">>fr<<"):
         lang_spec(multi, "en", "ru", vocab={">>pt<<": 5, ">>fr<<": 6})
-    assert lang_spec({"model": "x", "family": "nllb", "lang_codes": {"fr": "fra_Latn"}}, "en", "fr").forced_bos == "fra_Latn"
+    assert (
+        lang_spec({"model": "x", "family": "nllb", "lang_codes": {"fr": "fra_Latn"}}, "en", "fr").forced_bos
+        == "fra_Latn"
+    )
     with pytest.raises(UnsupportedLanguage, match="no token"):
         lang_spec(nllb, "en", "fr", vocab={"eng_Latn": 1})
 
@@ -220,6 +283,7 @@ def test_tiny_languages_from_built_model(tiny_translator):
 
 # ---- the tiny translator, through the same hf backend as NLLB -----------------------------------------
 
+
 def test_tiny_translator_beats_copying(tiny_translator):
     out, meta, par = tiny_translator
     import sacrebleu
@@ -239,6 +303,7 @@ def test_tiny_translator_beats_copying(tiny_translator):
 
 
 # ---- cache and resume ---------------------------------------------------------------------------------
+
 
 def test_cache_hit_means_zero_model_calls(tiny_translator, tmp_path):
     out, _, par = tiny_translator
@@ -284,12 +349,20 @@ def test_resume_after_kill(tiny_translator, tmp_path):
 # ---- datasets, quality gates, dt mixing -----------------------------------------------------------------
 
 DOLLY = [
-    {"id": "d1", "instruction": "The old cat sees the river at night. The happy dog likes the tree every day.",
-     "context": "", "response": "1. The red bird finds the book in the morning.\n2. The new car follows the king near the sea.",
-     "category": "brainstorming"},
-    {"id": "d2", "instruction": "The small king builds the ship every day.",
-     "context": "The quiet forest watches the city at night.\n\n```\nprint('code is kept')\n```",
-     "response": "The old friend likes the garden in the morning.", "category": "closed_qa"},
+    {
+        "id": "d1",
+        "instruction": "The old cat sees the river at night. The happy dog likes the tree every day.",
+        "context": "",
+        "response": "1. The red bird finds the book in the morning.\n2. The new car follows the king near the sea.",
+        "category": "brainstorming",
+    },
+    {
+        "id": "d2",
+        "instruction": "The small king builds the ship every day.",
+        "context": "The quiet forest watches the city at night.\n\n```\nprint('code is kept')\n```",
+        "response": "The old friend likes the garden in the morning.",
+        "category": "closed_qa",
+    },
 ]
 
 
@@ -330,19 +403,45 @@ def test_lid_gate_drops_untranslated(tmp_path):
     keep_rows, q = translate_dataset(src, "dolly", "fr", Translator(Identity(), None), data="x")
     assert len(keep_rows) == 2 and q["lid_ok_share"] == 0 and q["dropped"] == 0 and q["lid_failed"] == 2
     assert q["untranslated_share"] == 1.0 and q["chrf"] is None
-    drop_rows, q2 = translate_dataset(src, "dolly", "fr", Translator(Identity(), None), data="x",
-                                      drop_failed_lid=True)
+    drop_rows, q2 = translate_dataset(src, "dolly", "fr", Translator(Identity(), None), data="x", drop_failed_lid=True)
     assert drop_rows == [] and q2["dropped"] == 2
     assert segment_gates([("one two three", ""), ("a b", "a b")])["empty_share"] == 0.5
 
 
 def test_mix_dt():
-    en = [{"messages": [{"role": "user", "content": "Hi"}, {"role": "assistant", "content": "Hello"}],
-           "id": f"e{i}", "lang": "en", "category": "c"} for i in range(5)]
-    fr = [{"id": f"e{i}", "instruction": "Salut", "context": "Contexte", "response": "Bonjour", "category": "c",
-           "lang": "fr", "source_id": f"e{i}"} for i in range(6)]  # e5 is not among the English rows
-    ru = [{"id": f"e{i}", "instruction": "Привет", "context": "", "response": "Здравствуйте", "category": "c",
-           "lang": "ru", "source_id": f"e{i}"} for i in range(5)]
+    en = [
+        {
+            "messages": [{"role": "user", "content": "Hi"}, {"role": "assistant", "content": "Hello"}],
+            "id": f"e{i}",
+            "lang": "en",
+            "category": "c",
+        }
+        for i in range(5)
+    ]
+    fr = [
+        {
+            "id": f"e{i}",
+            "instruction": "Salut",
+            "context": "Contexte",
+            "response": "Bonjour",
+            "category": "c",
+            "lang": "fr",
+            "source_id": f"e{i}",
+        }
+        for i in range(6)
+    ]  # e5 is not among the English rows
+    ru = [
+        {
+            "id": f"e{i}",
+            "instruction": "Привет",
+            "context": "",
+            "response": "Здравствуйте",
+            "category": "c",
+            "lang": "ru",
+            "source_id": f"e{i}",
+        }
+        for i in range(5)
+    ]
     rows = mix_dt(en, {"results/translations/d/fr.jsonl": fr, "ru": ru}, seed=3)
     assert len(rows) == 15 and rows == mix_dt(en, {"results/translations/d/fr.jsonl": fr, "ru": ru}, seed=3)
     assert rows != mix_dt(en, {"fr": fr, "ru": ru}, seed=4)
@@ -353,6 +452,7 @@ def test_mix_dt():
 
 
 # ---- the openai backend against a local OpenAI-compatible server (real HTTP, real client) -------------------
+
 
 def test_openai_backend_over_http(tmp_path):
     from openai_server import OpenAIServer
@@ -372,7 +472,10 @@ def test_openai_backend_over_http(tmp_path):
         rows, q = translate_dataset(src, "dolly", "fr", tr, data="x")
         n_first = srv.count
         assert n_first == 7 and srv.max_in_flight >= 2
-        assert rows[0]["instruction"] == "[fr] The old cat sees the river at night. [fr] The happy dog likes the tree every day."
+        assert (
+            rows[0]["instruction"]
+            == "[fr] The old cat sees the river at night. [fr] The happy dog likes the tree every day."
+        )
         assert rows[0]["response"].startswith("1. [fr] The red bird")
         assert srv.requests[0]["body"]["model"] == "gpt-test" and srv.requests[0]["body"]["temperature"] == 0
         # a re-run (new process) sends nothing
@@ -394,8 +497,12 @@ def test_openai_backend_failure_is_clear_and_resumable(tmp_path):
         return Reply(status=400) if "king" in text else f"[fr] {text}"
 
     with OpenAIServer(handler=handler) as srv:
-        cfg = {"backend": "openai", "model": "gpt-test", "batch_size": 2,
-               "endpoint": {"base_url": srv.base_url, "api_key_env": None, "max_retries": 0}}
+        cfg = {
+            "backend": "openai",
+            "model": "gpt-test",
+            "batch_size": 2,
+            "endpoint": {"base_url": srv.base_url, "api_key_env": None, "max_retries": 0},
+        }
         tr = make_translator(cfg, cache_dir=tmp_path / "cache")
         with pytest.raises(RuntimeError, match="failed.*re-run to resume"):
             tr.translate_segments(["A cat.", "A king.", "A dog."], "en", "fr")
@@ -403,7 +510,11 @@ def test_openai_backend_failure_is_clear_and_resumable(tmp_path):
         assert n == 3
         srv.handler = lambda req, n: "[fr] ok"
         tr2 = make_translator(cfg, cache_dir=tmp_path / "cache")
-        assert tr2.translate_segments(["A cat.", "A king.", "A dog."], "en", "fr") == ["[fr] A cat.", "[fr] ok", "[fr] A dog."]
+        assert tr2.translate_segments(["A cat.", "A king.", "A dog."], "en", "fr") == [
+            "[fr] A cat.",
+            "[fr] ok",
+            "[fr] A dog.",
+        ]
         assert srv.count == n + 1  # only the failed request is sent again (the others: xlit.llm's cache)
 
 
@@ -415,10 +526,21 @@ def test_nllb_path_with_real_classes(tmp_path):
 
     torch.set_num_threads(1)
     tok = NllbTokenizer()  # 4 specials + the 202 NLLB language codes, no BPE merges: enough for codes
-    cfg = M2M100Config(vocab_size=len(tok), d_model=16, encoder_layers=1, decoder_layers=1,
-                       encoder_attention_heads=2, decoder_attention_heads=2, encoder_ffn_dim=32, decoder_ffn_dim=32,
-                       max_position_embeddings=64, pad_token_id=1, eos_token_id=2, bos_token_id=0,
-                       decoder_start_token_id=2)
+    cfg = M2M100Config(
+        vocab_size=len(tok),
+        d_model=16,
+        encoder_layers=1,
+        decoder_layers=1,
+        encoder_attention_heads=2,
+        decoder_attention_heads=2,
+        encoder_ffn_dim=32,
+        decoder_ffn_dim=32,
+        max_position_embeddings=64,
+        pad_token_id=1,
+        eos_token_id=2,
+        bos_token_id=0,
+        decoder_start_token_id=2,
+    )
     M2M100ForConditionalGeneration(cfg).save_pretrained(tmp_path / "nllb-mini")
     tok.save_pretrained(tmp_path / "nllb-mini")
     tcfg = {"backend": "hf", "model": str(tmp_path / "nllb-mini"), "max_length": 6}
@@ -427,14 +549,15 @@ def test_nllb_path_with_real_classes(tmp_path):
     assert len(be.translate_batch(["hello world", "x"], "fr", "ru")) == 2
     inp, out = be.last_ids
     ids = be._models[str(tmp_path / "nllb-mini")][0].convert_tokens_to_ids
-    assert (inp[:, 0] == ids("fra_Latn")).all()          # source language token first
-    assert (out[:, 1] == ids("rus_Cyrl")).all()          # forced target language token
+    assert (inp[:, 0] == ids("fra_Latn")).all()  # source language token first
+    assert (out[:, 1] == ids("rus_Cyrl")).all()  # forced target language token
     assert out.shape[1] <= 6 + 2
     with pytest.raises(UnsupportedLanguage):
         be.translate_batch(["x"], "en", "xx")
 
 
 # ---- the validation split and given translations (issue 12) ------------------------------------------
+
 
 class _Leaves:
     """A real backend that leaves the segments in `untouched` in English (a translation failure)."""
@@ -455,8 +578,10 @@ def _world_pool(n, seed=7):
     pool = {}
     while len(pool) < n:
         pool[synth_pair(rng, "fr")[0]] = None
-    return [{"id": f"alpaca_eval-{i}", "instruction": s, "category": ["koala", "oasst", "vicuna"][i % 3]}
-            for i, s in enumerate(pool)]
+    return [
+        {"id": f"alpaca_eval-{i}", "instruction": s, "category": ["koala", "oasst", "vicuna"][i % 3]}
+        for i, s in enumerate(pool)
+    ]
 
 
 def test_valid_split_with_the_tiny_translator(tiny_translator, tmp_path):
@@ -506,28 +631,55 @@ def test_valid_split_scripts(tiny_translator, tmp_path, fake_snakemake):
     out, _, _ = tiny_translator
     pool = _world_pool(20, seed=3)
     source = tmp_path / "alpaca_eval.json"
-    source.write_text(json.dumps([{"instruction": p["instruction"], "output": "", "dataset": p["category"]}
-                                  for p in pool]))
+    source.write_text(
+        json.dumps([{"instruction": p["instruction"], "output": "", "dataset": p["category"]} for p in pool])
+    )
     test_en = tmp_path / "test.en.jsonl"
-    write_jsonl(test_en, [{"id": "t1", "instruction": pool[0]["instruction"], "category": ""},
-                          {"id": "t2", "instruction": "Not an AlpacaEval prompt.", "category": ""}])
+    write_jsonl(
+        test_en,
+        [
+            {"id": "t1", "instruction": pool[0]["instruction"], "category": ""},
+            {"id": "t2", "instruction": "Not an AlpacaEval prompt.", "category": ""},
+        ],
+    )
     test_fr = tmp_path / "test.fr.jsonl"
-    write_jsonl(test_fr, [{"id": "t1", "instruction": "Une question.", "category": ""},
-                          {"id": "t2", "instruction": "Pas une question.", "category": ""}])
+    write_jsonl(
+        test_fr,
+        [
+            {"id": "t1", "instruction": "Une question.", "category": ""},
+            {"id": "t2", "instruction": "Pas une question.", "category": ""},
+        ],
+    )
     sample, d = tmp_path / "valid/sample/en.jsonl", tmp_path / "valid"
-    run("valid_prompts.py", input={"source": source, "test": test_en},
-        output={"prompts": sample, "stats": d / "sample/sample.json"}, params={"n": 8, "seed": 0})
+    run(
+        "valid_prompts.py",
+        input={"source": source, "test": test_en},
+        output={"prompts": sample, "stats": d / "sample/sample.json"},
+        params={"n": 8, "seed": 0},
+    )
     assert json.loads((d / "sample/sample.json").read_text())["test_overlap"] == 1
     translated = []
     for lang in ("fr", "ru"):
         translated.append(str(d / f"translated/{lang}.jsonl"))
-        run("translate_valid.py", input={"prompts": sample, "translator": [out / "xlit_translator.json"]},
+        run(
+            "translate_valid.py",
+            input={"prompts": sample, "translator": [out / "xlit_translator.json"]},
             output={"data": translated[-1], "quality": d / f"translated/{lang}.quality.json"},
-            params={"translation": {**section_defaults("translation"), **TINY_CFG}, "src": "en",
-                    "cache_dir": tmp_path / "cache", "lid_model": None}, wildcards={"lang": lang})
+            params={
+                "translation": {**section_defaults("translation"), **TINY_CFG},
+                "src": "en",
+                "cache_dir": tmp_path / "cache",
+                "lid_model": None,
+            },
+            wildcards={"lang": lang},
+        )
     outs = [str(d / f"{l}.jsonl") for l in ("en", "fr", "ru")]
-    run("valid_split.py", input={"english": sample, "translated": translated, "test": test_en},
-        output={"prompts": outs, "stats": d / "split.json"}, params={"langs": ["en", "fr", "ru"]})
+    run(
+        "valid_split.py",
+        input={"english": sample, "translated": translated, "test": test_en},
+        output={"prompts": outs, "stats": d / "split.json"},
+        params={"langs": ["en", "fr", "ru"]},
+    )
     prompts = {l: load_prompts(p) for l, p in zip(("en", "fr", "ru"), outs)}
     check_aligned(prompts, dict(zip(("en", "fr", "ru"), outs)))
     split = json.loads((d / "split.json").read_text())
@@ -536,8 +688,12 @@ def test_valid_split_scripts(tiny_translator, tmp_path, fake_snakemake):
     assert all(p["category"] in ("koala", "oasst", "vicuna") for p in prompts["fr"])
     # the test prompts get AlpacaEval's `dataset` as category where it matches, "" otherwise
     cats = [str(tmp_path / f"cat.{l}.jsonl") for l in ("en", "fr")]
-    run("test_categories.py", input={"source": source, "prompts": [test_en, test_fr]}, output=cats,
-        params={"langs": ["en", "fr"]})
+    run(
+        "test_categories.py",
+        input={"source": source, "prompts": [test_en, test_fr]},
+        output=cats,
+        params={"langs": ["en", "fr"]},
+    )
     assert [p["category"] for p in read_jsonl(cats[1])] == [pool[0]["category"], ""]
 
 
@@ -549,18 +705,30 @@ def test_given_translations_are_aligned_and_checked(tmp_path):
     from xlit.mt import given_translations
 
     src = tmp_path / "dolly.en.jsonl"
-    english = [{"instruction": f"The old cat sees the dog {w}.", "context": "", "response": "The king builds the ship.",
-                "category": "open_qa"} for w in ("in the morning", "every day", "at night")]
+    english = [
+        {
+            "instruction": f"The old cat sees the dog {w}.",
+            "context": "",
+            "response": "The king builds the ship.",
+            "category": "open_qa",
+        }
+        for w in ("in the morning", "every day", "at night")
+    ]
     write_jsonl(src, english)  # no ids: `dolly.en-{line}`
-    fr = [{"conversations": ["Le vieux chat voit le chien le matin.", "Le roi construit le navire."]},
-          [{"role": "user", "content": "Le vieux chat voit le chien chaque jour."},
-           {"role": "assistant", "content": "Le roi construit le navire."}],
-          {"instruction": "The old cat sees the dog at night.", "context": "", "response": "The king builds the ship."}]
+    fr = [
+        {"conversations": ["Le vieux chat voit le chien le matin.", "Le roi construit le navire."]},
+        [
+            {"role": "user", "content": "Le vieux chat voit le chien chaque jour."},
+            {"role": "assistant", "content": "Le roi construit le navire."},
+        ],
+        {"instruction": "The old cat sees the dog at night.", "context": "", "response": "The king builds the ship."},
+    ]
     given = tmp_path / "dolly.fr.jsonl"
     write_jsonl(given, fr)  # like the released files: no ids, aligned by line; the last one left in English
     ref = tmp_path / "ref.fr.jsonl"  # a reference translation with ids, for chrF
-    write_jsonl(ref, [{"id": f"dolly.en-{i}", **(r if isinstance(r, dict) else {"messages": r})}
-                      for i, r in enumerate(fr, 1)])
+    write_jsonl(
+        ref, [{"id": f"dolly.en-{i}", **(r if isinstance(r, dict) else {"messages": r})} for i, r in enumerate(fr, 1)]
+    )
     rows, q = given_translations(src, "dolly", "fr", given, data="dolly", reference=ref)
     assert [r["id"] for r in rows] == [r["source_id"] for r in rows] == ["dolly.en-1", "dolly.en-2", "dolly.en-3"]
     assert rows[0]["conversations"][0].startswith("Le vieux") and rows[1]["messages"][1]["role"] == "assistant"
@@ -572,12 +740,23 @@ def test_given_translations_are_aligned_and_checked(tmp_path):
     assert [r["id"] for r in kept] == ["dolly.en-1", "dolly.en-2"] and q2["dropped"] == 0 and q2["n"] == 2
     dt = mix_dt(load_it_rows(src, "dolly"), {"fr": rows}, seed=0)
     assert len(dt) == 6 and sum(r["lang"] == "fr" for r in dt) == 3
-    assert next(r for r in dt if r["lang"] == "fr" and r["id"] == "dolly.en-1")["messages"][1]["content"] == \
-        "Le roi construit le navire."
+    assert (
+        next(r for r in dt if r["lang"] == "fr" and r["id"] == "dolly.en-1")["messages"][1]["content"]
+        == "Le roi construit le navire."
+    )
     # with ids: any order, a subset (the rest counted missing); a stranger id or a short file without ids is an error
     by_id = tmp_path / "by_id.jsonl"
-    write_jsonl(by_id, [{"id": "dolly.en-2", "instruction": "Le chat voit le chien.", "context": "",
-                         "response": "Le roi construit le navire."}])
+    write_jsonl(
+        by_id,
+        [
+            {
+                "id": "dolly.en-2",
+                "instruction": "Le chat voit le chien.",
+                "context": "",
+                "response": "Le roi construit le navire.",
+            }
+        ],
+    )
     rows, q = given_translations(src, "dolly", "fr", by_id)
     assert [r["id"] for r in rows] == ["dolly.en-2"] and q["missing"] == 2 and rows[0]["context"] == ""
     write_jsonl(by_id, [{"id": "x9", "instruction": "a", "response": "b"}])

@@ -1,4 +1,5 @@
 """End-to-end: the Snakemake workflow on a minimal demo config, in a temporary directory."""
+
 import re
 import subprocess
 import sys
@@ -9,8 +10,8 @@ import yaml
 
 from xlit import agreement as agr
 from xlit.figures import fig5_pair
-from xlit.scores import load_scores, rating_rows
 from xlit.io import read_jsonl, read_tsv
+from xlit.scores import load_scores, rating_rows
 
 ROOT = Path(__file__).resolve().parents[1]
 pytestmark = pytest.mark.slow
@@ -19,10 +20,24 @@ pytestmark = pytest.mark.slow
 def minimal_config(lrs=(3e-3, 1e-2)):
     cfg = yaml.safe_load((ROOT / "config" / "config.yaml").read_text())
     cfg["demo"].update(n_corpus=300, n_it=40, n_valid=3, n_test=3)
-    cfg["base_models"] = {"tiny-multi": {
-        "tiny": {"corpus_langs": ["en", "fr", "pt", "ru"], "vocab_size": 600, "hidden_size": 32,
-                 "num_layers": 1, "num_heads": 2, "steps": 10, "batch_size": 8, "seq_len": 64},
-        "chat_template": "llama2", "gpus": 0, "mem_mb": 1000, "runtime": 10}}
+    cfg["base_models"] = {
+        "tiny-multi": {
+            "tiny": {
+                "corpus_langs": ["en", "fr", "pt", "ru"],
+                "vocab_size": 600,
+                "hidden_size": 32,
+                "num_layers": 1,
+                "num_heads": 2,
+                "steps": 10,
+                "batch_size": 8,
+                "seq_len": 64,
+            },
+            "chat_template": "llama2",
+            "gpus": 0,
+            "mem_mb": 1000,
+            "runtime": 10,
+        }
+    }
     cfg["adaptations"]["ft"]["learning_rates"] = list(lrs)
     cfg["training"].update(max_steps=3, max_length=128, tokens_per_batch=256, save_steps=2)
     cfg["generation"].update(max_new_tokens=6)
@@ -34,9 +49,13 @@ def minimal_config(lrs=(3e-3, 1e-2)):
 
 def demo_judges(cfg):
     """`cfg` with the demo's trained judge first (a few steps: the wiring, not the quality)."""
-    cfg["judges"] = {"tiny-trained": {**yaml.safe_load((ROOT / "config" / "config.yaml").read_text())["judges"][
-        "tiny-trained"], "train": {"base": "tiny-multi", "lr": 3e-3, "steps": 3, "max_length": 256}},
-        **cfg["judges"]}
+    cfg["judges"] = {
+        "tiny-trained": {
+            **yaml.safe_load((ROOT / "config" / "config.yaml").read_text())["judges"]["tiny-trained"],
+            "train": {"base": "tiny-multi", "lr": 3e-3, "steps": 3, "max_length": 256},
+        },
+        **cfg["judges"],
+    }
     return cfg
 
 
@@ -46,8 +65,20 @@ def snakemake(workdir, *args, config=None, config_text=None):
         config_text = yaml.safe_dump(config, sort_keys=False)
     if config_text is not None:
         (workdir / "config.yaml").write_text(config_text)
-    cmd = [sys.executable, "-m", "snakemake", "--snakefile", str(ROOT / "Snakefile"), "--directory", str(workdir),
-           "--configfile", str(workdir / "config.yaml"), "--cores", "2", *args]
+    cmd = [
+        sys.executable,
+        "-m",
+        "snakemake",
+        "--snakefile",
+        str(ROOT / "Snakefile"),
+        "--directory",
+        str(workdir),
+        "--configfile",
+        str(workdir / "config.yaml"),
+        "--cores",
+        "2",
+        *args,
+    ]
     r = subprocess.run(cmd, capture_output=True, text=True, timeout=900)
     assert r.returncode == 0, r.stdout[-3000:] + r.stderr[-3000:]
     return r.stdout + r.stderr
@@ -74,7 +105,9 @@ def test_whole_study_then_nothing_then_only_the_changed_branch(tmp_path):
     assert (tmp_path / "benchmarks/train" / f"{run}_lr0.003.tsv").exists()
     # one generate and one surface job per checkpoint, one judge job per (judge, checkpoint)
     assert sorted(p.name for p in (tmp_path / "benchmarks/generate").iterdir()) == [
-        f"{run}_lr0.003.tsv", f"{run}_lr0.01.tsv"]
+        f"{run}_lr0.003.tsv",
+        f"{run}_lr0.01.tsv",
+    ]
     assert len(list((tmp_path / "benchmarks/surface").iterdir())) == 2
     assert len(list((tmp_path / "benchmarks/judge/tiny").iterdir())) == 1
     # the demo's trained judge: trained on valid-split responses only, then used in generate mode
@@ -86,7 +119,8 @@ def test_whole_study_then_nothing_then_only_the_changed_branch(tmp_path):
 
     surface = read_tsv(tmp_path / "results/tables/surface.tsv")
     assert {(r["lr"], r["split"], r["lang"]) for r in surface} == {
-        (lr, s, l) for lr in ("0.003", "0.01") for s in ("valid", "test") for l in ("en", "fr", "pt", "ru")}
+        (lr, s, l) for lr in ("0.003", "0.01") for s in ("valid", "test") for l in ("en", "fr", "pt", "ru")
+    }
     selected = read_tsv(tmp_path / "results/tables/selected_lr.tsv")
     assert {r["criterion"] for r in selected} == {"multilingual", "english"}
     chosen = next(r["lr"] for r in selected if r["criterion"] == "multilingual")
@@ -105,8 +139,12 @@ def test_whole_study_then_nothing_then_only_the_changed_branch(tmp_path):
     pairs = {(r["rater_a"], r["rater_b"]) for r in agreement}
     assert ("human", "tiny") in pairs and ("human:simulated-a", "human:simulated-b") in pairs
     # Figure 5 (simulated raters vs the first judge with scores) has non-constant cells, different per criterion
-    scores = load_scores(tmp_path / "results/tables/judge_scores.tsv", tmp_path / "results/tables/human_scores.tsv",
-                         tmp_path / "results/tables/selected_lr.tsv", "multilingual")
+    scores = load_scores(
+        tmp_path / "results/tables/judge_scores.tsv",
+        tmp_path / "results/tables/human_scores.tsv",
+        tmp_path / "results/tables/selected_lr.tsv",
+        "multilingual",
+    )
     ra, rb, la, _ = fig5_pair(scores)
     assert ra == agr.HUMAN and la == "simulated rater"
     matrices = [agr.percent_matrix(*agr.paired_scores(rating_rows(scores), ra, rb, c)[:2]) for c in agr.CRITERIA]

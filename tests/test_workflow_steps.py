@@ -1,4 +1,5 @@
 """selection.steps in the workflow: a tiny config whose runs keep the models after 10 and 20 updates."""
+
 import json
 
 import pytest
@@ -34,8 +35,10 @@ def test_steps_are_selected_and_shown(tmp_path):
     pypdf = pytest.importorskip("pypdf")
     snakemake(tmp_path, "results/fig2.pdf", "results/fig3.pdf", config=steps_config())
     info = json.loads((tmp_path / f"results/models/{RUN}/lr0.003/step10/xlit_checkpoint.json").read_text())
-    assert info["steps"] == 10 and json.loads((tmp_path / f"results/models/{RUN}/lr0.003/xlit_checkpoint.json")
-                                              .read_text())["steps"] == 20
+    assert (
+        info["steps"] == 10
+        and json.loads((tmp_path / f"results/models/{RUN}/lr0.003/xlit_checkpoint.json").read_text())["steps"] == 20
+    )
     surface = read_tsv(tmp_path / "results/tables/surface.tsv")
     assert {(r["lr"], r["step"]) for r in surface} == {(lr, s) for lr in ("0.003", "0.01") for s in ("10", "20")}
     selected = read_tsv(tmp_path / "results/tables/selected_lr.tsv")

@@ -20,6 +20,7 @@ Degenerate inputs never raise: no items, or a single category used by both rater
 into the ``results/tables/agreement.tsv`` rows for every pair of raters, per criterion and language plus
 an ``all`` language row.
 """
+
 from __future__ import annotations
 
 import csv
@@ -35,8 +36,7 @@ from .io import InputError
 from .names import CRITERIA, lr_key
 
 K = 3  # scores 0, 1, 2
-COLUMNS = ["rater_a", "rater_b", "criterion", "lang", "n", "exact", "within1", "kappa", "alpha",
-           "kappa_lo", "kappa_hi"]
+COLUMNS = ["rater_a", "rater_b", "criterion", "lang", "n", "exact", "within1", "kappa", "alpha", "kappa_lo", "kappa_hi"]
 HUMAN = "human"  # the pooled human rater: every annotator's rating of an item, each paired with the other rater's
 
 
@@ -160,9 +160,15 @@ def krippendorff_alpha_pairs(a: Sequence[int], b: Sequence[int], k: int = K) -> 
     return alpha_from_counts(pair_counts(a, b, k))
 
 
-def bootstrap_kappa_ci(a: Sequence[int], b: Sequence[int], n_boot: int = 1000, seed: int = 0,
-                       level: float = 0.95, groups: Sequence[Any] | None = None,
-                       k: int = K) -> tuple[float, float]:
+def bootstrap_kappa_ci(
+    a: Sequence[int],
+    b: Sequence[int],
+    n_boot: int = 1000,
+    seed: int = 0,
+    level: float = 0.95,
+    groups: Sequence[Any] | None = None,
+    k: int = K,
+) -> tuple[float, float]:
     """Percentile bootstrap interval for quadratic kappa, seeded.
 
     ``groups`` (one label per pair, e.g. the item) makes it a cluster bootstrap: whole groups are
@@ -198,8 +204,15 @@ def bootstrap_kappa_ci(a: Sequence[int], b: Sequence[int], n_boot: int = 1000, s
     return float(lo), float(hi)
 
 
-def pair_stats(a: Sequence[int], b: Sequence[int], *, n_boot: int = 1000, seed: int = 0,
-               groups: Sequence[Any] | None = None, k: int = K) -> dict[str, Any]:
+def pair_stats(
+    a: Sequence[int],
+    b: Sequence[int],
+    *,
+    n_boot: int = 1000,
+    seed: int = 0,
+    groups: Sequence[Any] | None = None,
+    k: int = K,
+) -> dict[str, Any]:
     """All agreement numbers for one pair of score vectors (aligned: a[i] and b[i] rate the same item)."""
     counts = pair_counts(a, b, k)
     lo, hi = bootstrap_kappa_ci(a, b, n_boot=n_boot, seed=seed, groups=groups, k=k)
@@ -228,8 +241,16 @@ def ratings_from_judge(rows: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
         s = r.get("score")
         if s is None or (isinstance(s, str) and not s.strip()):
             continue
-        out.append({"rater": r["judge"], "group": "judge", "item": _item(r), "lang": r.get("lang", ""),
-                    "criterion": r["criterion"], "score": int(float(s))})
+        out.append(
+            {
+                "rater": r["judge"],
+                "group": "judge",
+                "item": _item(r),
+                "lang": r.get("lang", ""),
+                "criterion": r["criterion"],
+                "score": int(float(s)),
+            }
+        )
     return out
 
 
@@ -241,8 +262,16 @@ def ratings_from_human(rows: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
         s = r.get("score")
         if s is None or (isinstance(s, str) and not s.strip()):
             continue
-        out.append({"rater": f"{HUMAN}:{r['annotator']}", "group": HUMAN, "item": _item(r),
-                    "lang": r.get("lang", ""), "criterion": r["criterion"], "score": int(float(s))})
+        out.append(
+            {
+                "rater": f"{HUMAN}:{r['annotator']}",
+                "group": HUMAN,
+                "item": _item(r),
+                "lang": r.get("lang", ""),
+                "criterion": r["criterion"],
+                "score": int(float(s)),
+            }
+        )
     return out
 
 
@@ -250,8 +279,9 @@ def _item(r: dict[str, Any]) -> tuple[str, str, str, str]:
     return (str(r.get("run", "")), lr_key(r.get("lr", "")), str(r.get("lang", "")), str(r["id"]))
 
 
-def paired_scores(ratings: Sequence[dict[str, Any]], rater_a: str, rater_b: str, criterion: str,
-                  lang: str | None = None) -> tuple[np.ndarray, np.ndarray, list[Any]]:
+def paired_scores(
+    ratings: Sequence[dict[str, Any]], rater_a: str, rater_b: str, criterion: str, lang: str | None = None
+) -> tuple[np.ndarray, np.ndarray, list[Any]]:
     """Aligned scores of two raters on the items both rated (one criterion; one language or all).
 
     ``human`` as a rater name means every annotator (group ``human``): each annotator's rating of an
@@ -307,9 +337,14 @@ def _ordered(names: set[str], ratings: Sequence[dict[str, Any]]) -> list[str]:
     return sorted(names, key=lambda n: first[n])
 
 
-def agreement_table(ratings: Sequence[dict[str, Any]], pairs: Sequence[tuple[str, str]] | None = None, *,
-                    criteria: Sequence[str] | None = None, n_boot: int = 1000,
-                    seed: int = 0) -> list[dict[str, Any]]:
+def agreement_table(
+    ratings: Sequence[dict[str, Any]],
+    pairs: Sequence[tuple[str, str]] | None = None,
+    *,
+    criteria: Sequence[str] | None = None,
+    n_boot: int = 1000,
+    seed: int = 0,
+) -> list[dict[str, Any]]:
     """Rows ``rater_a rater_b criterion lang n exact within1 kappa alpha kappa_lo kappa_hi`` for every
     pair (default :func:`default_pairs`), criterion (default: the study's six, then any others seen)
     and language, plus an ``all``-languages row per pair and criterion. Pairs with no common items get
@@ -332,10 +367,12 @@ def agreement_table(ratings: Sequence[dict[str, Any]], pairs: Sequence[tuple[str
             item_langs = np.asarray(item_langs, dtype=object)
             for lang in langs + ["all"]:
                 keep = np.ones(len(a), bool) if lang == "all" else (item_langs == lang)
-                st = pair_stats(a[keep], b[keep], n_boot=n_boot, seed=seed,
-                                groups=[it for it, k in zip(items, keep) if k])
-                rows.append({"rater_a": ra, "rater_b": rb, "criterion": crit, "lang": lang,
-                             **{c: st[c] for c in COLUMNS[4:]}})
+                st = pair_stats(
+                    a[keep], b[keep], n_boot=n_boot, seed=seed, groups=[it for it, k in zip(items, keep) if k]
+                )
+                rows.append(
+                    {"rater_a": ra, "rater_b": rb, "criterion": crit, "lang": lang, **{c: st[c] for c in COLUMNS[4:]}}
+                )
     order = {p: i for i, p in enumerate(pairs)}
     rows.sort(key=lambda r: order[(r["rater_a"], r["rater_b"])])  # stable: pair, then criterion, then lang
     return rows
@@ -359,8 +396,7 @@ def read_rating_file(path: str | os.PathLike, rater: str | None = None) -> list[
         header = [h.strip() for h in (reader.fieldnames or [])]
         for col in ("id", "criterion", "score"):
             if col not in header:
-                raise InputError(path, f"no '{col}' column (columns: {', '.join(header) or 'none'})", line=1,
-                                 field=col)
+                raise InputError(path, f"no '{col}' column (columns: {', '.join(header) or 'none'})", line=1, field=col)
         reader.fieldnames = header
         out, seen = [], {}
         for rowno, row in enumerate(reader, 2):
@@ -375,8 +411,9 @@ def read_rating_file(path: str | os.PathLike, rater: str | None = None) -> list[
             lang = (row.get("lang") or "").strip()
             key = (item_id, lang, crit)
             if key in seen:
-                raise InputError(path, f"id {item_id!r} criterion {crit!r} already rated on row {seen[key]}",
-                                 line=rowno, field="id")
+                raise InputError(
+                    path, f"id {item_id!r} criterion {crit!r} already rated on row {seen[key]}", line=rowno, field="id"
+                )
             seen[key] = rowno
             raw = (row.get("score") or "").strip()
             if not raw:
@@ -384,8 +421,16 @@ def read_rating_file(path: str | os.PathLike, rater: str | None = None) -> list[
             score = parse_score(raw)
             if score is None:
                 raise InputError(path, f"score must be an integer 0-2, got {raw!r}", line=rowno, field="score")
-            out.append({"rater": rater, "group": None, "item": (lang, item_id), "lang": lang,
-                        "criterion": crit, "score": score})
+            out.append(
+                {
+                    "rater": rater,
+                    "group": None,
+                    "item": (lang, item_id),
+                    "lang": lang,
+                    "criterion": crit,
+                    "score": score,
+                }
+            )
     return out
 
 
@@ -402,10 +447,12 @@ def parse_score(raw: str, k: int = K) -> int | None:
 
 def format_table(rows: Sequence[dict[str, Any]], columns: Sequence[str] = COLUMNS) -> str:
     """Aligned plain-text table (3 decimals) for the terminal."""
+
     def cell(v: Any) -> str:
         if isinstance(v, float):
             return "nan" if math.isnan(v) else f"{v:.3f}"
         return str(v)
+
     body = [[cell(r.get(c, "")) for c in columns] for r in rows]
     widths = [max([len(c)] + [len(b[i]) for b in body]) for i, c in enumerate(columns)]
     lines = ["  ".join(c.ljust(w) for c, w in zip(columns, widths)).rstrip()]

@@ -19,6 +19,7 @@ unreadable), ``has(key)``, ``missing(keys)``, ``put(key, value)``, ``add(key, va
 ``import_sqlite(path)``: the answers of the former sqlite chat cache (table ``answers``), added once; the
 file is then renamed ``*.imported`` (kept, never deleted), so nothing already paid for is lost.
 """
+
 from __future__ import annotations
 
 import errno
@@ -152,7 +153,7 @@ class FileCache:
                 continue
             for e in os.scandir(shard.path):
                 if e.name.endswith(SUFFIX) and not e.name.startswith("."):
-                    yield e.name[:-len(SUFFIX)]
+                    yield e.name[: -len(SUFFIX)]
 
     def __len__(self) -> int:
         return sum(1 for _ in self._names())
@@ -177,8 +178,11 @@ class FileCache:
         conn = sqlite3.connect(path.resolve().as_uri() + "?mode=ro", uri=True)  # never creates a file
         try:  # threads: the entries' fsyncs overlap
             with ThreadPoolExecutor(16) as pool:
-                n = sum(pool.map(lambda kv: self.add(kv[0], json.loads(kv[1])),
-                                 conn.execute("SELECT key, value FROM answers")))
+                n = sum(
+                    pool.map(
+                        lambda kv: self.add(kv[0], json.loads(kv[1])), conn.execute("SELECT key, value FROM answers")
+                    )
+                )
         finally:
             conn.close()
         for extra in ("", "-wal", "-shm"):
@@ -186,8 +190,7 @@ class FileCache:
                 os.rename(f"{path}{extra}", f"{path}.imported{extra}")
             except FileNotFoundError:
                 pass
-        log.info("%s: %d answer(s) imported into %s (the file is kept as %s.imported)", path, n, self.root,
-                 path.name)
+        log.info("%s: %d answer(s) imported into %s (the file is kept as %s.imported)", path, n, self.root, path.name)
         return n
 
     def close(self) -> None:

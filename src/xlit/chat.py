@@ -3,6 +3,7 @@
 Templates carry `{% generation %}` markers around assistant text so that trl can compute the loss on
 assistant tokens only (`assistant_only_loss=True`), and the same template renders prompts at generation.
 """
+
 from __future__ import annotations
 
 LLAMA2_TEMPLATE = (
@@ -29,8 +30,9 @@ def get_template(name_or_template: str) -> str:
         return TEMPLATES[name_or_template]
     if "{%" in name_or_template:
         return name_or_template
-    raise ValueError(f"unknown chat template {name_or_template!r}: use one of {sorted(TEMPLATES)} "
-                     "or a Jinja template string")
+    raise ValueError(
+        f"unknown chat template {name_or_template!r}: use one of {sorted(TEMPLATES)} or a Jinja template string"
+    )
 
 
 def user_prompt(instruction: str) -> list[dict]:

@@ -1,4 +1,5 @@
 """Configuration: schema validation with one-line errors, defaults, and the study grid."""
+
 from __future__ import annotations
 
 import copy
@@ -7,7 +8,8 @@ from pathlib import Path
 
 import yaml
 
-from .names import SPLITS, checkpoint_id, lr_str, run_name as _run_name
+from .names import SPLITS, checkpoint_id, lr_str
+from .names import run_name as _run_name
 
 SCHEMA = Path(__file__).resolve().parents[2] / "config" / "schema" / "config.schema.yaml"
 
@@ -59,8 +61,9 @@ def check_sections(config: dict, required: list[str], source: str = "config") ->
     import jsonschema
 
     schema = {**_schema(), "required": list(required)}
-    errors = sorted(jsonschema.Draft202012Validator(schema).iter_errors(config),
-                    key=lambda e: list(map(str, e.absolute_path)))
+    errors = sorted(
+        jsonschema.Draft202012Validator(schema).iter_errors(config), key=lambda e: list(map(str, e.absolute_path))
+    )
     if errors:
         raise ConfigError(f"{source}: {_one_line(errors[0])}")
     return fill_defaults(config)
@@ -99,8 +102,15 @@ def fill_defaults(config: dict) -> dict:
 
 
 #: the smallest config the schema's required keys allow (defaults are filled around it)
-MINIMAL = {"languages": ["en"], "base_models": {}, "it_datasets": {}, "eval_sets": {}, "adaptations": {}, "runs": [],
-           "judges": {}}
+MINIMAL = {
+    "languages": ["en"],
+    "base_models": {},
+    "it_datasets": {},
+    "eval_sets": {},
+    "adaptations": {},
+    "runs": [],
+    "judges": {},
+}
 
 
 def section_defaults(section: str) -> dict:
@@ -128,21 +138,29 @@ def check_semantics(config: dict, source: str = "config") -> None:
     for name, d in config["it_datasets"].items():
         for lang in d.get("translations") or {}:
             if lang not in langs[1:]:
-                raise ConfigError(f"{source}: it_datasets.{name}.translations.{lang}: not a target language "
-                                  f"(languages after the first: {langs[1:]})")
+                raise ConfigError(
+                    f"{source}: it_datasets.{name}.translations.{lang}: not a target language "
+                    f"(languages after the first: {langs[1:]})"
+                )
     if "valid_split" in config and len(langs) > 1 and "translation" not in config:
-        raise ConfigError(f"{source}: valid_split: needs a `translation` section (the MT model that translates "
-                          "the validation prompts)")
+        raise ConfigError(
+            f"{source}: valid_split: needs a `translation` section (the MT model that translates "
+            "the validation prompts)"
+        )
     seen = set()
     for i, run in enumerate(config["runs"]):
         for key, section in (("model", "base_models"), ("data", "it_datasets"), ("adaptation", "adaptations")):
             if run[key] not in config[section]:
-                raise ConfigError(f"{source}: runs.{i}.{key}: {run[key]!r} is not defined in `{section}` "
-                                  f"(defined: {sorted(config[section])})")
+                raise ConfigError(
+                    f"{source}: runs.{i}.{key}: {run[key]!r} is not defined in `{section}` "
+                    f"(defined: {sorted(config[section])})"
+                )
         given = (config["it_datasets"].get(run["data"]) or {}).get("translations") or {}
         if run["strategy"] == "dt" and "translation" not in config and set(langs[1:]) - set(given):
-            raise ConfigError(f"{source}: runs.{i}.strategy: `dt` needs a `translation` section "
-                              "(the MT model that translates the IT data)")
+            raise ConfigError(
+                f"{source}: runs.{i}.strategy: `dt` needs a `translation` section "
+                "(the MT model that translates the IT data)"
+            )
         name = run_name(run)
         if name in seen:
             raise ConfigError(f"{source}: runs.{i}: duplicate run {name}")
@@ -150,8 +168,10 @@ def check_semantics(config: dict, source: str = "config") -> None:
     check_steps(config, source)
     for name, m in config["base_models"].items():
         if "tiny" in m and "demo" not in config:
-            raise ConfigError(f"{source}: base_models.{name}.tiny: tiny models are pretrained on the demo corpus; "
-                              "add a `demo` section or use `hf:`")
+            raise ConfigError(
+                f"{source}: base_models.{name}.tiny: tiny models are pretrained on the demo corpus; "
+                "add a `demo` section or use `hf:`"
+            )
     for key in ("fluency_model",):
         value = config.get("surface", {}).get(key)
         if value is None and config["base_models"]:
@@ -167,8 +187,10 @@ def check_steps(config: dict, source: str = "config") -> None:
         return
     max_steps = config["training"].get("max_steps")
     if not max_steps:
-        raise ConfigError(f"{source}: selection.steps: needs training.max_steps (steps of a run of "
-                          "`training.epochs` are not known in advance)")
+        raise ConfigError(
+            f"{source}: selection.steps: needs training.max_steps (steps of a run of "
+            "`training.epochs` are not known in advance)"
+        )
     if steps != sorted(set(steps)):
         raise ConfigError(f"{source}: selection.steps: expected increasing steps, got {steps}")
     if steps[-1] > max_steps:
@@ -187,7 +209,8 @@ def check_languages(config: dict, source: str = "config") -> None:
             except ValueError as e:
                 raise ConfigError(f"{source}: languages.{i}: {e}") from None
     if "translation" in config and any(r["strategy"] == "dt" for r in config["runs"]):
-        from .mt.codes import UnsupportedLanguage, check_languages as check_mt
+        from .mt.codes import UnsupportedLanguage
+        from .mt.codes import check_languages as check_mt
 
         try:
             check_mt(config["translation"], config["languages"][1:], src=config["languages"][0])
@@ -222,6 +245,7 @@ def load(path: str | Path) -> dict:
 
 
 # ---- the grid -----------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Run:
@@ -258,11 +282,16 @@ def checkpoints(config: dict) -> list[tuple[str, str]]:
     """Every (run name, checkpoint id) the grid evaluates: one per lr, or one per (lr, step) with
     `selection.steps`."""
     steps = selection_steps(config) or [None]
-    return [(name, checkpoint_id(lr, s)) for name, run in runs(config).items() for lr in learning_rates(config, run)
-            for s in steps]
+    return [
+        (name, checkpoint_id(lr, s))
+        for name, run in runs(config).items()
+        for lr in learning_rates(config, run)
+        for s in steps
+    ]
 
 
 # ---- rule params ----------------------------------------------------------------------------------
+
 
 def canonical(value):
     """`value` in a form that compares by meaning: mappings with their keys sorted (recursively), tuples

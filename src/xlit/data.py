@@ -10,6 +10,7 @@ IT formats (each example becomes `{"messages": [...], "id", "lang", "category"}`
 Eval prompts: `{"id", "instruction", "category"}` JSONL, or one list of chat messages per line
 (the released multilingual prompt sets), whose ids are then the 1-based line numbers.
 """
+
 from __future__ import annotations
 
 import json
@@ -47,8 +48,12 @@ def check_messages(messages, path, line) -> list[dict]:
         raise InputError(path, "expected a non-empty list of chat messages", line=line, field="messages")
     for i, m in enumerate(messages):
         if not isinstance(m, dict) or m.get("role") not in ROLES or not isinstance(m.get("content"), str):
-            raise InputError(path, f"message {i} must be {{'role': one of {ROLES}, 'content': str}}, got {m!r:.80}",
-                             line=line, field="messages")
+            raise InputError(
+                path,
+                f"message {i} must be {{'role': one of {ROLES}, 'content': str}}, got {m!r:.80}",
+                line=line,
+                field="messages",
+            )
     return [{"role": m["role"], "content": m["content"]} for m in messages]
 
 
@@ -69,8 +74,9 @@ def _from_lima(row, path, line):
     if len(turns) % 2:
         turns = turns[:-1]  # a trailing user turn has no response to learn from
         if not turns:
-            raise InputError(path, "a conversation needs at least one user and one assistant turn",
-                             line=line, field="conversations")
+            raise InputError(
+                path, "a conversation needs at least one user and one assistant turn", line=line, field="conversations"
+            )
     roles = ["user", "assistant"] * (len(turns) // 2)
     return [{"role": r, "content": t} for r, t in zip(roles, turns)], row.get("source", "")
 
@@ -130,6 +136,7 @@ def shuffle(rows: list, seed: int) -> list:
 
 # ---- evaluation prompts ---------------------------------------------------------------------------
 
+
 def load_prompts(path: str | Path) -> list[dict]:
     """Eval prompts as `{"id", "instruction", "category"}`, from either accepted form."""
     out, ids = [], set()
@@ -140,12 +147,17 @@ def load_prompts(path: str | Path) -> list[dict]:
             if len(users) != 1:
                 raise InputError(path, "expected exactly one user message", line=line, field="messages")
             rid = str(row.get("id", line)) if isinstance(row, dict) else str(line)
-            item = {"id": rid, "instruction": users[0]["content"],
-                    "category": row.get("category", "") if isinstance(row, dict) else ""}
+            item = {
+                "id": rid,
+                "instruction": users[0]["content"],
+                "category": row.get("category", "") if isinstance(row, dict) else "",
+            }
         else:
-            item = {"id": str(require(row, "id", path, line, kind=(str, int))),
-                    "instruction": require(row, "instruction", path, line),
-                    "category": str(row.get("category", ""))}
+            item = {
+                "id": str(require(row, "id", path, line, kind=(str, int))),
+                "instruction": require(row, "instruction", path, line),
+                "category": str(row.get("category", "")),
+            }
         if item["id"] in ids:
             raise InputError(path, f"duplicate id {item['id']!r}", line=line, field="id")
         ids.add(item["id"])
@@ -163,5 +175,6 @@ def check_aligned(prompts_by_lang: dict[str, list[dict]], paths: dict[str, str])
         ids = {p["id"] for p in prompts_by_lang[lang]}
         if ids != ref:
             extra, missing = sorted(ids - ref)[:5], sorted(ref - ids)[:5]
-            raise InputError(paths[lang], f"ids not aligned with {paths[langs[0]]}: "
-                             f"extra {extra}, missing {missing}", field="id")
+            raise InputError(
+                paths[lang], f"ids not aligned with {paths[langs[0]]}: extra {extra}, missing {missing}", field="id"
+            )

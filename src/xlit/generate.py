@@ -11,6 +11,7 @@ checkpoint's own tokenizer and chat template, and the generated ids are decoded 
 `generate_sets(generator, {key: (lang, prompts)}, ...)` answers every (split, language) set in one call,
 generating once for prompts that are identical across sets, and returns the rows per set.
 """
+
 from __future__ import annotations
 
 import json
@@ -73,12 +74,14 @@ def render_prompt(tokenizer, instruction: str) -> str:
 
 def encode_prompts(tokenizer, prompts: Sequence[dict]) -> list[list[int]]:
     """Token ids of each prompt's chat-formatted text (the template writes <s> itself)."""
-    return [tokenizer(render_prompt(tokenizer, p["instruction"]), add_special_tokens=False)["input_ids"]
-            for p in prompts]
+    return [
+        tokenizer(render_prompt(tokenizer, p["instruction"]), add_special_tokens=False)["input_ids"] for p in prompts
+    ]
 
 
-def hf_complete(model, tokenizer, encoded: Sequence[list[int]], *, max_new_tokens: int,
-                repetition_penalty: float, batch_size: int) -> list[list[int]]:
+def hf_complete(
+    model, tokenizer, encoded: Sequence[list[int]], *, max_new_tokens: int, repetition_penalty: float, batch_size: int
+) -> list[list[int]]:
     """Greedy continuations (token ids, EOS included when reached) of `encoded`, in batches of prompts of
     similar length (sorted, longest first), left-padded."""
     import torch
@@ -86,13 +89,18 @@ def hf_complete(model, tokenizer, encoded: Sequence[list[int]], *, max_new_token
     order = sorted(range(len(encoded)), key=lambda i: len(encoded[i]), reverse=True)
     out: list[list[int]] = [[] for _ in encoded]
     for start in range(0, len(order), batch_size):
-        idx = order[start:start + batch_size]
+        idx = order[start : start + batch_size]
         batch = tokenizer.pad({"input_ids": [encoded[i] for i in idx]}, return_tensors="pt").to(model.device)
         with torch.no_grad():
-            gen = model.generate(**batch, do_sample=False, max_new_tokens=int(max_new_tokens),
-                                 repetition_penalty=float(repetition_penalty),
-                                 pad_token_id=tokenizer.pad_token_id, eos_token_id=tokenizer.eos_token_id)
-        for row, i in zip(gen[:, batch["input_ids"].shape[1]:], idx):
+            gen = model.generate(
+                **batch,
+                do_sample=False,
+                max_new_tokens=int(max_new_tokens),
+                repetition_penalty=float(repetition_penalty),
+                pad_token_id=tokenizer.pad_token_id,
+                eos_token_id=tokenizer.eos_token_id,
+            )
+        for row, i in zip(gen[:, batch["input_ids"].shape[1] :], idx):
             out[i] = row.tolist()
     return out
 
@@ -106,12 +114,24 @@ class HFGenerator:
         self.model, self.tokenizer = model, tokenizer
 
     def complete(self, encoded, *, max_new_tokens: int, repetition_penalty: float, batch_size: int):
-        return hf_complete(self.model, self.tokenizer, encoded, max_new_tokens=max_new_tokens,
-                           repetition_penalty=repetition_penalty, batch_size=batch_size)
+        return hf_complete(
+            self.model,
+            self.tokenizer,
+            encoded,
+            max_new_tokens=max_new_tokens,
+            repetition_penalty=repetition_penalty,
+            batch_size=batch_size,
+        )
 
 
-def load_generator(model_dir: str | Path, backend: str = "hf", gpus: int = 1, device: str | None = None,
-                   dtype: str | None = None, **vllm_kw):
+def load_generator(
+    model_dir: str | Path,
+    backend: str = "hf",
+    gpus: int = 1,
+    device: str | None = None,
+    dtype: str | None = None,
+    **vllm_kw,
+):
     """The checkpoint in `model_dir` loaded once by `backend` (`hf` or `vllm`) on `gpus` GPUs, in `dtype`
     (e.g. "float16"; default bf16 on a GPU that has it). `vllm_kw` go to `vllm.LLM`."""
     if backend == "hf":
@@ -133,8 +153,14 @@ def decode(tokenizer, ids: list[int]) -> tuple[str, int]:
     return tokenizer.decode(ids, skip_special_tokens=True).strip(), len(ids)
 
 
-def generate_sets(generator, sets: Mapping[Hashable, tuple[str, Sequence[dict]]], *, max_new_tokens: int,
-                  repetition_penalty: float, batch_size: int) -> dict[Hashable, list[dict]]:
+def generate_sets(
+    generator,
+    sets: Mapping[Hashable, tuple[str, Sequence[dict]]],
+    *,
+    max_new_tokens: int,
+    repetition_penalty: float,
+    batch_size: int,
+) -> dict[Hashable, list[dict]]:
     """Rows `{"id","lang","category","prompt","response","n_tokens"}` for every set `{key: (lang, prompts)}`
     (each set's rows in its prompts' order), from one `complete` call over all distinct prompts."""
     tok = generator.tokenizer
@@ -142,31 +168,56 @@ def generate_sets(generator, sets: Mapping[Hashable, tuple[str, Sequence[dict]]]
     encoded = {k: encode_prompts(tok, sets[k][1]) for k in keys}
     unique = list(dict.fromkeys(tuple(ids) for k in keys for ids in encoded[k]))
     t0 = time.time()
-    done = generator.complete([list(u) for u in unique], max_new_tokens=max_new_tokens,
-                              repetition_penalty=repetition_penalty, batch_size=batch_size)
+    done = generator.complete(
+        [list(u) for u in unique],
+        max_new_tokens=max_new_tokens,
+        repetition_penalty=repetition_penalty,
+        batch_size=batch_size,
+    )
     answers = {u: decode(tok, ids) for u, ids in zip(unique, done)}
     wall = time.time() - t0
     new_tokens = sum(n for _, n in answers.values())
-    log.info("%s: %d sets, %d prompts (%d distinct), %d new tokens in %.1fs (%.1f tokens/s)",
-             getattr(generator, "backend", "?"), len(keys), sum(len(e) for e in encoded.values()), len(unique),
-             new_tokens, wall, new_tokens / max(wall, 1e-9))
+    log.info(
+        "%s: %d sets, %d prompts (%d distinct), %d new tokens in %.1fs (%.1f tokens/s)",
+        getattr(generator, "backend", "?"),
+        len(keys),
+        sum(len(e) for e in encoded.values()),
+        len(unique),
+        new_tokens,
+        wall,
+        new_tokens / max(wall, 1e-9),
+    )
     out = {}
     for k in keys:
         lang, prompts = sets[k]
         out[k] = []
         for p, ids in zip(prompts, encoded[k]):
             text, n = answers[tuple(ids)]
-            out[k].append({"id": p["id"], "lang": lang, "category": p.get("category", ""),
-                           "prompt": p["instruction"], "response": text, "n_tokens": n})
+            out[k].append(
+                {
+                    "id": p["id"],
+                    "lang": lang,
+                    "category": p.get("category", ""),
+                    "prompt": p["instruction"],
+                    "response": text,
+                    "n_tokens": n,
+                }
+            )
     return out
 
 
-def generate(model, tokenizer, prompts: list[dict], *, max_new_tokens: int, repetition_penalty: float,
-             batch_size: int, lang: str) -> list[dict]:
+def generate(
+    model, tokenizer, prompts: list[dict], *, max_new_tokens: int, repetition_penalty: float, batch_size: int, lang: str
+) -> list[dict]:
     """One row `{"id","lang","category","prompt","response","n_tokens"}` per prompt, in input order, from a
     model and tokenizer already loaded (`load_model`)."""
-    return generate_sets(HFGenerator(model, tokenizer), {lang: (lang, prompts)}, max_new_tokens=max_new_tokens,
-                         repetition_penalty=repetition_penalty, batch_size=batch_size)[lang]
+    return generate_sets(
+        HFGenerator(model, tokenizer),
+        {lang: (lang, prompts)},
+        max_new_tokens=max_new_tokens,
+        repetition_penalty=repetition_penalty,
+        batch_size=batch_size,
+    )[lang]
 
 
 def read_eval_sets(files: Sequence[tuple[str, str, str]]) -> dict[tuple[str, str], list[dict]]:

@@ -22,6 +22,7 @@ the first problem (file, row, column - rows are counted as a spreadsheet shows t
 row 1) and lists the others; ``.errors`` holds them all as ``(path, row, column, message)``. A row
 whose cells are all empty is ignored; an annotator who did not rate an item deletes its row.
 """
+
 from __future__ import annotations
 
 import csv
@@ -43,15 +44,23 @@ SHEET_ENCODING = "utf-8-sig"
 KEY_COLUMNS = ["item", "run", "lr", "lang", "id", "category", "digest"]
 HUMAN_COLUMNS = ["annotator", "run", "lr", "lang", "id", "category", "criterion", "score"]
 
+
 def digest(prompt: str, response: str) -> str:
     norm = lambda s: " ".join(str(s).split())  # noqa: E731 - spreadsheets rewrite line ends and spaces
     return hashlib.sha256(f"{norm(prompt)}\x00{norm(response)}".encode("utf-8")).hexdigest()[:16]
 
 
 # ------------------------------------------------------------------------------------------ sheets
-def write_sheets(generations: Sequence[tuple[str, str, str | os.PathLike]], outdir: str | os.PathLike,
-                 lang: str, seed: int, *, n_prompts: int | None = None, n_items: int | None = None,
-                 criteria: Sequence[str] = CRITERIA) -> tuple[Path, Path]:
+def write_sheets(
+    generations: Sequence[tuple[str, str, str | os.PathLike]],
+    outdir: str | os.PathLike,
+    lang: str,
+    seed: int,
+    *,
+    n_prompts: int | None = None,
+    n_items: int | None = None,
+    criteria: Sequence[str] = CRITERIA,
+) -> tuple[Path, Path]:
     """Write the blinded sheet and its key for one language; returns (sheet path, key path).
 
     ``generations``: ``(run, lr, path)`` of each checkpoint's generations file for ``lang``. Rows whose
@@ -82,9 +91,17 @@ def write_sheets(generations: Sequence[tuple[str, str, str | os.PathLike]], outd
             if key in seen:
                 raise InputError(path, f"id {rid!r} appears twice", line=lineno, field="id")
             seen.add(key)
-            items.append({"run": run, "lr": str(lr), "lang": lang, "id": rid,
-                          "category": str(row.get("category", "") or ""), "prompt": prompt,
-                          "response": response})
+            items.append(
+                {
+                    "run": run,
+                    "lr": str(lr),
+                    "lang": lang,
+                    "id": rid,
+                    "category": str(row.get("category", "") or ""),
+                    "prompt": prompt,
+                    "response": response,
+                }
+            )
     rng = random.Random(f"xlit-sheets/{seed}/{lang}")
     if n_prompts is not None:
         ids = sorted({it["id"] for it in items})
@@ -104,8 +121,9 @@ def write_sheets(generations: Sequence[tuple[str, str, str | os.PathLike]], outd
         w = csv.writer(f)
         w.writerow(KEY_COLUMNS)
         for it in items:
-            w.writerow([it["item"], it["run"], it["lr"], lang, it["id"], it["category"],
-                        digest(it["prompt"], it["response"])])
+            w.writerow(
+                [it["item"], it["run"], it["lr"], lang, it["id"], it["category"], digest(it["prompt"], it["response"])]
+            )
     return sheet_path, key_path
 
 
@@ -198,8 +216,13 @@ def guideline_criteria(text: str = GUIDELINES, criteria: Sequence[str] = CRITERI
         level = _LEVEL.match(line)
         if line.startswith("## "):
             m = _SECTION.match(line)
-            cur = found.setdefault(m["name"], {"name": m["name"], "question": m["question"].strip(),
-                                               "levels": {}, "notes": []}) if m else None
+            cur = (
+                found.setdefault(
+                    m["name"], {"name": m["name"], "question": m["question"].strip(), "levels": {}, "notes": []}
+                )
+                if m
+                else None
+            )
             para = None
         elif cur is None:
             continue
@@ -218,9 +241,14 @@ def guideline_criteria(text: str = GUIDELINES, criteria: Sequence[str] = CRITERI
         c = found.get(name)
         if c is None or sorted(c["levels"]) != ["0", "1", "2"]:
             raise ValueError(f"the guidelines have no complete section (levels 0, 1, 2) for criterion {name!r}")
-        out.append({"name": name, "question": c["question"],
-                    "levels": {k: " ".join(v) for k, v in sorted(c["levels"].items(), reverse=True)},
-                    "notes": [" ".join(p) for p in c["notes"]]})
+        out.append(
+            {
+                "name": name,
+                "question": c["question"],
+                "levels": {k: " ".join(v) for k, v in sorted(c["levels"].items(), reverse=True)},
+                "notes": [" ".join(p) for p in c["notes"]],
+            }
+        )
     return out
 
 
@@ -245,8 +273,9 @@ def read_sheet(path: str | os.PathLike, criteria: Sequence[str] = CRITERIA) -> l
         return items
 
 
-def write_page(sheet_path: str | os.PathLike, page_path: str | os.PathLike | None = None,
-               criteria: Sequence[str] = CRITERIA) -> Path:
+def write_page(
+    sheet_path: str | os.PathLike, page_path: str | os.PathLike | None = None, criteria: Sequence[str] = CRITERIA
+) -> Path:
     """Write the rating page for a sheet (default: beside it, ``<lang>.html``) and return its path.
 
     One self-contained HTML file (template ``xlit/human_page.html``; no network) holding the sheet's
@@ -257,14 +286,26 @@ def write_page(sheet_path: str | os.PathLike, page_path: str | os.PathLike | Non
     page_path = Path(page_path) if page_path is not None else sheet_path.with_suffix(".html")
     lang = sheet_path.stem
     items = read_sheet(sheet_path, criteria)
-    fingerprint = hashlib.sha256("\n".join(f"{it['item']}\x00{digest(it['prompt'], it['response'])}"
-                                           for it in items).encode("utf-8")).hexdigest()[:12]
-    data = {"lang": lang, "store": f"xlit-rating/{lang}/{fingerprint}",
-            "columns": ["item", "prompt", "response", *criteria],
-            "criteria": guideline_criteria(GUIDELINES, criteria), "guidelines": GUIDELINES, "items": items}
+    fingerprint = hashlib.sha256(
+        "\n".join(f"{it['item']}\x00{digest(it['prompt'], it['response'])}" for it in items).encode("utf-8")
+    ).hexdigest()[:12]
+    data = {
+        "lang": lang,
+        "store": f"xlit-rating/{lang}/{fingerprint}",
+        "columns": ["item", "prompt", "response", *criteria],
+        "criteria": guideline_criteria(GUIDELINES, criteria),
+        "guidelines": GUIDELINES,
+        "items": items,
+    }
     # JSON inside <script>: "<", ">" and "&" escaped so no text can close the element or open a comment
-    blob = (json.dumps(data, ensure_ascii=False).replace("<", "\\u003c").replace(">", "\\u003e")
-            .replace("&", "\\u0026").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
+    blob = (
+        json.dumps(data, ensure_ascii=False)
+        .replace("<", "\\u003c")
+        .replace(">", "\\u003e")
+        .replace("&", "\\u0026")
+        .replace("\u2028", "\\u2028")
+        .replace("\u2029", "\\u2029")
+    )
     template = resources.files("xlit").joinpath(PAGE_TEMPLATE).read_text(encoding="utf-8")
     for slot in _PAGE_SLOTS:
         if template.count(slot) != 1:
@@ -299,8 +340,11 @@ def read_keys(key_paths: Iterable[str | os.PathLike]) -> dict[str, dict[str, str
     return keys
 
 
-def load_ratings(sheets: Iterable[tuple[str, str | os.PathLike]], key_paths: Iterable[str | os.PathLike],
-                 criteria: Sequence[str] = CRITERIA) -> list[dict[str, Any]]:
+def load_ratings(
+    sheets: Iterable[tuple[str, str | os.PathLike]],
+    key_paths: Iterable[str | os.PathLike],
+    criteria: Sequence[str] = CRITERIA,
+) -> list[dict[str, Any]]:
     """Completed sheets -> rows ``annotator run lr lang id category criterion score`` (score int).
 
     ``sheets``: ``(annotator, path)`` pairs; an annotator may have several sheets (one per language) and
@@ -334,7 +378,7 @@ def load_ratings(sheets: Iterable[tuple[str, str | os.PathLike]], key_paths: Ite
             for rowno, cells in enumerate(reader, 2):
                 if not any(c.strip() for c in cells):
                     continue
-                get = lambda name: cells[col[name]].strip() if col[name] < len(cells) else ""  # noqa: E731
+                get = lambda name, cells=cells, col=col: cells[col[name]].strip() if col[name] < len(cells) else ""  # noqa: E731
                 item = get("item")
                 if not item:
                     errors.append((path, rowno, "item", "empty item"))
@@ -344,15 +388,27 @@ def load_ratings(sheets: Iterable[tuple[str, str | os.PathLike]], key_paths: Ite
                     errors.append((path, rowno, "item", f"unknown item {item!r} (not in any key file)"))
                     continue
                 if (annotator, item) in rated:
-                    errors.append((path, rowno, "item",
-                                   f"item {item!r} already rated by {annotator!r} at {rated[(annotator, item)]}"))
+                    errors.append(
+                        (
+                            path,
+                            rowno,
+                            "item",
+                            f"item {item!r} already rated by {annotator!r} at {rated[(annotator, item)]}",
+                        )
+                    )
                     continue
                 rated[(annotator, item)] = f"{path} row {rowno}"
                 if key.get("digest") and "prompt" in col and "response" in col:
                     if digest(_raw(cells, col["prompt"]), _raw(cells, col["response"])) != key["digest"]:
-                        errors.append((path, rowno, "response",
-                                       f"prompt/response of item {item!r} differ from the key's: the sheet was "
-                                       f"edited or belongs to another set of generations"))
+                        errors.append(
+                            (
+                                path,
+                                rowno,
+                                "response",
+                                f"prompt/response of item {item!r} differ from the key's: the sheet was "
+                                f"edited or belongs to another set of generations",
+                            )
+                        )
                         continue
                 for crit in criteria:
                     raw = get(crit)
@@ -368,9 +424,18 @@ def load_ratings(sheets: Iterable[tuple[str, str | os.PathLike]], key_paths: Ite
                             why = "not an integer"
                         errors.append((path, rowno, crit, f"score {raw!r} is {why}: must be 0, 1 or 2"))
                         continue
-                    out.append({"annotator": annotator, "run": key["run"], "lr": key["lr"], "lang": key["lang"],
-                                "id": key["id"], "category": key.get("category", ""), "criterion": crit,
-                                "score": score})
+                    out.append(
+                        {
+                            "annotator": annotator,
+                            "run": key["run"],
+                            "lr": key["lr"],
+                            "lang": key["lang"],
+                            "id": key["id"],
+                            "category": key.get("category", ""),
+                            "criterion": crit,
+                            "score": score,
+                        }
+                    )
     if errors:
         raise _combined(errors)
     return out
@@ -383,8 +448,10 @@ def _raw(cells: list[str], i: int) -> str:
 def _combined(errors: list[tuple[str, int | None, str | None, str]]) -> InputError:
     path, row, column, msg = errors[0]
     if len(errors) > 1:
-        rest = "\n".join(f"  {p}" + (f":{r}" if r is not None else "") + (f": field '{c}'" if c else "") + f": {m}"
-                         for p, r, c, m in errors[1:])
+        rest = "\n".join(
+            f"  {p}" + (f":{r}" if r is not None else "") + (f": field '{c}'" if c else "") + f": {m}"
+            for p, r, c, m in errors[1:]
+        )
         msg = f"{msg}\n{len(errors) - 1} more problem(s); nothing was imported:\n{rest}"
     else:
         msg = f"{msg} (nothing was imported)"

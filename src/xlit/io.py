@@ -5,6 +5,7 @@ Text that is not valid Unicode is handled once, here, at reading: a lone surroga
 `iter_jsonl`/`read_jsonl`/`iter_jsonl_lines`/`read_text` return, and the count is logged (logger
 `xlit.io`), so that LID, the judge, the sheets and the cache keys all see the same, encodable text.
 """
+
 from __future__ import annotations
 
 import csv
@@ -63,8 +64,9 @@ def clean_json(obj: Any) -> tuple[Any, int]:
 
 def _report(path, n: int) -> None:
     if n:
-        log.warning("%s: %d invalid code point(s) (lone surrogates or bytes that are not UTF-8) replaced by "
-                    "U+FFFD", path, n)
+        log.warning(
+            "%s: %d invalid code point(s) (lone surrogates or bytes that are not UTF-8) replaced by U+FFFD", path, n
+        )
 
 
 def read_text(path: str | os.PathLike) -> str:
@@ -113,8 +115,9 @@ def require(row: Any, field: str, path, line: int, kind: type | tuple = str) -> 
         raise InputError(path, "missing", line=line, field=field)
     value = row[field]
     if not isinstance(value, kind) or (kind is str and not value.strip()):
-        raise InputError(path, f"expected a non-empty {getattr(kind, '__name__', kind)}, got {value!r:.60}",
-                         line=line, field=field)
+        raise InputError(
+            path, f"expected a non-empty {getattr(kind, '__name__', kind)}, got {value!r:.60}", line=line, field=field
+        )
     return value
 
 

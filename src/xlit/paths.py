@@ -2,6 +2,7 @@
 library. Arguments may be wildcard patterns (`generation_file("{run}", "{lr}", split, lang)`); `lr` is a
 checkpoint id (`xlit.names.checkpoint_id`). Nothing here reads a path back: run, lr and language travel as
 wildcards or params."""
+
 from __future__ import annotations
 
 RESULTS = "results"

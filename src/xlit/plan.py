@@ -8,6 +8,7 @@ The estimate is of memory *allocated by PyTorch* at the peak of a training step 
 it with a measurement. The model is a Llama-shaped decoder (`base_models.<m>.shape`, or the tiny model's
 settings, or a local config.json).
 """
+
 from __future__ import annotations
 
 import json
@@ -54,23 +55,44 @@ def shape_of(model_cfg: dict) -> Shape | None:
     """A base model's shape: `shape:` in its config, a tiny model's settings, or a local config.json."""
     if "shape" in model_cfg:
         s = model_cfg["shape"]
-        return Shape(s["vocab_size"], s["hidden_size"], s["num_layers"], s["intermediate_size"], s["num_heads"],
-                     s.get("num_kv_heads") or s["num_heads"], s.get("tie_embeddings", False))
+        return Shape(
+            s["vocab_size"],
+            s["hidden_size"],
+            s["num_layers"],
+            s["intermediate_size"],
+            s["num_heads"],
+            s.get("num_kv_heads") or s["num_heads"],
+            s.get("tie_embeddings", False),
+        )
     if "tiny" in model_cfg:
         t = model_cfg["tiny"]
-        return Shape(t["vocab_size"], t["hidden_size"], t["num_layers"], 4 * t["hidden_size"], t["num_heads"],
-                     t["num_heads"], True)
+        return Shape(
+            t["vocab_size"],
+            t["hidden_size"],
+            t["num_layers"],
+            4 * t["hidden_size"],
+            t["num_heads"],
+            t["num_heads"],
+            True,
+        )
     local = Path(str(model_cfg.get("hf", ""))) / "config.json"
     if local.is_file():
         c = json.loads(local.read_text())
-        return Shape(c["vocab_size"], c["hidden_size"], c["num_hidden_layers"], c["intermediate_size"],
-                     c["num_attention_heads"], c.get("num_key_value_heads") or c["num_attention_heads"],
-                     bool(c.get("tie_word_embeddings", False)))
+        return Shape(
+            c["vocab_size"],
+            c["hidden_size"],
+            c["num_hidden_layers"],
+            c["intermediate_size"],
+            c["num_attention_heads"],
+            c.get("num_key_value_heads") or c["num_attention_heads"],
+            bool(c.get("tie_word_embeddings", False)),
+        )
     return None
 
 
-def estimate(shape: Shape, precision: str, lora_r: int | None, gpus: int, micro_tokens: int,
-             checkpointing: bool) -> dict:
+def estimate(
+    shape: Shape, precision: str, lora_r: int | None, gpus: int, micro_tokens: int, checkpointing: bool
+) -> dict:
     """Peak bytes per GPU by part. Full fine-tuning on several GPUs is sharded (FSDP full shard: weights,
     gradients and optimizer state divided by the GPU count, two decoder layers gathered at a time); LoRA
     runs on one GPU."""
@@ -100,8 +122,12 @@ def estimate(shape: Shape, precision: str, lora_r: int | None, gpus: int, micro_
     else:
         parts["activations"] = L * per_layer_act
     parts["logits"] = micro_tokens * V * (compute_bytes + 8)  # logits, their fp32 upcast and its gradient
-    return {"parts": parts, "total": sum(parts.values()), "params": P,
-            "trainable": shape.lora_params(lora_r) if lora_r else P}
+    return {
+        "parts": parts,
+        "total": sum(parts.values()),
+        "params": P,
+        "trainable": shape.lora_params(lora_r) if lora_r else P,
+    }
 
 
 def plan_run(config: dict, run) -> dict:
@@ -114,9 +140,15 @@ def plan_run(config: dict, run) -> dict:
     precision = t["precision"]
     if precision == "auto":  # what auto means on the run's device: fp32 on CPU, bf16-mixed on a (bf16) GPU
         precision = "bf16-mixed" if configured else "fp32"
-    out = {"run": run.name, "model": run.model, "adaptation": run.adaptation, "precision": precision,
-           "gpus_configured": configured, "tokens_per_update": tokens_per_update_target(t, lora),
-           "micro_tokens": max(t["tokens_per_batch"], t["max_length"])}
+    out = {
+        "run": run.name,
+        "model": run.model,
+        "adaptation": run.adaptation,
+        "precision": precision,
+        "gpus_configured": configured,
+        "tokens_per_update": tokens_per_update_target(t, lora),
+        "micro_tokens": max(t["tokens_per_batch"], t["max_length"]),
+    }
     if shape is None:
         return {**out, "params": None, "gb_per_gpu": None, "gpus_needed": None}
     cluster = config.get("cluster") or {}
@@ -131,8 +163,14 @@ def plan_run(config: dict, run) -> dict:
     if usable:
         counts = (1,) if lora else GPU_COUNTS
         needed = next((g for g in counts if est(g)["total"] <= usable), None)
-    return {**out, "params": now["params"], "trainable": now["trainable"], "gb_per_gpu": now["total"] / GB,
-            "parts_gb": {k: v / GB for k, v in now["parts"].items()}, "gpus_needed": needed}
+    return {
+        **out,
+        "params": now["params"],
+        "trainable": now["trainable"],
+        "gb_per_gpu": now["total"] / GB,
+        "parts_gb": {k: v / GB for k, v in now["parts"].items()},
+        "gpus_needed": needed,
+    }
 
 
 def plan(config: dict) -> list[dict]:
@@ -149,25 +187,47 @@ def check_plan(config: dict, source: str = "config") -> None:
             continue  # shape unknown, or a CPU run
         gb = cluster["gpu_mem_gb"]
         if row["gpus_needed"] is None:
-            raise ConfigError(f"{source}: runs.{i} ({row['run']}): does not fit {max(GPU_COUNTS)} GPUs of {gb} GB "
-                              f"under {row['precision']} (est. {row['gb_per_gpu']:.1f} GB per GPU on "
-                              f"{row['gpus_configured']})")
+            raise ConfigError(
+                f"{source}: runs.{i} ({row['run']}): does not fit {max(GPU_COUNTS)} GPUs of {gb} GB "
+                f"under {row['precision']} (est. {row['gb_per_gpu']:.1f} GB per GPU on "
+                f"{row['gpus_configured']})"
+            )
         if row["gpus_configured"] < row["gpus_needed"]:
-            raise ConfigError(f"{source}: runs.{i} ({row['run']}): needs {row['gpus_needed']} GPUs of {gb} GB under "
-                              f"{row['precision']} (est. {row['gb_per_gpu']:.1f} GB per GPU on "
-                              f"{row['gpus_configured']}); base_models.{row['model']}.gpus is "
-                              f"{config['base_models'][row['model']]['gpus']}")
+            raise ConfigError(
+                f"{source}: runs.{i} ({row['run']}): needs {row['gpus_needed']} GPUs of {gb} GB under "
+                f"{row['precision']} (est. {row['gb_per_gpu']:.1f} GB per GPU on "
+                f"{row['gpus_configured']}); base_models.{row['model']}.gpus is "
+                f"{config['base_models'][row['model']]['gpus']}"
+            )
 
 
 def format_plan(rows: list[dict], gpu_mem_gb: float | None) -> str:
-    head = ["run", "precision", "params", "trainable", "GB/GPU", "GPUs", f"GPUs needed ({gpu_mem_gb or '?'} GB)",
-            "tokens/update"]
+    head = [
+        "run",
+        "precision",
+        "params",
+        "trainable",
+        "GB/GPU",
+        "GPUs",
+        f"GPUs needed ({gpu_mem_gb or '?'} GB)",
+        "tokens/update",
+    ]
     lines = ["\t".join(head)]
     for r in rows:
-        lines.append("\t".join([r["run"], r["precision"], _count(r["params"]), _count(r.get("trainable")),
-                                "?" if r["gb_per_gpu"] is None else f"{r['gb_per_gpu']:.1f}", str(r["gpus_configured"]),
-                                str(r["gpus_needed"] or ("none" if gpu_mem_gb and r["gb_per_gpu"] else "-")),
-                                str(r["tokens_per_update"])]))
+        lines.append(
+            "\t".join(
+                [
+                    r["run"],
+                    r["precision"],
+                    _count(r["params"]),
+                    _count(r.get("trainable")),
+                    "?" if r["gb_per_gpu"] is None else f"{r['gb_per_gpu']:.1f}",
+                    str(r["gpus_configured"]),
+                    str(r["gpus_needed"] or ("none" if gpu_mem_gb and r["gb_per_gpu"] else "-")),
+                    str(r["tokens_per_update"]),
+                ]
+            )
+        )
     return "\n".join(lines)
 
 

@@ -10,6 +10,7 @@ the lr, or ``1e-05-step200`` for a selected step), as the score tables write it 
 first over the raters of an item (several annotators), then over items, so each response weighs the same.
 No matplotlib here: the agreement table uses this module too.
 """
+
 from __future__ import annotations
 
 import os
@@ -34,6 +35,7 @@ class Scores:
     order; ``judge`` and ``human``: rows ``source run lr lang id category criterion score`` (score int;
     ``source`` is the judge name or ``human``; human rows also carry ``annotator``); ``judges``: judge names
     in table order."""
+
     selected: dict[str, str]
     judge: list[dict[str, Any]] = field(default_factory=list)
     human: list[dict[str, Any]] = field(default_factory=list)
@@ -57,8 +59,12 @@ def read_selected(path: str | os.PathLike, selection: str | None = None) -> dict
     if selection is None:
         crits = {c for _, c in select.read_selected(path)}
         if len(crits) > 1:
-            raise InputError(path, f"runs have two selected learning rates (criteria {', '.join(sorted(crits))}); "
-                             "name the selection criterion", field="criterion")
+            raise InputError(
+                path,
+                f"runs have two selected learning rates (criteria {', '.join(sorted(crits))}); "
+                "name the selection criterion",
+                field="criterion",
+            )
         selection = crits.pop() if crits else ""
     return {run: lr_key(lr) for run, lr in select.read_selected(path, selection).items()}
 
@@ -82,17 +88,28 @@ def read_score_table(path: str | os.PathLike, selected: dict[str, str] | None, s
         s = agr.parse_score(raw)
         if s is None:
             raise InputError(path, f"score must be 0, 1 or 2, got {raw!r}", line=i, field="score")
-        row = {"source": r[source_col] if source_col == "judge" else "human", "run": r["run"], "lr": lr,
-               "lang": r["lang"], "id": r["id"], "category": r.get("category", ""), "criterion": r["criterion"],
-               "score": s}
+        row = {
+            "source": r[source_col] if source_col == "judge" else "human",
+            "run": r["run"],
+            "lr": lr,
+            "lang": r["lang"],
+            "id": r["id"],
+            "category": r.get("category", ""),
+            "criterion": r["criterion"],
+            "score": s,
+        }
         if source_col == "annotator":
             row["annotator"] = r["annotator"]
         out.append(row)
     return out
 
 
-def load_scores(judge_path: str | os.PathLike | None, human_path: str | os.PathLike | None,
-                selected_path: str | os.PathLike, selection: str | None = None) -> Scores:
+def load_scores(
+    judge_path: str | os.PathLike | None,
+    human_path: str | os.PathLike | None,
+    selected_path: str | os.PathLike,
+    selection: str | None = None,
+) -> Scores:
     """The three tables -> :class:`Scores` of the checkpoints selected under ``selection``; a missing human
     table counts as no human ratings."""
     selected = read_selected(selected_path, selection)
@@ -101,11 +118,18 @@ def load_scores(judge_path: str | os.PathLike | None, human_path: str | os.PathL
     return Scores(selected, judge, human)
 
 
-def mean_grid(rows: Sequence[dict[str, Any]], row_field: str | tuple[str, ...], row_keys: Sequence[Any],
-              col_field: str, col_keys: Sequence[Any]) -> np.ndarray:
+def mean_grid(
+    rows: Sequence[dict[str, Any]],
+    row_field: str | tuple[str, ...],
+    row_keys: Sequence[Any],
+    col_field: str,
+    col_keys: Sequence[Any],
+) -> np.ndarray:
     """Mean score per (row key, column key): first per item over raters, then over items; NaN if none."""
+
     def key(r, f):
         return tuple(r[x] for x in f) if isinstance(f, tuple) else r[f]
+
     per_item: dict[tuple, list[int]] = defaultdict(list)
     for r in rows:
         per_item[(key(r, row_field), key(r, col_field), r["run"], r["lr"], r["lang"], r["id"])].append(r["score"])

@@ -28,14 +28,15 @@ Ties (scores equal to 1e-9): the smaller LR wins, then the earlier step (the con
 finds smaller LRs transfer better). Output rows: `{"run", "criterion", "lr", "step", "score"}` with `lr` as
 written in the table and `step` the step number or `last`.
 """
+
 from __future__ import annotations
 
 import math
 import warnings
 from collections import defaultdict
 
-from .names import checkpoint_id, split_checkpoint
 from .io import InputError, read_tsv, write_tsv
+from .names import checkpoint_id, split_checkpoint
 
 SELECTION_CRITERIA = ("multilingual", "english")
 DEFAULT_WEIGHTS = {"correct_lang": 1.0, "code_switch": 0.5, "repetition": 0.5, "empty": 0.5}
@@ -90,8 +91,15 @@ def _warn(msg: str) -> None:
     warnings.warn(msg, SelectionWarning, stacklevel=3)
 
 
-def select_lr(table_rows: list[dict], criterion: str, *, split: str = "valid", english: str = "en",
-              english_floor: float = 0.5, weights: dict | None = None) -> list[dict]:
+def select_lr(
+    table_rows: list[dict],
+    criterion: str,
+    *,
+    split: str = "valid",
+    english: str = "en",
+    english_floor: float = 0.5,
+    weights: dict | None = None,
+) -> list[dict]:
     """One `{"run","criterion","lr","step","score"}` per run found in `table_rows` (sorted by run)."""
     if criterion not in SELECTION_CRITERIA:
         raise ValueError(f"unknown selection criterion {criterion!r}; expected one of {list(SELECTION_CRITERIA)}")
@@ -116,8 +124,15 @@ def select_lr(table_rows: list[dict], criterion: str, *, split: str = "valid", e
         pick = _select_multilingual if criterion == "multilingual" else _select_english
         ckpt, score = pick(run, lrs, english=english, english_floor=english_floor, weights=weights)
         lr, step = split_checkpoint(ckpt)
-        out.append({"run": run, "criterion": criterion, "lr": lr, "step": LAST if step is None else step,
-                    "score": round(score, 6)})
+        out.append(
+            {
+                "run": run,
+                "criterion": criterion,
+                "lr": lr,
+                "step": LAST if step is None else step,
+                "score": round(score, 6),
+            }
+        )
     return out
 
 
@@ -152,8 +167,10 @@ def _select_multilingual(run, lrs, *, english, english_floor, weights):
     if passing:
         return (lr := _best(passing)), passing[lr]
     lr = _best({k: (-math.inf if math.isnan(v) else v) for k, v in eng.items()})
-    _warn(f"{run}: no learning rate keeps English correct_lang >= {english_floor}; "
-          f"taking the best English one, {_name(lr)} ({eng[lr]:.3f})")
+    _warn(
+        f"{run}: no learning rate keeps English correct_lang >= {english_floor}; "
+        f"taking the best English one, {_name(lr)} ({eng[lr]:.3f})"
+    )
     return lr, scores[lr]
 
 
@@ -190,8 +207,9 @@ def read_selected(path, criterion: str | None = None) -> dict:
         return {(r["run"], r["criterion"]): _checkpoint(path, line, r) for line, r in enumerate(rows, 2)}
     crits = list(dict.fromkeys(r["criterion"] for r in rows))
     if rows and criterion not in crits:
-        raise InputError(path, f"no rows for selection criterion {criterion!r} (has {', '.join(crits)})",
-                         field="criterion")
+        raise InputError(
+            path, f"no rows for selection criterion {criterion!r} (has {', '.join(crits)})", field="criterion"
+        )
     out: dict[str, str] = {}
     for line, r in enumerate(rows, 2):
         if r["criterion"] != criterion:
@@ -206,5 +224,6 @@ def _checkpoint(path, line: int, row: dict) -> str:
     try:
         return checkpoint_id(row["lr"], _step(row))
     except ValueError:
-        raise InputError(path, f"expected a step number or {LAST!r}, got {row['step']!r}", line=line,
-                         field="step") from None
+        raise InputError(
+            path, f"expected a step number or {LAST!r}, got {row['step']!r}", line=line, field="step"
+        ) from None

@@ -26,6 +26,7 @@ Noise (`noisy`): each score moves one step up or down (at random, clipped to 0-2
 from a generator seeded by (rater seed, item, criterion), so two simulated raters with different seeds
 disagree on some items as people do, and one rater rates the same sheet the same way every time.
 """
+
 from __future__ import annotations
 
 import csv
@@ -54,9 +55,19 @@ def required_share(response: str, must: Sequence[str]) -> float:
     return sum(m in words for m in must) / len(must)
 
 
-def true_scores(response: str, lang: str, must: Sequence[str], lid_lang: str | None, lid_prob: float | None,
-                ppl: float | None, repetition: float = 0.0, max_line_run: int = 0, *,
-                bands: Sequence[float] = FLUENCY_PPL, threshold: float = LID_THRESHOLD) -> dict[str, int]:
+def true_scores(
+    response: str,
+    lang: str,
+    must: Sequence[str],
+    lid_lang: str | None,
+    lid_prob: float | None,
+    ppl: float | None,
+    repetition: float = 0.0,
+    max_line_run: int = 0,
+    *,
+    bands: Sequence[float] = FLUENCY_PPL,
+    threshold: float = LID_THRESHOLD,
+) -> dict[str, int]:
     """The ground-truth 0-2 score per criterion (see the module docstring)."""
     if not response.strip():
         return {"language": 0, "fluency": 0, "helpfulness": 0, "accuracy": 0, "logic": 0, "harmlessness": 2}
@@ -70,8 +81,14 @@ def true_scores(response: str, lang: str, must: Sequence[str], lid_lang: str | N
     accuracy = 2 if share >= 1.0 else 1 if share > 0 else 0
     helpfulness = max(0, accuracy - (language < 2 or repeats or fluency == 0))
     logic = 2 if fluency == 2 and not repeats else 0 if fluency == 0 and share == 0 else 1
-    return {"language": language, "fluency": fluency, "helpfulness": helpfulness, "accuracy": accuracy,
-            "logic": logic, "harmlessness": 2}
+    return {
+        "language": language,
+        "fluency": fluency,
+        "helpfulness": helpfulness,
+        "accuracy": accuracy,
+        "logic": logic,
+        "harmlessness": 2,
+    }
 
 
 def noisy(scores: Mapping[str, int], seed: Any, item: str, noise: float) -> dict[str, int]:
@@ -95,10 +112,18 @@ def read_answers(path: str | os.PathLike) -> dict[str, list[str]]:
     return out
 
 
-def simulate_sheet(sheet: str | os.PathLike, key: str | os.PathLike, answers: str | os.PathLike,
-                   surface: Iterable[tuple[str, str, str | os.PathLike]], out: str | os.PathLike, *, seed: Any,
-                   noise: float,
-                   bands: Sequence[float] = FLUENCY_PPL, threshold: float = LID_THRESHOLD) -> list[dict[str, Any]]:
+def simulate_sheet(
+    sheet: str | os.PathLike,
+    key: str | os.PathLike,
+    answers: str | os.PathLike,
+    surface: Iterable[tuple[str, str, str | os.PathLike]],
+    out: str | os.PathLike,
+    *,
+    seed: Any,
+    noise: float,
+    bands: Sequence[float] = FLUENCY_PPL,
+    threshold: float = LID_THRESHOLD,
+) -> list[dict[str, Any]]:
     """Fill the blank `sheet` (its `key` links items to run, lr and prompt id) from the ground truth and write
     it to `out` (the sheet's columns and encoding, scores filled). `surface`: `(run, checkpoint id, path)` of
     the rated checkpoints' surface rows. Returns `[{item, scores, truth}]`."""
@@ -118,9 +143,18 @@ def simulate_sheet(sheet: str | os.PathLike, key: str | os.PathLike, answers: st
             raise InputError(sheet, f"no surface row for {k['run']} lr{k['lr']} {k['id']}", field="item")
         if k["id"] not in must:
             raise InputError(answers, f"no answer for prompt {k['id']!r}", field="id")
-        truth = true_scores(it["response"], k["lang"], must[k["id"]], feats.get("lid_lang"), feats.get("lid_prob"),
-                            feats.get("fluency_ppl"), feats.get("repetition") or 0.0, feats.get("max_line_run") or 0,
-                            bands=bands, threshold=threshold)
+        truth = true_scores(
+            it["response"],
+            k["lang"],
+            must[k["id"]],
+            feats.get("lid_lang"),
+            feats.get("lid_prob"),
+            feats.get("fluency_ppl"),
+            feats.get("repetition") or 0.0,
+            feats.get("max_line_run") or 0,
+            bands=bands,
+            threshold=threshold,
+        )
         done.append({**it, "truth": truth, "scores": noisy(truth, seed, it["item"], float(noise))})
     with atomic_path(out) as tmp, open(tmp, "w", encoding=SHEET_ENCODING, newline="") as f:
         w = csv.writer(f)

@@ -1,4 +1,5 @@
 """What every workflow script shares: logging to the rule's log file (and the console)."""
+
 from __future__ import annotations
 
 import logging
@@ -14,8 +15,9 @@ def job(snakemake, name: str):
     if snakemake.log:
         Path(snakemake.log[0]).parent.mkdir(parents=True, exist_ok=True)
         handlers.append(logging.FileHandler(snakemake.log[0], mode="w", encoding="utf-8"))
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s",
-                        handlers=handlers, force=True)
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s", handlers=handlers, force=True
+    )
     logging.captureWarnings(True)  # e.g. xlit.select's SelectionWarning lands in the job's log
     for noisy in ("httpx", "urllib3", "filelock"):
         logging.getLogger(noisy).setLevel(logging.WARNING)

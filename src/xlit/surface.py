@@ -19,6 +19,7 @@ Per response (`response_features` + `fluency_ppl`):
 (exp of the mean log-perplexity), which keeps one degenerate response from dominating. NaN/None values
 are ignored; a mean over nothing is NaN.
 """
+
 from __future__ import annotations
 
 import math
@@ -31,17 +32,34 @@ from .config import section_defaults
 from .io import InputError, iter_jsonl_lines, require
 
 _DEFAULTS = section_defaults("surface")  # config surface.*: the one place of these defaults
-LID_THRESHOLD, MIN_CHARS, BATCH_SIZE = (_DEFAULTS[k] for k in ("lid_threshold", "code_switch_min_chars",
-                                                               "fluency_batch_size"))
+LID_THRESHOLD, MIN_CHARS, BATCH_SIZE = (
+    _DEFAULTS[k] for k in ("lid_threshold", "code_switch_min_chars", "fluency_batch_size")
+)
 SUMMARY_KEYS = ["n", "correct_lang", "code_switch", "mean_tokens", "repetition", "fluency_ppl", "empty"]
 RUN_FIELDS = ["run", "model", "data", "strategy", "adaptation", "lr", "split", "lang"]
-TABLE_COLUMNS = ["run", "model", "data", "strategy", "adaptation", "lr", "split", "lang",
-                 "n", "correct_lang", "code_switch", "mean_tokens", "repetition", "fluency_ppl", "empty"]
+TABLE_COLUMNS = [
+    "run",
+    "model",
+    "data",
+    "strategy",
+    "adaptation",
+    "lr",
+    "split",
+    "lang",
+    "n",
+    "correct_lang",
+    "code_switch",
+    "mean_tokens",
+    "repetition",
+    "fluency_ppl",
+    "empty",
+]
 
 _SENTENCE_END = re.compile(r"(?<=[.!?…])\s+|(?<=[。！？])|\n+")
 
 
 # ---- text features --------------------------------------------------------------------------------
+
 
 def sentences(text: str) -> list[str]:
     """Sentences: split at line breaks and after . ! ? … (followed by space) or 。！？."""
@@ -60,7 +78,7 @@ def code_switch(text: str, lang: str, lid, min_chars: int = MIN_CHARS) -> float:
 def repetition(text: str, n: int = 4) -> float:
     """Share of word n-grams that repeat an earlier one: 1 - distinct/total (0.0 with < n words)."""
     words = text.split()
-    grams = [tuple(words[i:i + n]) for i in range(len(words) - n + 1)]
+    grams = [tuple(words[i : i + n]) for i in range(len(words) - n + 1)]
     if not grams:
         return 0.0
     return 1.0 - len(set(grams)) / len(grams)
@@ -78,7 +96,9 @@ def max_line_run(text: str) -> int:
     return best
 
 
-def response_features(text: str, lang: str, lid, *, threshold: float = LID_THRESHOLD, min_chars: int = MIN_CHARS) -> dict:
+def response_features(
+    text: str, lang: str, lid, *, threshold: float = LID_THRESHOLD, min_chars: int = MIN_CHARS
+) -> dict:
     """Every feature but `n_tokens` and `fluency_ppl` (see the module docstring)."""
     empty = not text.strip()
     lid_lang, lid_prob = lid.predict(text)
@@ -96,11 +116,13 @@ def response_features(text: str, lang: str, lid, *, threshold: float = LID_THRES
 
 # ---- fluency --------------------------------------------------------------------------------------
 
+
 def resolve_model_dir(spec: str | os.PathLike) -> str:
     """A model directory, or a `source.json` naming one (`{"path": ...}`, as `base/{model}/`)."""
     p = Path(spec)
     if p.is_file() and p.suffix == ".json":
         import json
+
         try:
             path = json.loads(p.read_text(encoding="utf-8"))["path"]
         except (ValueError, KeyError, TypeError):
@@ -125,8 +147,9 @@ class FluencyLM:
         if device is None:
             device = "cuda" if torch.cuda.is_available() else "cpu"
         if dtype is None:
-            dtype = torch.bfloat16 if str(device).startswith("cuda") and torch.cuda.is_bf16_supported() \
-                else torch.float32
+            dtype = (
+                torch.bfloat16 if str(device).startswith("cuda") and torch.cuda.is_bf16_supported() else torch.float32
+            )
         self.device = torch.device(device)
         self.tokenizer = AutoTokenizer.from_pretrained(model_dir)
         self.model = AutoModelForCausalLM.from_pretrained(model_dir, dtype=dtype).to(self.device).eval()
@@ -154,14 +177,14 @@ class FluencyLM:
         encoded = {i: self.encode(t) for i, t in enumerate(texts) if t.strip()}
         todo = sorted((i for i, ids in encoded.items() if len(ids) >= 2), key=lambda i: -len(encoded[i]))
         for start in range(0, len(todo), batch_size):
-            idx = todo[start:start + batch_size]
+            idx = todo[start : start + batch_size]
             width = len(encoded[idx[0]])
             ids = torch.full((len(idx), width), self.pad_id, dtype=torch.long)
             mask = torch.zeros((len(idx), width), dtype=torch.long)
             for row, i in enumerate(idx):
                 seq = encoded[i]
-                ids[row, :len(seq)] = torch.tensor(seq)
-                mask[row, :len(seq)] = 1
+                ids[row, : len(seq)] = torch.tensor(seq)
+                mask[row, : len(seq)] = 1
             with torch.inference_mode():
                 logits = self.model(input_ids=ids.to(self.device), attention_mask=mask.to(self.device)).logits
                 for row, i in enumerate(idx):
@@ -196,6 +219,7 @@ def fluency_ppl(texts: list[str], model_dir, batch_size: int = BATCH_SIZE, devic
 
 # ---- files ----------------------------------------------------------------------------------------
 
+
 def read_generations(path, lang: str | None = None) -> list[dict]:
     """Validated generation rows `{"id","lang","category","prompt","response","n_tokens"}`; the response
     may be empty (a valid outcome), but must be a string. With `lang`, every row must be in it."""
@@ -210,18 +234,29 @@ def read_generations(path, lang: str | None = None) -> list[dict]:
             raise InputError(path, f"expected a string, got {row['response']!r:.60}", line=lineno, field="response")
         n_tokens = row.get("n_tokens")
         if "n_tokens" not in row or isinstance(n_tokens, bool) or not isinstance(n_tokens, int) or n_tokens < 0:
-            raise InputError(path, f"expected a non-negative integer, got {n_tokens!r:.60}", line=lineno,
-                             field="n_tokens")
+            raise InputError(
+                path, f"expected a non-negative integer, got {n_tokens!r:.60}", line=lineno, field="n_tokens"
+            )
         if lang is not None and row_lang != lang:
-            raise InputError(path, f"expected '{lang}' (the file's language), got {row_lang!r}", line=lineno,
-                             field="lang")
+            raise InputError(
+                path, f"expected '{lang}' (the file's language), got {row_lang!r}", line=lineno, field="lang"
+            )
         rows.append(row)
     return rows
 
 
-def surface_rows(gen_rows: list[dict], lang: str, lid, *, threshold: float = LID_THRESHOLD, min_chars: int = MIN_CHARS,
-                 fluency: "FluencyLM | str | os.PathLike | None" = None, batch_size: int = BATCH_SIZE,
-                 device: str | None = None, ppl: list[float] | None = None) -> list[dict]:
+def surface_rows(
+    gen_rows: list[dict],
+    lang: str,
+    lid,
+    *,
+    threshold: float = LID_THRESHOLD,
+    min_chars: int = MIN_CHARS,
+    fluency: "FluencyLM | str | os.PathLike | None" = None,
+    batch_size: int = BATCH_SIZE,
+    device: str | None = None,
+    ppl: list[float] | None = None,
+) -> list[dict]:
     """One feature row per generation row: `id lang category` + features + `n_tokens` + `fluency_ppl`
     (None without a fluency model or for an empty response; `ppl`: the perplexities, already computed).
     `n_tokens` is taken from the row, or counted with the fluency tokenizer when absent, else None.
@@ -240,15 +275,29 @@ def surface_rows(gen_rows: list[dict], lang: str, lid, *, threshold: float = LID
         n_tokens = row.get("n_tokens")
         if n_tokens is None and fluency is not None:
             n_tokens = len(fluency.tokenizer(row["response"], add_special_tokens=False)["input_ids"])
-        out.append({"id": row.get("id"), "lang": lang, "category": row.get("category"),
-                    **response_features(row["response"], lang, lid, threshold=threshold, min_chars=min_chars),
-                    "n_tokens": n_tokens, "fluency_ppl": None if math.isnan(p) else round(p, 6)})
+        out.append(
+            {
+                "id": row.get("id"),
+                "lang": lang,
+                "category": row.get("category"),
+                **response_features(row["response"], lang, lid, threshold=threshold, min_chars=min_chars),
+                "n_tokens": n_tokens,
+                "fluency_ppl": None if math.isnan(p) else round(p, 6),
+            }
+        )
     return out
 
 
-def surface_sets(sets: dict, lid, *, threshold: float = LID_THRESHOLD, min_chars: int = MIN_CHARS,
-                 fluency: "FluencyLM | str | os.PathLike | None" = None, batch_size: int = BATCH_SIZE,
-                 device: str | None = None) -> dict:
+def surface_sets(
+    sets: dict,
+    lid,
+    *,
+    threshold: float = LID_THRESHOLD,
+    min_chars: int = MIN_CHARS,
+    fluency: "FluencyLM | str | os.PathLike | None" = None,
+    batch_size: int = BATCH_SIZE,
+    device: str | None = None,
+) -> dict:
     """`surface_rows` for every set `{key: (lang, generation rows)}` -> `{key: feature rows}`, with the
     fluency LM loaded once and scoring every distinct response of all sets in one pass (batches of
     similar lengths across languages)."""
@@ -256,9 +305,18 @@ def surface_sets(sets: dict, lid, *, threshold: float = LID_THRESHOLD, min_chars
         fluency = FluencyLM(fluency, device=device)
     texts = list(dict.fromkeys(r["response"] for _, rows in sets.values() for r in rows))
     scores = dict(zip(texts, fluency.ppl(texts, batch_size))) if fluency is not None else {}
-    return {key: surface_rows(rows, lang, lid, threshold=threshold, min_chars=min_chars, fluency=fluency,
-                              ppl=[scores.get(r["response"], math.nan) for r in rows])
-            for key, (lang, rows) in sets.items()}
+    return {
+        key: surface_rows(
+            rows,
+            lang,
+            lid,
+            threshold=threshold,
+            min_chars=min_chars,
+            fluency=fluency,
+            ppl=[scores.get(r["response"], math.nan) for r in rows],
+        )
+        for key, (lang, rows) in sets.items()
+    }
 
 
 def _num(v: Any) -> float:

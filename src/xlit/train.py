@@ -3,6 +3,7 @@
 `train(spec)` is the one entry point; `python -m xlit.train SPEC.json` runs it (this is what
 `accelerate launch --num_processes N` starts for multi-GPU full fine-tuning).
 """
+
 from __future__ import annotations
 
 import json
@@ -73,14 +74,16 @@ def _checkpoint_step(path: str) -> int:
 def mean_length(tokenizer, rows: list[dict], max_length: int) -> float:
     """Mean tokens per example (chat-formatted, truncated at max_length) over up to 500 examples."""
     sample = rows[: min(len(rows), 500)]
-    lengths = [min(max_length, len(tokenizer.apply_chat_template(r["messages"], tokenize=True,
-                                                                  return_dict=True)["input_ids"]))
-               for r in sample]
+    lengths = [
+        min(max_length, len(tokenizer.apply_chat_template(r["messages"], tokenize=True, return_dict=True)["input_ids"]))
+        for r in sample
+    ]
     return max(1.0, sum(lengths) / max(1, len(lengths)))
 
 
-def batch_plan(mean_tokens: float, n_examples: int, tokens_per_batch: int, tokens_per_update: int,
-               n_processes: int) -> dict:
+def batch_plan(
+    mean_tokens: float, n_examples: int, tokens_per_batch: int, tokens_per_update: int, n_processes: int
+) -> dict:
     """Split the recipe's tokens per update into micro-batch x accumulation x processes.
 
     The update's size is the recipe's whatever the GPU count: `examples_per_update` (tokens_per_update /
@@ -93,8 +96,13 @@ def batch_plan(mean_tokens: float, n_examples: int, tokens_per_batch: int, token
     exact = [a for a in range(least, min(examples, 4 * least) + 1) if examples % (a * n_processes) == 0]
     accumulation = exact[0] if exact else least
     micro = max(1, math.ceil(examples / (accumulation * n_processes)))
-    return {"per_device_batch_size": micro, "gradient_accumulation": accumulation, "processes": n_processes,
-            "examples_per_update": micro * accumulation * n_processes, "mean_example_tokens": round(mean_tokens, 1)}
+    return {
+        "per_device_batch_size": micro,
+        "gradient_accumulation": accumulation,
+        "processes": n_processes,
+        "examples_per_update": micro * accumulation * n_processes,
+        "mean_example_tokens": round(mean_tokens, 1),
+    }
 
 
 def sharding_args(n_processes: int, lora: bool, model, activation_checkpointing: bool) -> dict:
@@ -105,10 +113,18 @@ def sharding_args(n_processes: int, lora: bool, model, activation_checkpointing:
     if lora or n_processes < 2:
         return {}
     layers = list(getattr(model, "_no_split_modules", None) or [])
-    return {"fsdp": True, "fsdp_config": {
-        "version": 2, "reshard_after_forward": True, "auto_wrap_policy": "TRANSFORMER_BASED_WRAP",
-        "transformer_layer_cls_to_wrap": layers, "state_dict_type": "FULL_STATE_DICT",
-        "activation_checkpointing": bool(activation_checkpointing), "cpu_ram_efficient_loading": False}}
+    return {
+        "fsdp": True,
+        "fsdp_config": {
+            "version": 2,
+            "reshard_after_forward": True,
+            "auto_wrap_policy": "TRANSFORMER_BASED_WRAP",
+            "transformer_layer_cls_to_wrap": layers,
+            "state_dict_type": "FULL_STATE_DICT",
+            "activation_checkpointing": bool(activation_checkpointing),
+            "cpu_ram_efficient_loading": False,
+        },
+    }
 
 
 def train(spec: dict, callbacks=None) -> dict:
@@ -140,8 +156,7 @@ def train(spec: dict, callbacks=None) -> dict:
     precision = resolve_precision(t["precision"])
     n_proc = processes()
     target = tokens_per_update_target(t, lora)
-    plan = batch_plan(mean_length(tokenizer, rows, t["max_length"]), len(rows), t["tokens_per_batch"], target,
-                      n_proc)
+    plan = batch_plan(mean_length(tokenizer, rows, t["max_length"]), len(rows), t["tokens_per_batch"], target, n_proc)
     lr = float(spec["lr"])
     scheduler, sched_kwargs = t["scheduler"], {}
     if scheduler == "linear" and t["final_lr_ratio"] > 0:
@@ -153,20 +168,34 @@ def train(spec: dict, callbacks=None) -> dict:
     args = SFTConfig(
         output_dir=str(checkpoint_dir),
         learning_rate=lr,
-        adam_beta1=t["adam_beta1"], adam_beta2=t["adam_beta2"], weight_decay=t["weight_decay"],
-        lr_scheduler_type=scheduler, lr_scheduler_kwargs=sched_kwargs,
-        warmup_steps=float(t["warmup_ratio"]), max_grad_norm=t["max_grad_norm"],
-        max_steps=t["max_steps"] or -1, num_train_epochs=t["epochs"] or 1,
+        adam_beta1=t["adam_beta1"],
+        adam_beta2=t["adam_beta2"],
+        weight_decay=t["weight_decay"],
+        lr_scheduler_type=scheduler,
+        lr_scheduler_kwargs=sched_kwargs,
+        warmup_steps=float(t["warmup_ratio"]),
+        max_grad_norm=t["max_grad_norm"],
+        max_steps=t["max_steps"] or -1,
+        num_train_epochs=t["epochs"] or 1,
         per_device_train_batch_size=plan["per_device_batch_size"],
         gradient_accumulation_steps=plan["gradient_accumulation"],
-        max_length=t["max_length"], assistant_only_loss=True, packing=False,
+        max_length=t["max_length"],
+        assistant_only_loss=True,
+        packing=False,
         # bf16-mixed: autocast over fp32 weights; bf16-pure: the weights themselves are bf16, no autocast
-        bf16=precision == "bf16-mixed", fp16=False,
+        bf16=precision == "bf16-mixed",
+        fp16=False,
         activation_checkpointing=t["gradient_checkpointing"] and not sharding,
-        save_strategy="steps", save_steps=t["save_steps"], save_total_limit=2,
-        logging_steps=max(1, min(10, (t["max_steps"] or 100) // 10)), report_to=[],
-        seed=t["seed"], data_seed=t["seed"], dataloader_num_workers=0,
-        use_cpu=not torch.cuda.is_available(), include_num_input_tokens_seen="non_padding",
+        save_strategy="steps",
+        save_steps=t["save_steps"],
+        save_total_limit=2,
+        logging_steps=max(1, min(10, (t["max_steps"] or 100) // 10)),
+        report_to=[],
+        seed=t["seed"],
+        data_seed=t["seed"],
+        dataloader_num_workers=0,
+        use_cpu=not torch.cuda.is_available(),
+        include_num_input_tokens_seen="non_padding",
         **sharding,
     )
     optimizer = None
@@ -174,31 +203,49 @@ def train(spec: dict, callbacks=None) -> dict:
         # fp32 moments and fp32 update arithmetic over bf16 weights (the released recipe)
         from .optim import AdamWFP32State
 
-        optimizer = (AdamWFP32State, {"lr": lr, "betas": (t["adam_beta1"], t["adam_beta2"]),
-                                      "eps": args.adam_epsilon})
+        optimizer = (AdamWFP32State, {"lr": lr, "betas": (t["adam_beta1"], t["adam_beta2"]), "eps": args.adam_epsilon})
     if lora:
         from peft import LoraConfig, get_peft_model
 
         lc = spec["lora"]
-        peft_config = LoraConfig(r=lc["r"], lora_alpha=lc["alpha"], lora_dropout=lc["dropout"],
-                                 target_modules=lc["target_modules"], task_type="CAUSAL_LM")
+        peft_config = LoraConfig(
+            r=lc["r"],
+            lora_alpha=lc["alpha"],
+            lora_dropout=lc["dropout"],
+            target_modules=lc["target_modules"],
+            task_type="CAUSAL_LM",
+        )
         # adapters in fp32 (peft's upcast) except under bf16-pure, where they are bf16 like every trained weight
         model = get_peft_model(model, peft_config, autocast_adapter_dtype=precision != "bf16-pure")
     dataset = Dataset.from_list([{"messages": r["messages"]} for r in rows])
     steps = StepSaver({int(k): v for k, v in (spec.get("step_dirs") or {}).items()}, checkpoint_dir)
-    trainer = SFTTrainer(model=model, args=args, train_dataset=dataset, processing_class=tokenizer,
-                         callbacks=[*(callbacks or []), steps.callback()], optimizer_cls_and_kwargs=optimizer)
+    trainer = SFTTrainer(
+        model=model,
+        args=args,
+        train_dataset=dataset,
+        processing_class=tokenizer,
+        callbacks=[*(callbacks or []), steps.callback()],
+        optimizer_cls_and_kwargs=optimizer,
+    )
     resume = _last_checkpoint(checkpoint_dir)
     if resume:
         log.info("resuming from %s", resume)
     t0 = time.time()
     describe = {
-        "base": spec["base"], "adaptation": spec["adaptation"], "lr": lr, "adapter": lora,
-        "precision": precision, "precision_setting": t["precision"],
-        "compute_dtype": "bf16" if trainer.accelerator.mixed_precision == "bf16" or model_dtype(precision, lora)
-        == torch.bfloat16 else "fp32",
+        "base": spec["base"],
+        "adaptation": spec["adaptation"],
+        "lr": lr,
+        "adapter": lora,
+        "precision": precision,
+        "precision_setting": t["precision"],
+        "compute_dtype": "bf16"
+        if trainer.accelerator.mixed_precision == "bf16" or model_dtype(precision, lora) == torch.bfloat16
+        else "fp32",
         "sharding": "fsdp" if trainer.is_fsdp_enabled else ("ddp" if n_proc > 1 else "none"),
-        **plan, "tokens_per_update_target": target, "resumed_from": resume}
+        **plan,
+        "tokens_per_update_target": target,
+        "resumed_from": resume,
+    }
     steps.bind(trainer, lambda: _checkpoint_info(trainer, describe, time.time() - t0))
     if resume and t["max_steps"] and _checkpoint_step(resume) >= t["max_steps"]:
         # killed after the last checkpoint but before the final save: nothing left to train
@@ -228,10 +275,16 @@ def _checkpoint_info(trainer, describe: dict, wall: float) -> dict:
     tokens = trainer.state.num_input_tokens_seen or None  # summed over processes
     steps = trainer.state.global_step
     losses = [h["loss"] for h in trainer.state.log_history if "loss" in h]
-    return {**describe, "steps": steps, "train_loss": sum(losses) / len(losses) if losses else None,
-            "tokens_per_update": round(tokens / steps, 1) if tokens and steps else None, "wall_s": round(wall, 2),
-            "tokens_seen": tokens, "tokens_per_s": round(tokens / wall, 1) if tokens and wall else None,
-            "loss_history": losses}
+    return {
+        **describe,
+        "steps": steps,
+        "train_loss": sum(losses) / len(losses) if losses else None,
+        "tokens_per_update": round(tokens / steps, 1) if tokens and steps else None,
+        "wall_s": round(wall, 2),
+        "tokens_seen": tokens,
+        "tokens_per_s": round(tokens / wall, 1) if tokens and wall else None,
+        "loss_history": losses,
+    }
 
 
 class StepSaver:
@@ -287,8 +340,10 @@ class StepSaver:
         for step, out in sorted(self.step_dirs.items()):
             src = self.saved(step)
             if not (src / CHECKPOINT_INFO).exists():
-                raise RuntimeError(f"{src}: the model after step {step} was not saved (training ran "
-                                   f"{self.trainer.state.global_step} steps)")
+                raise RuntimeError(
+                    f"{src}: the model after step {step} was not saved (training ran "
+                    f"{self.trainer.state.global_step} steps)"
+                )
             shutil.rmtree(out, ignore_errors=True)
             shutil.copytree(src, out, copy_function=_link_or_copy)
 
@@ -306,8 +361,21 @@ def launch_command(spec_file: str | Path, processes: int) -> list[str]:
     """`accelerate launch` of this module on one node, one process per GPU. `train` shards full fine-tuning
     over them with FSDP (`sharding_args`); without GPUs accelerate runs the processes data-parallel on CPU over
     gloo, which is how the tests exercise this path (the batch split and the launch; not the sharding)."""
-    return [sys.executable, "-m", "accelerate.commands.launch", "--multi_gpu", "--num_processes", str(processes),
-            "--num_machines", "1", "--mixed_precision", "no", "-m", "xlit.train", str(spec_file)]
+    return [
+        sys.executable,
+        "-m",
+        "accelerate.commands.launch",
+        "--multi_gpu",
+        "--num_processes",
+        str(processes),
+        "--num_machines",
+        "1",
+        "--mixed_precision",
+        "no",
+        "-m",
+        "xlit.train",
+        str(spec_file),
+    ]
 
 
 def main(argv=None):

@@ -18,6 +18,7 @@ Generation matches the `hf` backend (`xlit.generate.hf_complete`) by constructio
   merged (the `hf` backend merges); the base named in `xlit_checkpoint.json` must be loadable by vLLM.
 - With more than one GPU the model is split over them (tensor parallel).
 """
+
 from __future__ import annotations
 
 import json
@@ -42,16 +43,31 @@ def _dtype(dtype: str | None) -> str:
     return "bfloat16" if torch.cuda.is_available() and torch.cuda.is_bf16_supported() else "float16"
 
 
-def make_llm(model: str, *, tokenizer: str | None = None, gpus: int = 1, dtype: str | None = None,
-             lora_rank: int | None = None, seed: int = 0, **kw):
+def make_llm(
+    model: str,
+    *,
+    tokenizer: str | None = None,
+    gpus: int = 1,
+    dtype: str | None = None,
+    lora_rank: int | None = None,
+    seed: int = 0,
+    **kw,
+):
     """A `vllm.LLM` over `gpus` GPUs (tensor parallel)."""
     from vllm import LLM
 
-    args = dict(model=str(model), tokenizer=str(tokenizer or model), tensor_parallel_size=max(1, int(gpus)),
-                dtype=_dtype(dtype), seed=seed, **kw)
+    args = dict(
+        model=str(model),
+        tokenizer=str(tokenizer or model),
+        tensor_parallel_size=max(1, int(gpus)),
+        dtype=_dtype(dtype),
+        seed=seed,
+        **kw,
+    )
     if lora_rank:
-        args.update(enable_lora=True, max_loras=1,
-                    max_lora_rank=next((r for r in LORA_RANKS if r >= lora_rank), lora_rank))
+        args.update(
+            enable_lora=True, max_loras=1, max_lora_rank=next((r for r in LORA_RANKS if r >= lora_rank), lora_rank)
+        )
     log.info("vLLM %s", args)
     return LLM(**args)
 
@@ -75,23 +91,39 @@ class VLLMGenerator:
             from vllm.lora.request import LoRARequest
 
             rank = int(json.loads((model_dir / "adapter_config.json").read_text())["r"])
-            self.llm = make_llm(info["base"], tokenizer=str(model_dir), gpus=gpus, dtype=dtype, lora_rank=rank,
-                                **llm_kw)
+            self.llm = make_llm(
+                info["base"], tokenizer=str(model_dir), gpus=gpus, dtype=dtype, lora_rank=rank, **llm_kw
+            )
             self.lora = LoRARequest("xlit-adapter", 1, str(model_dir))
         else:
             self.llm = make_llm(str(model_dir), gpus=gpus, dtype=dtype, **llm_kw)
 
-    def complete(self, encoded, *, max_new_tokens: int, repetition_penalty: float, batch_size: int | None = None,
-                 ignore_eos: bool = False) -> list[list[int]]:
+    def complete(
+        self,
+        encoded,
+        *,
+        max_new_tokens: int,
+        repetition_penalty: float,
+        batch_size: int | None = None,
+        ignore_eos: bool = False,
+    ) -> list[list[int]]:
         from vllm import SamplingParams
         from vllm.inputs import TokensPrompt
 
-        params = SamplingParams(temperature=0.0, max_tokens=int(max_new_tokens),
-                                repetition_penalty=float(repetition_penalty), ignore_eos=ignore_eos,
-                                stop_token_ids=None if ignore_eos else [self.tokenizer.eos_token_id],
-                                detokenize=False)
-        outs = self.llm.generate([TokensPrompt(prompt_token_ids=list(ids)) for ids in encoded], params,
-                                 lora_request=self.lora, use_tqdm=False)
+        params = SamplingParams(
+            temperature=0.0,
+            max_tokens=int(max_new_tokens),
+            repetition_penalty=float(repetition_penalty),
+            ignore_eos=ignore_eos,
+            stop_token_ids=None if ignore_eos else [self.tokenizer.eos_token_id],
+            detokenize=False,
+        )
+        outs = self.llm.generate(
+            [TokensPrompt(prompt_token_ids=list(ids)) for ids in encoded],
+            params,
+            lora_request=self.lora,
+            use_tqdm=False,
+        )
         return [list(o.outputs[0].token_ids) for o in outs]
 
 
@@ -121,8 +153,7 @@ class VLLMFluency(FluencyLM):
         if not todo:
             return out
         params = SamplingParams(max_tokens=1, temperature=0.0, prompt_logprobs=0, detokenize=False)
-        results = self.llm.generate([TokensPrompt(prompt_token_ids=encoded[i]) for i in todo], params,
-                                    use_tqdm=False)
+        results = self.llm.generate([TokensPrompt(prompt_token_ids=encoded[i]) for i in todo], params, use_tqdm=False)
         for i, res in zip(todo, results):
             ids = encoded[i]
             lps = res.prompt_logprobs  # [None, {token_id: Logprob, ...}, ...]: position j scores ids[j]

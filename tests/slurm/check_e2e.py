@@ -177,9 +177,11 @@ def main(workdir, profile_path):
     by_rule = {}
     for s in subs:
         by_rule.setdefault(s["rule"], []).append(s)
-    rep.check("demo: each rule submitted once through sbatch",
-              sorted(by_rule) == sorted(DEMO_RULES) and all(len(v) == 1 for v in by_rule.values()),
-              f"submitted: { {k: len(v) for k, v in by_rule.items()} }")
+    rep.check(
+        "demo: each rule submitted once through sbatch",
+        sorted(by_rule) == sorted(DEMO_RULES) and all(len(v) == 1 for v in by_rule.values()),
+        f"submitted: { {k: len(v) for k, v in by_rule.items()} }",
+    )
     demo_jobs = []
     for s in subs:
         job = jobs.get(s["snakemake_jobid"], {})
@@ -188,44 +190,76 @@ def main(workdir, profile_path):
         threads = job.get("threads", 1)
         state = squeue.get(s["slurm_jobid"], {}).get("state")
         tres = squeue.get(s["slurm_jobid"], {}).get("line", "")
-        demo_jobs.append({"rule": s["rule"], "slurm_jobid": s["slurm_jobid"], "state": state,
-                          "mem_mb": res.get("mem_mb"), "runtime": res.get("runtime"), "gpu": gpu,
-                          "threads": threads, "sbatch": s["raw"], "squeue": tres})
+        demo_jobs.append(
+            {
+                "rule": s["rule"],
+                "slurm_jobid": s["slurm_jobid"],
+                "state": state,
+                "mem_mb": res.get("mem_mb"),
+                "runtime": res.get("runtime"),
+                "gpu": gpu,
+                "threads": threads,
+                "sbatch": s["raw"],
+                "squeue": tres,
+            }
+        )
         r = s["rule"]
-        rep.check(f"demo: {r}: --mem = mem_mb", s["mem"] is not None and int(s["mem"]) == res.get("mem_mb"),
-                  f"--mem {s['mem']} vs mem_mb={res.get('mem_mb')}")
-        rep.check(f"demo: {r}: -t = runtime", s["time"] is not None and int(s["time"]) == res.get("runtime"),
-                  f"-t {s['time']} vs runtime={res.get('runtime')}")
-        rep.check(f"demo: {r}: --gpus = {GPU_MODEL}:gpu", s["gpus"] == f"{GPU_MODEL}:{gpu}",
-                  f"--gpus={s['gpus']} vs gpu={gpu}")
-        rep.check(f"demo: {r}: --cpus-per-task = threads",
-                  s["cpus_per_task"] is not None and int(s["cpus_per_task"]) == threads,
-                  f"--cpus-per-task={s['cpus_per_task']} vs threads={threads}")
-        rep.check(f"demo: {r}: partition, extra flags (env over site file), --nodes=1, --requeue",
-                  s["partition"] == "main" and s["nice"] == "2" and s["nodes"] == "1" and s["requeue"],
-                  f"-p {s['partition']} --nice={s['nice']} --nodes={s['nodes']} requeue={s['requeue']}")
+        rep.check(
+            f"demo: {r}: --mem = mem_mb",
+            s["mem"] is not None and int(s["mem"]) == res.get("mem_mb"),
+            f"--mem {s['mem']} vs mem_mb={res.get('mem_mb')}",
+        )
+        rep.check(
+            f"demo: {r}: -t = runtime",
+            s["time"] is not None and int(s["time"]) == res.get("runtime"),
+            f"-t {s['time']} vs runtime={res.get('runtime')}",
+        )
+        rep.check(
+            f"demo: {r}: --gpus = {GPU_MODEL}:gpu",
+            s["gpus"] == f"{GPU_MODEL}:{gpu}",
+            f"--gpus={s['gpus']} vs gpu={gpu}",
+        )
+        rep.check(
+            f"demo: {r}: --cpus-per-task = threads",
+            s["cpus_per_task"] is not None and int(s["cpus_per_task"]) == threads,
+            f"--cpus-per-task={s['cpus_per_task']} vs threads={threads}",
+        )
+        rep.check(
+            f"demo: {r}: partition, extra flags (env over site file), --nodes=1, --requeue",
+            s["partition"] == "main" and s["nice"] == "2" and s["nodes"] == "1" and s["requeue"],
+            f"-p {s['partition']} --nice={s['nice']} --nodes={s['nodes']} requeue={s['requeue']}",
+        )
         rep.check(f"demo: {r}: COMPLETED in SLURM", state == "COMPLETED", f"state={state}")
         job_gres = scontrol.get(s["slurm_jobid"], {}).get("JOB_GRES", "")
         demo_jobs[-1]["job_gres"] = job_gres
         want = f"gpu:{GPU_MODEL}:{gpu}" if gpu > 0 else "(null)"
-        rep.check(f"demo: {r}: SLURM allocated a GPU iff the rule asked for one (JOB_GRES)",
-                  job_gres == want, f"JOB_GRES={job_gres!r}, expected {want!r}")
+        rep.check(
+            f"demo: {r}: SLURM allocated a GPU iff the rule asked for one (JOB_GRES)",
+            job_gres == want,
+            f"JOB_GRES={job_gres!r}, expected {want!r}",
+        )
         slurm_log = read(Path(s["logdir"] or "") / f"{s['slurm_jobid']}.log")
         cuda = re.search(r"'CUDA_VISIBLE_DEVICES': '([^']*)'", slurm_log)
         demo_jobs[-1]["cuda_visible_devices"] = cuda.group(1) if cuda else None
-        rep.check(f"demo: {r}: the job saw CUDA_VISIBLE_DEVICES iff it asked for a GPU",
-                  (cuda is not None and cuda.group(1) == "0") if gpu > 0 else cuda is None,
-                  f"CUDA_VISIBLE_DEVICES={demo_jobs[-1]['cuda_visible_devices']}")
+        rep.check(
+            f"demo: {r}: the job saw CUDA_VISIBLE_DEVICES iff it asked for a GPU",
+            (cuda is not None and cuda.group(1) == "0") if gpu > 0 else cuda is None,
+            f"CUDA_VISIBLE_DEVICES={demo_jobs[-1]['cuda_visible_devices']}",
+        )
     train = by_rule.get("train", [{}])[0]
     train_job = jobs.get(train.get("snakemake_jobid"), {})
     cfg = yaml.safe_load(read(w / "proj" / "config" / "config.yaml")) or {}
     tiny_en = (cfg.get("base_models") or {}).get("tiny-en", {})
-    rep.check("demo: train is GPU-tagged (gpu=1 from tests/slurm/gpu.yaml) -> --gpus=fake:1",
-              train.get("gpus") == f"{GPU_MODEL}:1"
-              and train_job.get("resources", {}).get("gpu") == 1, f"--gpus={train.get('gpus')}")
-    rep.check("demo: train's --mem/-t are tiny-en's mem_mb/runtime from the config",
-              train.get("mem") == str(tiny_en.get("mem_mb")) and train.get("time") == str(tiny_en.get("runtime")),
-              f"--mem {train.get('mem')} -t {train.get('time')} vs {tiny_en.get('mem_mb')}/{tiny_en.get('runtime')}")
+    rep.check(
+        "demo: train is GPU-tagged (gpu=1 from tests/slurm/gpu.yaml) -> --gpus=fake:1",
+        train.get("gpus") == f"{GPU_MODEL}:1" and train_job.get("resources", {}).get("gpu") == 1,
+        f"--gpus={train.get('gpus')}",
+    )
+    rep.check(
+        "demo: train's --mem/-t are tiny-en's mem_mb/runtime from the config",
+        train.get("mem") == str(tiny_en.get("mem_mb")) and train.get("time") == str(tiny_en.get("runtime")),
+        f"--mem {train.get('mem')} -t {train.get('time')} vs {tiny_en.get('mem_mb')}/{tiny_en.get('runtime')}",
+    )
     out = w / "proj" / TRAIN_TARGET
     rep.check("demo: the trained checkpoint exists", out.is_dir() and any(out.iterdir()), str(out))
 
@@ -234,8 +268,7 @@ def main(workdir, profile_path):
     again = read(logs / "demo_again.log")
     _, subs2 = parse_log(again)
     rep.check("again: snakemake exited 0", rc("demo_again") == 0, f"rc={rc('demo_again')}")
-    rep.check("again: nothing submitted", not subs2 and "sbatch call" not in again,
-              f"{len(subs2)} submissions")
+    rep.check("again: nothing submitted", not subs2 and "sbatch call" not in again, f"{len(subs2)} submissions")
     rep.check("again: snakemake says nothing to be done", "Nothing to be done" in again)
 
     # ---------------------------------------------------------------- 3. failure and retries
@@ -244,34 +277,46 @@ def main(workdir, profile_path):
     _, rsubs = parse_log(retry_log)
     flaky = [s for s in rsubs if s["rule"] == "flaky"]
     broken = [s for s in rsubs if s["rule"] == "broken"]
-    rep.check("retry: snakemake exits non-zero because `broken` never succeeds",
-              rc("retry") not in (0, None, 124, 137), f"rc={rc('retry')}")
-    rep.check("retry: flaky submitted twice (failed once, then succeeded)", len(flaky) == 2,
-              f"{len(flaky)} submissions")
-    rep.check("retry: flaky's 2nd attempt got more memory and time (200->400 MB, 2->4 min)",
-              [(s["mem"], s["time"]) for s in flaky] == [("200", "2"), ("400", "4")],
-              str([(s["mem"], s["time"]) for s in flaky]))
+    rep.check(
+        "retry: snakemake exits non-zero because `broken` never succeeds",
+        rc("retry") not in (0, None, 124, 137),
+        f"rc={rc('retry')}",
+    )
+    rep.check(
+        "retry: flaky submitted twice (failed once, then succeeded)", len(flaky) == 2, f"{len(flaky)} submissions"
+    )
+    rep.check(
+        "retry: flaky's 2nd attempt got more memory and time (200->400 MB, 2->4 min)",
+        [(s["mem"], s["time"]) for s in flaky] == [("200", "2"), ("400", "4")],
+        str([(s["mem"], s["time"]) for s in flaky]),
+    )
     flaky_states = [squeue.get(s["slurm_jobid"], {}).get("state") for s in flaky]
-    rep.check("retry: flaky's SLURM jobs FAILED then COMPLETED", flaky_states == ["FAILED", "COMPLETED"],
-              str(flaky_states))
-    rep.check("retry: flaky's output written by attempt 2",
-              read(w / "retry" / "out" / "flaky.txt").startswith("ok attempt=2"))
-    rep.check(f"retry: broken submitted 1 + {retries} times", len(broken) == retries + 1,
-              f"{len(broken)} submissions")
+    rep.check(
+        "retry: flaky's SLURM jobs FAILED then COMPLETED", flaky_states == ["FAILED", "COMPLETED"], str(flaky_states)
+    )
+    rep.check(
+        "retry: flaky's output written by attempt 2", read(w / "retry" / "out" / "flaky.txt").startswith("ok attempt=2")
+    )
+    rep.check(f"retry: broken submitted 1 + {retries} times", len(broken) == retries + 1, f"{len(broken)} submissions")
     broken_states = [squeue.get(s["slurm_jobid"], {}).get("state") for s in broken]
-    rep.check("retry: every broken SLURM job FAILED", broken_states and all(x == "FAILED" for x in broken_states),
-              str(broken_states))
+    rep.check(
+        "retry: every broken SLURM job FAILED",
+        broken_states and all(x == "FAILED" for x in broken_states),
+        str(broken_states),
+    )
     # snakemake empties a rule's log before each attempt; the SLURM job logs keep every attempt
     attempts = []
     for s_ in broken:
         slog = read(Path(s_["logdir"] or "") / f"{s_['slurm_jobid']}.log")
         m = re.search(r"echo attempt=(\d+) job=", slog)
         attempts.append(int(m.group(1)) if m else None)
-    rep.check("retry: broken's SLURM jobs ran attempts 1..retries+1", attempts == list(range(1, retries + 2)),
-              str(attempts))
-    rep.check("retry: the failure is reported (Error in rule broken, SLURM job id, exit status)",
-              "Error in rule broken" in retry_log and re.search(r"SLURM-job '\d+' failed", retry_log)
-              is not None)
+    rep.check(
+        "retry: broken's SLURM jobs ran attempts 1..retries+1", attempts == list(range(1, retries + 2)), str(attempts)
+    )
+    rep.check(
+        "retry: the failure is reported (Error in rule broken, SLURM job id, exit status)",
+        "Error in rule broken" in retry_log and re.search(r"SLURM-job '\d+' failed", retry_log) is not None,
+    )
     rep.check("retry: broken's output is absent", not (w / "retry" / "out" / "broken.txt").exists())
 
     # ---------------------------------------------------------------- 4. daemons stopped by PID
@@ -282,8 +327,11 @@ def main(workdir, profile_path):
         pids[d] = int(t) if t.isdigit() else None
     rep.check("teardown: pids recorded for munged, slurmctld, slurmd", all(pids.values()), str(pids))
     alive = {d: p for d, p in pids.items() if p and pid_alive(p)}
-    rep.check("teardown: exit 0 and the recorded daemons are gone",
-              read(logs / "teardown.rc").strip() == "0" and not alive, f"still alive: {alive}")
+    rep.check(
+        "teardown: exit 0 and the recorded daemons are gone",
+        read(logs / "teardown.rc").strip() == "0" and not alive,
+        f"still alive: {alive}",
+    )
 
     timings = json.loads(read(logs / "timings.json") or "{}")
     timings.update({name: seconds(name) for name in ("demo", "demo_again", "retry")})
@@ -295,9 +343,16 @@ def main(workdir, profile_path):
         "timings_s": timings,
         "retries": retries,
         "demo_jobs": demo_jobs,
-        "retry_jobs": [{"rule": s["rule"], "slurm_jobid": s["slurm_jobid"], "mem": s["mem"],
-                        "time": s["time"], "state": squeue.get(s["slurm_jobid"], {}).get("state")}
-                       for s in rsubs],
+        "retry_jobs": [
+            {
+                "rule": s["rule"],
+                "slurm_jobid": s["slurm_jobid"],
+                "mem": s["mem"],
+                "time": s["time"],
+                "state": squeue.get(s["slurm_jobid"], {}).get("state"),
+            }
+            for s in rsubs
+        ],
         "daemon_pids": pids,
     }
     (w / "report.json").write_text(json.dumps(report, indent=2) + "\n")

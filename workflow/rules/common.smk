@@ -5,13 +5,46 @@ import re
 import xlit.config as xc
 from xlit import names
 from xlit.config import canonical  # every rule's params: compared by meaning, not key order
-from xlit.paths import (BASE_DIR, DEMO_DIR, DEMO_PARALLEL_DIR, HUMAN_GUIDELINES, TRANSLATOR_DIR, TRANSLATOR_META, VALID_DIR,
-                        VALID_SAMPLE_STATS, VALID_SPLIT_STATS, base_model_dir, base_source, demo_answers, demo_corpus,
-                        demo_it, demo_parallel, demo_prompts, figure, generation_file, human_key, human_page,
-                        human_sheet, it_data_file, judge_checkpoint_dir, judge_model_dir, judge_result_file,
-                        judge_train_file, model_dir, simulated_sheet, step_model_dir, surface_file, surface_summary,
-                        table, test_prompts, train_checkpoint_dir, translation_files, valid_sample, valid_split_file,
-                        valid_translated)
+from xlit.paths import (
+    BASE_DIR,
+    DEMO_DIR,
+    DEMO_PARALLEL_DIR,
+    HUMAN_GUIDELINES,
+    TRANSLATOR_DIR,
+    TRANSLATOR_META,
+    VALID_DIR,
+    VALID_SAMPLE_STATS,
+    VALID_SPLIT_STATS,
+    base_model_dir,
+    base_source,
+    demo_answers,
+    demo_corpus,
+    demo_it,
+    demo_parallel,
+    demo_prompts,
+    figure,
+    generation_file,
+    human_key,
+    human_page,
+    human_sheet,
+    it_data_file,
+    judge_checkpoint_dir,
+    judge_model_dir,
+    judge_result_file,
+    judge_train_file,
+    model_dir,
+    simulated_sheet,
+    step_model_dir,
+    surface_file,
+    surface_summary,
+    table,
+    test_prompts,
+    train_checkpoint_dir,
+    translation_files,
+    valid_sample,
+    valid_split_file,
+    valid_translated,
+)
 
 # The one schema check (a line naming the key and what was expected, before any job starts), the schema's
 # defaults filled in (rules and scripts read `config[...]` without fallbacks), then the cross-reference checks.
@@ -136,7 +169,9 @@ def selected_generations(wildcards=None):
 
 def judge_jobs(wildcards=None):
     """(judge, run, checkpoint id, language) of every judge output, in judge_outputs' order (judge_table's params)."""
-    return [(judge, run, lr, lang) for judge in config["judges"] for run, lr in selected_lrs().items() for lang in LANGS]
+    return [
+        (judge, run, lr, lang) for judge in config["judges"] for run, lr in selected_lrs().items() for lang in LANGS
+    ]
 
 
 def judge_outputs(wildcards=None):
@@ -162,8 +197,11 @@ SIMULATED_RATERS = (config["human"].get("simulated") or {}).get("raters") or {}
 
 def simulated_rating_params(wildcards):
     sim = config["human"]["simulated"]
-    return {"rater": SIMULATED_RATERS[wildcards.rater], "fluency_ppl": sim.get("fluency_ppl"),
-            "threshold": config["surface"]["lid_threshold"]}
+    return {
+        "rater": SIMULATED_RATERS[wildcards.rater],
+        "fluency_ppl": sim.get("fluency_ppl"),
+        "threshold": config["surface"]["lid_threshold"],
+    }
 
 
 def simulated_rating_surface(wildcards):
@@ -314,8 +352,11 @@ JUDGE_PROMPT = config["judge"]["prompt"]
 
 # the judge scripts' `prompt` param: the template path, or {path, placeholders} when the file has its own
 # placeholders (judge.placeholders; xlit.judge.load_template reads both)
-JUDGE_PROMPT_SPEC = ({"path": JUDGE_PROMPT, "placeholders": config["judge"]["placeholders"]}
-                     if JUDGE_PROMPT and config["judge"].get("placeholders") else JUDGE_PROMPT)
+JUDGE_PROMPT_SPEC = (
+    {"path": JUDGE_PROMPT, "placeholders": config["judge"]["placeholders"]}
+    if JUDGE_PROMPT and config["judge"].get("placeholders")
+    else JUDGE_PROMPT
+)
 
 
 def judge_cfg(wildcards):
@@ -343,8 +384,10 @@ def judge_model_input(wildcards):
 TRAINED_JUDGES = [j for j, c in JUDGES.items() if c.get("train")]
 for _j in TRAINED_JUDGES:
     if JUDGES[_j]["model"] != judge_model_dir(_j):
-        raise ValueError(f"judges.{_j}.model: a judge with `train:` is built at {judge_model_dir(_j)}; "
-                         f"set model to that path (got {JUDGES[_j]['model']!r})")
+        raise ValueError(
+            f"judges.{_j}.model: a judge with `train:` is built at {judge_model_dir(_j)}; "
+            f"set model to that path (got {JUDGES[_j]['model']!r})"
+        )
 
 
 #: the checkpoints whose valid-split answers the trained judge learns from: those of `en` runs (they need no
@@ -354,20 +397,35 @@ JUDGE_TRAIN_CHECKPOINTS = [(r, lr) for r, lr in CHECKPOINTS if RUNS[r].strategy 
 
 def train_judge_inputs(wildcards):
     t = JUDGES[wildcards.judge]["train"]
-    return {"base": base_source(t["base"]), "fluency": base_source(config["surface"]["fluency_model"]),
-            "prompts": [config["eval_sets"]["valid"][lang] for lang in LANGS],
-            "answers": [demo_answers("valid", lang) for lang in LANGS],
-            "generations": [generation_file(run, lr, "valid", lang) for run, lr in JUDGE_TRAIN_CHECKPOINTS
-                            for lang in LANGS]}
+    return {
+        "base": base_source(t["base"]),
+        "fluency": base_source(config["surface"]["fluency_model"]),
+        "prompts": [config["eval_sets"]["valid"][lang] for lang in LANGS],
+        "answers": [demo_answers("valid", lang) for lang in LANGS],
+        "generations": [
+            generation_file(run, lr, "valid", lang) for run, lr in JUDGE_TRAIN_CHECKPOINTS for lang in LANGS
+        ],
+    }
 
 
 def train_judge_params(wildcards):
     c = JUDGES[wildcards.judge]
     t = c["train"]
     sim = config["human"].get("simulated") or {}
-    return {"langs": LANGS, "lr": t["lr"], "template": c.get("template"), "seed": config["seed"],
-            "fluency_ppl": sim.get("fluency_ppl"), "threshold": config["surface"]["lid_threshold"],
-            "chat_template": xlit_chat_template(t["base"]),
-            "training": {**config["training"], "max_steps": t["steps"], "max_length": t["max_length"],
-                         "save_steps": t["steps"], "epochs": None},
-            "checkpoint_dir": judge_checkpoint_dir(wildcards.judge)}
+    return {
+        "langs": LANGS,
+        "lr": t["lr"],
+        "template": c.get("template"),
+        "seed": config["seed"],
+        "fluency_ppl": sim.get("fluency_ppl"),
+        "threshold": config["surface"]["lid_threshold"],
+        "chat_template": xlit_chat_template(t["base"]),
+        "training": {
+            **config["training"],
+            "max_steps": t["steps"],
+            "max_length": t["max_length"],
+            "save_steps": t["steps"],
+            "epochs": None,
+        },
+        "checkpoint_dir": judge_checkpoint_dir(wildcards.judge),
+    }

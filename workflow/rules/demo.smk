@@ -6,18 +6,17 @@ if "demo" in config:
     rule demo_world:
         output:
             demo_outputs(),
-        params:
-            outdir=canonical(DEMO_DIR),
-            demo=canonical({**config["demo"], "languages": LANGS}),
         log:
             "logs/demo_world.log",
         benchmark:
             "benchmarks/demo_world.tsv"
+        conda:
+            "../../envs/report.yaml"
         threads: 1
         resources:
             mem_mb=1000,
             runtime=10,
-        conda:
-            "../../envs/report.yaml"
+        params:
+            demo=canonical({**config["demo"], "languages": LANGS}),
         script:
             "../scripts/demo_world.py"

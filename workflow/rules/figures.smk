@@ -11,19 +11,19 @@ rule figure:
     output:
         pdf=figure("{fig}", "pdf"),
         png=report(figure("{fig}", "png"), caption="../report/figures.rst", category="Figures"),
-    wildcard_constraints:
-        fig="fig2|fig4|fig5",
-    params:
-        selection=canonical(config["selection"]["criterion"]),
     log:
         "logs/figure/{fig}.log",
     benchmark:
         "benchmarks/figure/{fig}.tsv"
+    wildcard_constraints:
+        fig="fig2|fig4|fig5",
+    conda:
+        "../../envs/report.yaml"
     threads: 1
     resources:
         mem_mb=1000,
         runtime=5,
-    conda:
-        "../../envs/report.yaml"
+    params:
+        selection=canonical(config["selection"]["criterion"]),
     script:
         "../scripts/figure.py"

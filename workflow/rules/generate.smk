@@ -8,20 +8,20 @@ rule generate:
         prompts=[eval_file(split, lang) for split, lang in EVAL_SETS],
     output:
         [generation_file("{run}", "{lr}", split, lang) for split, lang in EVAL_SETS],
-    params:
-        sets=canonical(EVAL_SETS),
-        generation=canonical(GENERATION),
     log:
         "logs/generate/{run}_lr{lr}.log",
     benchmark:
         "benchmarks/generate/{run}_lr{lr}.tsv"
+    conda:
+        "../../envs/train.yaml"
     threads: lambda wc: cpu_threads(generate_gpus(wc))
     resources:
         gpu=generate_gpus,
         mem_mb=lambda wc: model_cfg(run_of(wc).model)["mem_mb"],
         runtime=lambda wc: max(10, model_cfg(run_of(wc).model)["runtime"] // 4),
-    conda:
-        "../../envs/train.yaml"
+    params:
+        sets=canonical(EVAL_SETS),
+        generation=canonical(GENERATION),
     script:
         "../scripts/generate.py"
 

@@ -13,21 +13,21 @@ rule annotation_sheets:
         pages=[human_page(lang) for lang in LANGS],
         key_files=[human_key(lang) for lang in LANGS],
         guidelines=HUMAN_GUIDELINES,
+    log:
+        "logs/annotation_sheets/annotation_sheets.log",
+    benchmark:
+        "benchmarks/annotation_sheets/annotation_sheets.tsv"
+    conda:
+        "../../envs/report.yaml"
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=5,
     params:
         seed=canonical(config["seed"]),
         n_items=canonical(config["human"]["sheets_per_lang"]),
         langs=canonical(LANGS),
         answers=canonical(selected_answers),
-    log:
-        "logs/annotation_sheets/annotation_sheets.log",
-    benchmark:
-        "benchmarks/annotation_sheets/annotation_sheets.tsv"
-    threads: 1
-    resources:
-        mem_mb=1000,
-        runtime=5,
-    conda:
-        "../../envs/report.yaml"
     script:
         "../scripts/annotation_sheets.py"
 
@@ -38,18 +38,18 @@ rule human_scores:
         key_files=human_key_files(),
     output:
         table=report(table("human_scores"), caption="../report/human_scores.rst", category="Tables"),
-    params:
-        annotators=canonical(human_annotators()),
     log:
         "logs/human_scores/human_scores.log",
     benchmark:
         "benchmarks/human_scores/human_scores.tsv"
+    conda:
+        "../../envs/report.yaml"
     threads: 1
     resources:
         mem_mb=1000,
         runtime=5,
-    conda:
-        "../../envs/report.yaml"
+    params:
+        annotators=canonical(human_annotators()),
     script:
         "../scripts/human_scores.py"
 
@@ -61,20 +61,20 @@ rule agreement:
         selected=rules.select_lr.output.selected,
     output:
         table=report(table("agreement"), caption="../report/agreement.rst", category="Tables"),
-    params:
-        selection=canonical(config["selection"]["criterion"]),
-        n_boot=canonical(1000),
-        seed=canonical(config["seed"]),
     log:
         "logs/agreement/agreement.log",
     benchmark:
         "benchmarks/agreement/agreement.tsv"
+    conda:
+        "../../envs/report.yaml"
     threads: 1
     resources:
         mem_mb=2000,
         runtime=10,
-    conda:
-        "../../envs/report.yaml"
+    params:
+        selection=canonical(config["selection"]["criterion"]),
+        n_boot=canonical(1000),
+        seed=canonical(config["seed"]),
     script:
         "../scripts/agreement.py"
 
@@ -94,19 +94,19 @@ if SIMULATED_RATERS:
             surface=simulated_rating_surface,
         output:
             [simulated_sheet("{rater}", lang) for lang in LANGS],
-        params:
-            sim=canonical(simulated_rating_params),
-            langs=canonical(LANGS),
-            surface=canonical(selected_answers),
         log:
             "logs/simulated_rating/{rater}.log",
         benchmark:
             "benchmarks/simulated_rating/{rater}.tsv"
+        conda:
+            "../../envs/report.yaml"
         threads: 1
         resources:
             mem_mb=1000,
             runtime=5,
-        conda:
-            "../../envs/report.yaml"
+        params:
+            sim=canonical(simulated_rating_params),
+            langs=canonical(LANGS),
+            surface=canonical(selected_answers),
         script:
             "../scripts/simulated_rating.py"

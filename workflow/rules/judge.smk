@@ -19,24 +19,24 @@ rule judge:
         prompt=[JUDGE_PROMPT] if JUDGE_PROMPT else [],
     output:
         [judge_result_file("{judge}", "{run}", "{lr}", lang) for lang in LANGS],
-    params:
-        langs=canonical(LANGS),
-        judge=canonical(judge_cfg),
-        prompt=canonical(JUDGE_PROMPT_SPEC),
-        cache_dir=canonical(CACHE_DIR),
-        base_dir=canonical(BASE_DIR),
     log:
         "logs/judge/{judge}/{run}_lr{lr}.log",
     benchmark:
         "benchmarks/judge/{judge}/{run}_lr{lr}.tsv"
+    conda:
+        "../../envs/eval.yaml"
     threads: lambda wc: cpu_threads(judge_gpus(wc)) if judge_cfg(wc)["backend"] == "transformers" else 1
     resources:
         gpu=judge_gpus,
         mem_mb=lambda wc: 8000 if judge_cfg(wc)["backend"] == "transformers" else 1000,
         runtime=60,
         judge_api=lambda wc: int(judge_cfg(wc)["backend"] == "openai"),
-    conda:
-        "../../envs/eval.yaml"
+    params:
+        langs=canonical(LANGS),
+        judge=canonical(judge_cfg),
+        prompt=canonical(JUDGE_PROMPT_SPEC),
+        cache_dir=canonical(CACHE_DIR),
+        base_dir=canonical(BASE_DIR),
     script:
         "../scripts/judge.py"
 
@@ -47,19 +47,19 @@ rule judge_table:
     output:
         scores=report(table("judge_scores"), caption="../report/judge_scores.rst", category="Tables"),
         cost=report(table("judge_cost"), caption="../report/judge_cost.rst", category="Tables"),
-    params:
-        judges=canonical(JUDGES),
-        jobs=canonical(judge_jobs),
     log:
         "logs/judge_table/judge_table.log",
     benchmark:
         "benchmarks/judge_table/judge_table.tsv"
+    conda:
+        "../../envs/report.yaml"
     threads: 1
     resources:
         mem_mb=1000,
         runtime=5,
-    conda:
-        "../../envs/report.yaml"
+    params:
+        judges=canonical(JUDGES),
+        jobs=canonical(judge_jobs),
     script:
         "../scripts/judge_table.py"
 
@@ -69,21 +69,21 @@ rule judge_estimate:
         selected_generations,
     output:
         table("judge_estimate"),
+    log:
+        "logs/judge_estimate/judge_estimate.log",
+    benchmark:
+        "benchmarks/judge_estimate/judge_estimate.tsv"
+    conda:
+        "../../envs/eval.yaml"
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=5,
     params:
         judges=canonical(JUDGES),
         prompt=canonical(JUDGE_PROMPT_SPEC),
         cache_dir=canonical(CACHE_DIR),
         base_dir=canonical(BASE_DIR),
-    log:
-        "logs/judge_estimate/judge_estimate.log",
-    benchmark:
-        "benchmarks/judge_estimate/judge_estimate.tsv"
-    threads: 1
-    resources:
-        mem_mb=1000,
-        runtime=5,
-    conda:
-        "../../envs/eval.yaml"
     script:
         "../scripts/judge_estimate.py"
 
@@ -99,17 +99,17 @@ if TRAINED_JUDGES:
         output:
             model=directory(judge_model_dir("{judge}")),
             data=judge_train_file("{judge}"),
-        params:
-            spec=canonical(train_judge_params),
         log:
             "logs/train_judge/{judge}.log",
         benchmark:
             "benchmarks/train_judge/{judge}.tsv"
+        conda:
+            "../../envs/train.yaml"
         threads: 1
         resources:
             mem_mb=2000,
             runtime=20,
-        conda:
-            "../../envs/train.yaml"
+        params:
+            spec=canonical(train_judge_params),
         script:
             "../scripts/train_judge.py"

@@ -10,6 +10,17 @@ rule surface:
     output:
         rows=[surface_file("{run}", "{lr}", split, lang) for split, lang in EVAL_SETS],
         summary=surface_summary("{run}", "{lr}"),
+    log:
+        "logs/surface/{run}_lr{lr}.log",
+    benchmark:
+        "benchmarks/surface/{run}_lr{lr}.tsv"
+    conda:
+        "../../envs/eval.yaml"
+    threads: 1
+    resources:
+        mem_mb=surface_mem_mb,
+        runtime=30,
+        gpu=config["surface"]["fluency_gpus"],
     params:
         sets=canonical(EVAL_SETS),
         lid_model=canonical(config["surface"]["lid_model"]),
@@ -19,17 +30,6 @@ rule surface:
         batch_size=canonical(config["surface"]["fluency_batch_size"]),
         fluency_model=canonical(fluency_model_param),
         fluency_backend=canonical(config["surface"]["fluency_backend"]),
-    log:
-        "logs/surface/{run}_lr{lr}.log",
-    benchmark:
-        "benchmarks/surface/{run}_lr{lr}.tsv"
-    threads: 1
-    resources:
-        mem_mb=surface_mem_mb,
-        runtime=30,
-        gpu=config["surface"]["fluency_gpus"],
-    conda:
-        "../../envs/eval.yaml"
     script:
         "../scripts/surface.py"
 
@@ -43,12 +43,12 @@ rule surface_table:
         "logs/surface_table/surface_table.log",
     benchmark:
         "benchmarks/surface_table/surface_table.tsv"
+    conda:
+        "../../envs/report.yaml"
     threads: 1
     resources:
         mem_mb=500,
         runtime=5,
-    conda:
-        "../../envs/report.yaml"
     script:
         "../scripts/surface_table.py"
 
@@ -58,22 +58,22 @@ checkpoint select_lr:
         table=rules.surface_table.output.table,
     output:
         selected=report(table("selected_lr"), caption="../report/selected_lr.rst", category="Tables"),
+    log:
+        "logs/select_lr/select_lr.log",
+    benchmark:
+        "benchmarks/select_lr/select_lr.tsv"
+    conda:
+        "../../envs/report.yaml"
+    threads: 1
+    resources:
+        mem_mb=500,
+        runtime=5,
     params:
         criteria=canonical(config["selection"]["criteria"]),
         split=canonical(config["selection"]["split"]),
         english=canonical(config["languages"][0]),
         english_floor=canonical(config["selection"]["english_floor"]),
         weights=canonical(config["selection"]["weights"]),
-    log:
-        "logs/select_lr/select_lr.log",
-    benchmark:
-        "benchmarks/select_lr/select_lr.tsv"
-    threads: 1
-    resources:
-        mem_mb=500,
-        runtime=5,
-    conda:
-        "../../envs/report.yaml"
     script:
         "../scripts/select_lr.py"
 
@@ -87,19 +87,19 @@ rule fig3:
     output:
         pdf=figure("fig3", "pdf"),
         png=report(figure("fig3", "png"), caption="../report/fig3.rst", category="Figures"),
-    params:
-        split=canonical(config["selection"]["split"]),
-        english=canonical(config["languages"][0]),
-        selection=canonical(config["selection"]["criterion"]),
     log:
         "logs/fig3/fig3.log",
     benchmark:
         "benchmarks/fig3/fig3.tsv"
+    conda:
+        "../../envs/report.yaml"
     threads: 1
     resources:
         mem_mb=1000,
         runtime=5,
-    conda:
-        "../../envs/report.yaml"
+    params:
+        split=canonical(config["selection"]["split"]),
+        english=canonical(config["languages"][0]),
+        selection=canonical(config["selection"]["criterion"]),
     script:
         "../scripts/fig3.py"

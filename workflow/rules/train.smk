@@ -6,26 +6,26 @@
 
 
 rule train:
-    wildcard_constraints:
-        lr=LR_PATTERN,  # a plain lr: a step's model is an output of the same job
     input:
         base=lambda wc: base_source(run_of(wc).model),
         data=lambda wc: it_data_file(run_of(wc).data, run_of(wc).strategy),
     output:
         directory(model_dir("{run}", "{lr}")),
         steps=[directory(step_model_dir("{run}", "{lr}", step)) for step in SAVED_STEPS],
-    params:
-        spec=canonical(train_spec),
     log:
         "logs/train/{run}_lr{lr}.log",
     benchmark:
         "benchmarks/train/{run}_lr{lr}.tsv"
+    wildcard_constraints:
+        lr=LR_PATTERN,  # a plain lr: a step's model is an output of the same job
+    conda:
+        "../../envs/train.yaml"
     threads: lambda wc: cpu_threads(train_gpus(wc))
     resources:
         gpu=train_gpus,
         mem_mb=lambda wc: model_cfg(run_of(wc).model)["mem_mb"],
         runtime=lambda wc: model_cfg(run_of(wc).model)["runtime"],
-    conda:
-        "../../envs/train.yaml"
+    params:
+        spec=canonical(train_spec),
     script:
         "../scripts/train.py"

@@ -11,21 +11,19 @@ if TRANSLATION.get("model") == "tiny":
             demo_parallel_files(),
         output:
             TRANSLATOR_META,
-        params:
-            parallel_dir=canonical(DEMO_PARALLEL_DIR),
-            langs=canonical(LANGS[1:]),
-            outdir=canonical(TRANSLATOR_DIR),
-            settings=canonical(TRANSLATION.get("translator", {})),
         log:
             "logs/build_translator.log",
         benchmark:
             "benchmarks/build_translator.tsv"
+        conda:
+            "../../envs/train.yaml"
         threads: 1  # a second thread sped this tiny model up by ~5% and kept the other core idle
         resources:
             mem_mb=3000,
             runtime=20,
-        conda:
-            "../../envs/train.yaml"
+        params:
+            langs=canonical(LANGS[1:]),
+            settings=canonical(TRANSLATION.get("translator", {})),
         script:
             "../scripts/build_translator.py"
 
@@ -37,23 +35,23 @@ rule translate_it_data:
         reference=it_reference,
     output:
         **translation_files("{data}", "{lang}"),
+    log:
+        "logs/translate_it_data/{data}_{lang}.log",
+    benchmark:
+        "benchmarks/translate_it_data/{data}_{lang}.tsv"
+    conda:
+        "../../envs/train.yaml"
+    threads: lambda wc: cpu_threads(translate_gpus())
+    resources:
+        gpu=translate_gpus,
+        mem_mb=TRANSLATION["mem_mb"],
+        runtime=TRANSLATION["runtime"],
     params:
         translation=canonical(TRANSLATION),
         dataset=canonical(lambda wc: config["it_datasets"][wc.data]),
         src=canonical(LANGS[0]),
         cache_dir=canonical(CACHE_DIR),
         lid_model=canonical(config["surface"]["lid_model"]),
-    log:
-        "logs/translate_it_data/{data}_{lang}.log",
-    benchmark:
-        "benchmarks/translate_it_data/{data}_{lang}.tsv"
-    threads: lambda wc: cpu_threads(translate_gpus())
-    resources:
-        gpu=translate_gpus,
-        mem_mb=TRANSLATION["mem_mb"],
-        runtime=TRANSLATION["runtime"],
-    conda:
-        "../../envs/train.yaml"
     script:
         "../scripts/translate_it_data.py"
 
@@ -67,12 +65,12 @@ rule translation_quality:
         "logs/translation_quality.log",
     benchmark:
         "benchmarks/translation_quality.tsv"
+    conda:
+        "../../envs/eval.yaml"
     threads: 1
     resources:
         mem_mb=500,
         runtime=5,
-    conda:
-        "../../envs/eval.yaml"
     script:
         "../scripts/translation_quality.py"
 
@@ -91,8 +89,18 @@ if given_translations():
             reference=lambda wc: it_reference(given_wildcards(wc)),
         output:
             **translation_files("{given}"),
+        log:
+            "logs/import_translations/{given}.log",
+        benchmark:
+            "benchmarks/import_translations/{given}.tsv"
         wildcard_constraints:
             given="|".join(map(re.escape, given_translations())),
+        conda:
+            "../../envs/train.yaml"
+        threads: 1
+        resources:
+            mem_mb=4000,
+            runtime=30,
         params:
             dataset=canonical(lambda wc: config["it_datasets"][given_wildcards(wc).data]),
             lang=canonical(lambda wc: given_wildcards(wc).lang),
@@ -101,15 +109,5 @@ if given_translations():
             drop_failed_lid=canonical(TRANSLATION["drop_failed_lid"]),
             cache_dir=canonical(CACHE_DIR),
             lid_model=canonical(config["surface"]["lid_model"]),
-        log:
-            "logs/import_translations/{given}.log",
-        benchmark:
-            "benchmarks/import_translations/{given}.tsv"
-        threads: 1
-        resources:
-            mem_mb=4000,
-            runtime=30,
-        conda:
-            "../../envs/train.yaml"
         script:
             "../scripts/import_translations.py"

@@ -16,19 +16,19 @@ if VALID_SPLIT:
         output:
             prompts=valid_sample(LANGS[0]),
             stats=VALID_SAMPLE_STATS,
-        params:
-            n=canonical(VALID_SPLIT["n"]),
-            seed=canonical(VALID_SPLIT["seed"]),
         log:
             "logs/valid_prompts.log",
         benchmark:
             "benchmarks/valid_prompts.tsv"
+        conda:
+            "../../envs/eval.yaml"
         threads: 1
         resources:
             mem_mb=1000,
             runtime=5,
-        conda:
-            "../../envs/eval.yaml"
+        params:
+            n=canonical(VALID_SPLIT["n"]),
+            seed=canonical(VALID_SPLIT["seed"]),
         script:
             "../scripts/valid_prompts.py"
 
@@ -38,22 +38,22 @@ if VALID_SPLIT:
             translator=translator_input,
         output:
             **valid_translated("{lang}"),
-        params:
-            translation=canonical(TRANSLATION),
-            src=canonical(LANGS[0]),
-            cache_dir=canonical(CACHE_DIR),
-            lid_model=canonical(config["surface"]["lid_model"]),
         log:
             "logs/translate_valid/{lang}.log",
         benchmark:
             "benchmarks/translate_valid/{lang}.tsv"
+        conda:
+            "../../envs/train.yaml"
         threads: lambda wc: cpu_threads(translate_gpus())
         resources:
             gpu=translate_gpus,
             mem_mb=TRANSLATION["mem_mb"],
             runtime=TRANSLATION["runtime"],
-        conda:
-            "../../envs/train.yaml"
+        params:
+            translation=canonical(TRANSLATION),
+            src=canonical(LANGS[0]),
+            cache_dir=canonical(CACHE_DIR),
+            lid_model=canonical(config["surface"]["lid_model"]),
         script:
             "../scripts/translate_valid.py"
 
@@ -65,18 +65,18 @@ if VALID_SPLIT:
         output:
             prompts=valid_split_outputs(),
             stats=VALID_SPLIT_STATS,
-        params:
-            langs=canonical(LANGS),
         log:
             "logs/valid_split.log",
         benchmark:
             "benchmarks/valid_split.tsv"
+        conda:
+            "../../envs/eval.yaml"
         threads: 1
         resources:
             mem_mb=1000,
             runtime=5,
-        conda:
-            "../../envs/eval.yaml"
+        params:
+            langs=canonical(LANGS),
         script:
             "../scripts/valid_split.py"
 
@@ -89,17 +89,17 @@ if TEST_CATEGORIES:
             prompts=[config["eval_sets"]["test"][l] for l in LANGS],
         output:
             [test_prompts(l) for l in LANGS],
-        params:
-            langs=canonical(LANGS),
         log:
             "logs/test_categories.log",
         benchmark:
             "benchmarks/test_categories.tsv"
+        conda:
+            "../../envs/eval.yaml"
         threads: 1
         resources:
             mem_mb=1000,
             runtime=5,
-        conda:
-            "../../envs/eval.yaml"
+        params:
+            langs=canonical(LANGS),
         script:
             "../scripts/test_categories.py"

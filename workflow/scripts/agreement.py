@@ -8,6 +8,7 @@ params:  selection (the LR-selection criterion whose checkpoints are compared), 
 Pairs: pooled human vs each judge, annotator vs annotator, annotator vs judge (several annotators),
 judge vs judge. With neither humans nor two judges the table has a header only.
 """
+
 from xlit.agreement import COLUMNS, agreement_table
 from xlit.io import write_tsv
 from xlit.scores import load_scores, rating_rows

@@ -10,6 +10,7 @@ params:  seed (shuffling seed), n_items (config human.sheets_per_lang: at most t
          the same prompts for every run; None: every response), langs (the outputs' languages, in their order),
          answers ([run, checkpoint id, lang] of each input file)
 """
+
 from collections import defaultdict
 from pathlib import Path
 
@@ -28,8 +29,9 @@ with job(smk, "annotation_sheets") as log:
             raise ValueError(f"key {key} does not sit beside sheet {sheet} (expected {outdir}/keys/{lang}.csv)")
         if not by_lang.get(lang):
             raise ValueError(f"no generations for language {lang!r} among the inputs")
-        s, k = write_sheets(by_lang[lang], outdir, lang, int(smk.params.seed),
-                            n_items=int(n_items) if n_items else None)
+        s, k = write_sheets(
+            by_lang[lang], outdir, lang, int(smk.params.seed), n_items=int(n_items) if n_items else None
+        )
         page = write_page(s, page)
         log.info("%s: sheet %s, page %s, key %s, %d checkpoints", lang, s, page, k, len(by_lang[lang]))
     write_guidelines(smk.output.guidelines)

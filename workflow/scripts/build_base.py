@@ -5,6 +5,7 @@ output:  results/base/{model}/source.json (`path`: the tiny model's folder relat
          hub id)
 params:  model (the `base_models.<model>` mapping), outdir (results/base/{model}/model: where a tiny model is built)
 """
+
 from xlit.chat import get_template
 from xlit.demo import build_tiny_base
 from xlit.io import workdir_relative, write_json
@@ -14,8 +15,13 @@ smk = snakemake  # noqa: F821 - set by Snakemake before the script runs
 with job(smk, "build_base") as log:
     m = smk.params.model
     if "tiny" in m:
-        stats = build_tiny_base(list(smk.input), smk.params.outdir, chat_template=get_template(m["chat_template"]),
-                                **{k: v for k, v in m["tiny"].items() if k != "corpus_langs"}, log=log.info)
+        stats = build_tiny_base(
+            list(smk.input),
+            smk.params.outdir,
+            chat_template=get_template(m["chat_template"]),
+            **{k: v for k, v in m["tiny"].items() if k != "corpus_langs"},
+            log=log.info,
+        )
         log.info("pretraining: %s", stats)
         # relative to the work directory: a copied or moved study uses its own base model
         write_json(smk.output[0], {"path": workdir_relative(smk.params.outdir), "tiny": True, **stats})

@@ -3,10 +3,12 @@
 
 input:   results/demo/parallel/{lang}.{train,test}.jsonl of every non-English language
 output:  results/translator/tiny/xlit_translator.json (written last, with held-out chrF)
-params:  parallel_dir (results/demo/parallel), langs (the target languages), outdir (results/translator/tiny),
-         settings (config translation.translator)
+params:  langs (the target languages), settings (config translation.translator)
 threads: torch threads
 """
+
+import os
+
 from xlit.demo import build_translator
 from xlit.smk import job
 
@@ -15,9 +17,16 @@ with job(smk, "build_translator") as log:
     import torch
 
     torch.set_num_threads(smk.threads)
-    meta = build_translator(smk.params.parallel_dir, smk.params.langs, smk.params.outdir,
-                            smk.params.settings, log=log.info)
+    meta = build_translator(
+        os.path.dirname(smk.input[0]), smk.params.langs, os.path.dirname(smk.output[0]), smk.params.settings, log=log.info
+    )
     for lang, e in meta["eval"].items():
-        log.info("%s: chrF %.1f vs %.1f copying the source (BLEU %.1f, %d held-out pairs)", lang, e["chrf"],
-                 e["chrf_copy"], e["bleu"], e["n"])
+        log.info(
+            "%s: chrF %.1f vs %.1f copying the source (BLEU %.1f, %d held-out pairs)",
+            lang,
+            e["chrf"],
+            e["chrf_copy"],
+            e["bleu"],
+            e["n"],
+        )
     log.info("trained in %.0f s (%.0f s in all), %d parameters", meta["train_s"], meta["total_s"], meta["params"])

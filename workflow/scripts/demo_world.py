@@ -2,12 +2,15 @@
 parallel text; xlit.demo.write_demo_world).
 
 input:   none
-output:  the demo world's files under results/demo (common.smk demo_outputs()), or dir (a folder)
-params:  outdir (results/demo, used when the rule lists the files as outputs), demo (keyword arguments of
+output:  the demo world's files under results/demo (common.smk demo_outputs(); the folder written is the
+         outputs' common folder), or dir (a folder)
+params:  demo (keyword arguments of
          xlit.demo.write_demo_world, may be partial, with `languages`)
 Tests call main(smk); Snakemake runs the file as a script.
 """
+
 import json
+import os
 
 from xlit.demo import write_demo_world
 from xlit.smk import job
@@ -15,7 +18,7 @@ from xlit.smk import job
 
 def main(smk):
     with job(smk, "demo_world") as log:
-        outdir = getattr(smk.output, "dir", None) or smk.params.outdir
+        outdir = getattr(smk.output, "dir", None) or os.path.commonpath(list(smk.output))
         kwargs = dict(smk.params.demo or {})
         log.info("writing the demo world to %s with %s", outdir, json.dumps(kwargs, sort_keys=True))
         summary = write_demo_world(outdir, **kwargs)

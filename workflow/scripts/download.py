@@ -4,6 +4,7 @@ input:   none
 output:  {path} (a key of config `downloads`)
 params:  url
 """
+
 import shutil
 import urllib.request
 

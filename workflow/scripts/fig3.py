@@ -7,6 +7,7 @@ output:  pdf (results/fig3.pdf), png (results/fig3.png)
 params:  split (the selection split, e.g. valid), english (the source language), selection (the criterion whose
          LRs are marked)
 """
+
 from xlit.figures import category_panel, fig3, load_scores
 from xlit.io import read_tsv
 from xlit.smk import job
@@ -15,6 +16,14 @@ smk = snakemake  # noqa: F821 - set by Snakemake before the script runs
 with job(smk, "fig3") as log:
     i, p = smk.input, smk.params
     scores = load_scores(i.judge, i.human, i.selected, p.selection)
-    fig3(read_tsv(i.table), read_tsv(i.selected), smk.output.pdf, smk.output.png, split=p.split, english=p.english,
-         criterion=p.selection, right_panel=category_panel(scores))
+    fig3(
+        read_tsv(i.table),
+        read_tsv(i.selected),
+        smk.output.pdf,
+        smk.output.png,
+        split=p.split,
+        english=p.english,
+        criterion=p.selection,
+        right_panel=category_panel(scores),
+    )
     log.info("wrote %s %s", smk.output.pdf, smk.output.png)

@@ -7,6 +7,7 @@ output:  table (results/tables/human_scores.tsv: annotator run lr lang id catego
 params:  annotators (the annotator of each sheet, same order as input.sheets)
 Any invalid sheet fails the job with every problem listed (file, row, column) and writes nothing.
 """
+
 from xlit.human import load_ratings, write_human_scores
 from xlit.smk import job
 

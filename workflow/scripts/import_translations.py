@@ -7,6 +7,7 @@ input:   source (the English dataset's file; none for a hub dataset, fetched her
 output:  data (results/translations/{data}/{lang}.jsonl), quality (results/translations/{data}/{lang}.quality.json)
 params:  dataset (the `it_datasets.<d>` mapping), lang, data, lid_threshold, drop_failed_lid, cache_dir, lid_model
 """
+
 from pathlib import Path
 
 from xlit.io import write_json, write_jsonl
@@ -24,12 +25,31 @@ with job(smk, "import_translations") as log:
     else:  # a hub dataset: the same download, with the same ids, as translate_it_data
         source = fetch_hf_dataset(ds["hf"], Path(p.cache_dir) / "translate" / "sources" / f"{p.data}.jsonl")
     rows, quality = given_translations(
-        source, ds["format"], p.lang, smk.input.given, data=p.data, max_examples=ds.get("max_examples"),
-        reference=smk.input.reference[0] if smk.input.reference else None, lid=LID(p.lid_model),
-        lid_threshold=p.lid_threshold, drop_failed_lid=p.drop_failed_lid)
+        source,
+        ds["format"],
+        p.lang,
+        smk.input.given,
+        data=p.data,
+        max_examples=ds.get("max_examples"),
+        reference=smk.input.reference[0] if smk.input.reference else None,
+        lid=LID(p.lid_model),
+        lid_threshold=p.lid_threshold,
+        drop_failed_lid=p.drop_failed_lid,
+    )
     write_jsonl(smk.output.data, rows)
     write_json(smk.output.quality, quality)
-    log.info("%s -> %s given in %s: %d examples (%d missing, %d dropped by LID), LID ok %.3f, empty %.4f, "
-             "untranslated %.4f, chrF %s, BLEU %s", p.data, p.lang, smk.input.given, quality["n"],
-             quality["missing"], quality["dropped"], quality["lid_ok_share"], quality["empty_share"],
-             quality["untranslated_share"], quality["chrf"], quality["bleu"])
+    log.info(
+        "%s -> %s given in %s: %d examples (%d missing, %d dropped by LID), LID ok %.3f, empty %.4f, "
+        "untranslated %.4f, chrF %s, BLEU %s",
+        p.data,
+        p.lang,
+        smk.input.given,
+        quality["n"],
+        quality["missing"],
+        quality["dropped"],
+        quality["lid_ok_share"],
+        quality["empty_share"],
+        quality["untranslated_share"],
+        quality["chrf"],
+        quality["bleu"],
+    )

@@ -10,6 +10,7 @@ wildcards: judge, run, lr; threads: torch threads
 config:  judge.max_error_share, judge.reask_unparsed (read here, not params: changing them re-runs no job)
 The job fails (no output; answers that arrived are cached) when more requests failed than max_error_share.
 """
+
 import logging
 
 from xlit.judge import cost_row, judge_files, load_template, summary
@@ -29,13 +30,30 @@ with job(smk, "judge") as log:
     cfg = dict(smk.params.judge)
     jobs = list(zip(smk.input.responses, smk.output, smk.params.langs))
     tolerance = smk.config["judge"]
-    per_file = judge_files(jobs, w.judge, cfg, template=load_template(smk.params.prompt),
-                           cache_dir=smk.params.cache_dir, base_dir=smk.params.base_dir,
-                           max_error_share=float(tolerance["max_error_share"]),
-                           reasks=int(tolerance["reask_unparsed"]))
+    per_file = judge_files(
+        jobs,
+        w.judge,
+        cfg,
+        template=load_template(smk.params.prompt),
+        cache_dir=smk.params.cache_dir,
+        base_dir=smk.params.base_dir,
+        max_error_share=float(tolerance["max_error_share"]),
+        reasks=int(tolerance["reask_unparsed"]),
+    )
     for (_, _, lang), rows in zip(jobs, per_file):
         s, c = summary(rows), cost_row(rows, cfg, w.judge, w.run, w.lr, lang)
-        log.info("%s: %d rows, %d from cache, %d errors, %d unparsed, %d missing scores; tokens in %d out %d; "
-                 "cost $%.4f (new $%.4f); means %s", lang, s["n"], s["cached"], s["errors"], s["unparsed"],
-                 s["missing_scores"], c["prompt_tokens"], c["completion_tokens"], c["cost_usd"],
-                 c["new_cost_usd"], s["means"])
+        log.info(
+            "%s: %d rows, %d from cache, %d errors, %d unparsed, %d missing scores; tokens in %d out %d; "
+            "cost $%.4f (new $%.4f); means %s",
+            lang,
+            s["n"],
+            s["cached"],
+            s["errors"],
+            s["unparsed"],
+            s["missing_scores"],
+            c["prompt_tokens"],
+            c["completion_tokens"],
+            c["cost_usd"],
+            c["new_cost_usd"],
+            s["means"],
+        )

@@ -5,14 +5,20 @@ input:   the generations the judge rule would read (results/generations/{run}/lr
 output:  results/tables/judge_estimate.tsv (xlit.judge.ESTIMATE_COLUMNS)
 params:  judges (the `judges` mapping), prompt (template path or spec, or None), cache_dir, base_dir
 """
+
 from xlit.io import write_tsv
 from xlit.judge import ESTIMATE_COLUMNS, estimate, load_template
 from xlit.smk import job
 
 smk = snakemake  # noqa: F821 - set by Snakemake before the script runs
 with job(smk, "judge_estimate") as log:
-    rows = estimate([str(f) for f in smk.input], dict(smk.params.judges), load_template(smk.params.prompt),
-                    smk.params.cache_dir, smk.params.base_dir)
+    rows = estimate(
+        [str(f) for f in smk.input],
+        dict(smk.params.judges),
+        load_template(smk.params.prompt),
+        smk.params.cache_dir,
+        smk.params.base_dir,
+    )
     write_tsv(smk.output[0], rows, ESTIMATE_COLUMNS)
     lines = ["\t".join(ESTIMATE_COLUMNS)] + ["\t".join(str(r[c]) for c in ESTIMATE_COLUMNS) for r in rows]
     print("\n".join(lines))

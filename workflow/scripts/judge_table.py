@@ -7,6 +7,7 @@ params:  judges (the `judges` mapping: prices per 1M tokens in/out), jobs ([judg
          input file)
 Missing criteria (unparsed or failed answers) have no row in judge_scores.tsv; judge_cost.tsv counts them.
 """
+
 from xlit.io import read_jsonl, write_tsv
 from xlit.judge import COST_COLUMNS, SCORE_COLUMNS, cost_row, score_rows
 from xlit.smk import job
@@ -21,5 +22,10 @@ with job(smk, "judge_table") as log:
         costs.append(cost_row(rows, judges.get(judge, {}), judge, run, lr, lang))
     write_tsv(smk.output.scores, scores, SCORE_COLUMNS)
     write_tsv(smk.output.cost, costs, COST_COLUMNS)
-    log.info("%d jobs, %d scores, %d missing scores, total cost $%.4f", len(costs), len(scores),
-             sum(c["missing_scores"] for c in costs), sum(c["cost_usd"] for c in costs))
+    log.info(
+        "%d jobs, %d scores, %d missing scores, total cost $%.4f",
+        len(costs),
+        len(scores),
+        sum(c["missing_scores"] for c in costs),
+        sum(c["cost_usd"] for c in costs),
+    )

@@ -7,6 +7,7 @@ output:  results/it_data/{data}/{strategy}.jsonl
 params:  dataset (the `it_datasets.<d>` mapping), lang (the source language), seed
 wildcards: strategy (en or dt)
 """
+
 from xlit.data import fetch_hf_dataset, load_it_rows, shuffle
 from xlit.io import read_jsonl, write_jsonl
 from xlit.smk import job

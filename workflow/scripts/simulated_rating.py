@@ -10,6 +10,7 @@ params:  sim: rater ({seed, noise}), fluency_ppl ([a, b] or None: the default ba
          surface ([run, checkpoint id, lang] of each surface file)
 wildcards: rater
 """
+
 from collections import Counter
 
 from xlit.names import CRITERIA
@@ -23,10 +24,23 @@ with job(smk, "simulated_rating") as log:
     files = zip(smk.params.langs, smk.input.sheets, smk.input.key_files, smk.input.answers, smk.output)
     for lang, sheet, key, answers, out in files:
         surface = [(run, lr, path) for (run, lr, l), path in zip(smk.params.surface, smk.input.surface) if l == lang]
-        rows = simulate_sheet(sheet, key, answers, surface, out, seed=rater["seed"], noise=float(rater["noise"]),
-                              bands=[float(x) for x in (p.get("fluency_ppl") or FLUENCY_PPL)],
-                              threshold=float(p["threshold"]))
+        rows = simulate_sheet(
+            sheet,
+            key,
+            answers,
+            surface,
+            out,
+            seed=rater["seed"],
+            noise=float(rater["noise"]),
+            bands=[float(x) for x in (p.get("fluency_ppl") or FLUENCY_PPL)],
+            threshold=float(p["threshold"]),
+        )
         for c in CRITERIA:
-            log.info("%s %s: truth %s, rated %s", lang, c, dict(sorted(Counter(r["truth"][c] for r in rows).items())),
-                     dict(sorted(Counter(r["scores"][c] for r in rows).items())))
+            log.info(
+                "%s %s: truth %s, rated %s",
+                lang,
+                c,
+                dict(sorted(Counter(r["truth"][c] for r in rows).items())),
+                dict(sorted(Counter(r["scores"][c] for r in rows).items())),
+            )
         log.info("simulated rater %s: %s, %d items -> %s", smk.wildcards.rater, lang, len(rows), out)

@@ -6,9 +6,10 @@ input:   summaries (results/surface/{run}/lr{lr}/summaries.jsonl, one per checkp
 output:  table (results/tables/surface.tsv)
 params:  none
 """
+
 from xlit.io import InputError, iter_jsonl_lines, write_tsv
-from xlit.surface import RUN_FIELDS, table_columns, table_rows
 from xlit.smk import job
+from xlit.surface import RUN_FIELDS, table_columns, table_rows
 
 smk = snakemake  # noqa: F821 - set by Snakemake before the script runs
 with job(smk, "surface_table") as log:

@@ -6,6 +6,7 @@ input:   source (AlpacaEval's eval set), prompts (config eval_sets.test, one per
 output:  results/prompts/test/{lang}.jsonl, one per params.langs (same order)
 params:  langs (English first)
 """
+
 from xlit.data import check_aligned, load_prompts
 from xlit.evalsets import join_categories, load_alpaca_eval
 from xlit.io import write_jsonl
@@ -20,5 +21,11 @@ with job(smk, "test_categories") as log:
     joined, stats = join_categories(prompts, load_alpaca_eval(smk.input.source), english=langs[0])
     for lang, path in zip(langs, smk.output):
         write_jsonl(path, joined[lang])
-    log.info("test categories: %d prompts, %d had one, %d joined from %s, %d without", stats["n"],
-             stats["had_category"], stats["matched"], smk.input.source, stats["none"])
+    log.info(
+        "test categories: %d prompts, %d had one, %d joined from %s, %d without",
+        stats["n"],
+        stats["had_category"],
+        stats["matched"],
+        smk.input.source,
+        stats["none"],
+    )

@@ -7,6 +7,7 @@ output:  the final model (output 0: results/models/{run}/lr{lr}) and, with `sele
 params:  spec (adaptation, lr, lora, training, chat_template, checkpoint_dir, save_at)
 threads: torch threads; resources: gpu (over 1: FSDP through accelerate)
 """
+
 import subprocess
 from pathlib import Path
 
@@ -16,8 +17,13 @@ from xlit.train import launch_command, resolve_base, train
 
 smk = snakemake  # noqa: F821 - set by Snakemake before the script runs
 with job(smk, "train") as log:
-    spec = {**smk.params.spec, "base": resolve_base(smk.input.base), "data": smk.input.data,
-            "output_dir": smk.output[0], "threads": smk.threads}
+    spec = {
+        **smk.params.spec,
+        "base": resolve_base(smk.input.base),
+        "data": smk.input.data,
+        "output_dir": smk.output[0],
+        "threads": smk.threads,
+    }
     spec["step_dirs"] = dict(zip(spec.pop("save_at", []), smk.output.get("steps", [])))
     gpus = int(smk.resources.gpu)
     if gpus > 1:

@@ -9,6 +9,7 @@ output:  data (results/valid_split/translated/{lang}.jsonl), quality
 params:  translation (config `translation`), src (the source language), cache_dir, lid_model
 wildcards: lang; threads: torch threads
 """
+
 from pathlib import Path
 
 from xlit.io import read_jsonl, write_json, write_jsonl
@@ -28,12 +29,24 @@ with job(smk, "translate_valid") as log:
     check_languages(cfg, [lang], src=smk.params.src, model_dir=model_dir)
     translator = make_translator(cfg, cache_dir=smk.params.cache_dir, model_dir=model_dir)
     rows, quality = translate_prompts(
-        read_jsonl(smk.input.prompts), lang, translator, src=smk.params.src, lid=LID(smk.params.lid_model),
+        read_jsonl(smk.input.prompts),
+        lang,
+        translator,
+        src=smk.params.src,
+        lid=LID(smk.params.lid_model),
         lid_threshold=cfg["lid_threshold"],
-        max_chars=2 * int(cfg["max_length"]))
+        max_chars=2 * int(cfg["max_length"]),
+    )
     translator.close()
     write_jsonl(smk.output.data, rows)
     write_json(smk.output.quality, quality)
-    log.info("valid prompts -> %s: %d, %d fail the gate (LID ok %.3f, empty %.4f, untranslated %.4f); segments %s",
-             lang, quality["n"], quality["failed"], quality["lid_ok_share"], quality["empty_share"],
-             quality["untranslated_share"], quality["translator"])
+    log.info(
+        "valid prompts -> %s: %d, %d fail the gate (LID ok %.3f, empty %.4f, untranslated %.4f); segments %s",
+        lang,
+        quality["n"],
+        quality["failed"],
+        quality["lid_ok_share"],
+        quality["empty_share"],
+        quality["untranslated_share"],
+        quality["translator"],
+    )

@@ -4,6 +4,7 @@ input:   results/translations/{data}/{lang}.quality.json of every `dt` dataset a
 output:  results/tables/translation_quality.tsv (xlit.mt.QUALITY_COLUMNS, sorted by data and lang)
 params:  none
 """
+
 import json
 
 from xlit.io import write_tsv

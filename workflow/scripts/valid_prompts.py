@@ -5,6 +5,7 @@ input:   source (AlpacaEval's eval set), test (the English test prompts)
 output:  prompts (results/valid_split/sample/{en}.jsonl), stats (results/valid_split/sample/sample.json)
 params:  n, seed
 """
+
 from xlit.data import load_prompts
 from xlit.evalsets import load_alpaca_eval, sample_valid
 from xlit.io import write_json, write_jsonl
@@ -17,6 +18,14 @@ with job(smk, "valid_prompts") as log:
     rows, stats = sample_valid(pool, test, smk.params.n, smk.params.seed, source=smk.input.source)
     write_jsonl(smk.output.prompts, rows)
     write_json(smk.output.stats, stats)
-    log.info("%s: %d prompts, %d of them test prompts (%s), %d repeats; sampled %d of %d (seed %d)",
-             smk.input.source, stats["pool"], stats["test_overlap"], smk.input.test, stats["repeats"],
-             stats["n"], stats["candidates"], stats["seed"])
+    log.info(
+        "%s: %d prompts, %d of them test prompts (%s), %d repeats; sampled %d of %d (seed %d)",
+        smk.input.source,
+        stats["pool"],
+        stats["test_overlap"],
+        smk.input.test,
+        stats["repeats"],
+        stats["n"],
+        stats["candidates"],
+        stats["seed"],
+    )

@@ -6,6 +6,7 @@ input:   english (results/valid_split/sample/{en}.jsonl), translated (results/va
 output:  prompts (results/valid_split/{lang}.jsonl, one per params.langs), stats (results/valid_split/split.json)
 params:  langs (English first)
 """
+
 from xlit.data import load_prompts
 from xlit.evalsets import assemble_split, overlap
 from xlit.io import InputError, read_jsonl, write_json, write_jsonl
@@ -19,12 +20,18 @@ with job(smk, "valid_split") as log:
     files, stats = assemble_split(english, {l: read_jsonl(p) for l, p in paths.items()}, paths, src=langs[0])
     same = overlap(files[langs[0]], load_prompts(smk.input.test))
     if same:
-        raise InputError(smk.input.english, f"{len(same)} prompts are test prompts ({smk.input.test}), "
-                                            f"e.g. {same[0][:80]!r}")
+        raise InputError(
+            smk.input.english, f"{len(same)} prompts are test prompts ({smk.input.test}), e.g. {same[0][:80]!r}"
+        )
     if not files[langs[0]]:
         raise InputError(smk.input.english, "every prompt failed the translation gate in some language")
     for lang, path in zip(langs, smk.output.prompts):
         write_jsonl(path, files[lang])
     write_json(smk.output.stats, stats)
-    log.info("validation split: %d of %d prompts kept, %d dropped (failed per language: %s)", stats["kept"],
-             stats["n"], stats["dropped"], stats["failed_by_lang"])
+    log.info(
+        "validation split: %d of %d prompts kept, %d dropped (failed per language: %s)",
+        stats["kept"],
+        stats["n"],
+        stats["dropped"],
+        stats["failed_by_lang"],
+    )

@@ -4,6 +4,7 @@ One parser with a subcommand per module of this package (`COMMANDS`); each modul
 `add_arguments(parser)` and `run(args) -> exit code` (optionally `DESCRIPTION`, shown by `--help`), and
 `run_command` reports every expected failure in one line. `python -m xlit.cli` is the same as `xlit`.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -16,16 +17,26 @@ from . import agreement, grid, judge, plan, surface, validate
 __all__ = ["COMMANDS", "build_parser", "main", "run_command"]
 
 #: subcommand name -> its module, in the order `xlit --help` lists them
-COMMANDS = {"validate": validate, "grid": grid, "plan": plan, "surface": surface, "judge": judge,
-            "agreement": agreement}
+COMMANDS = {
+    "validate": validate,
+    "grid": grid,
+    "plan": plan,
+    "surface": surface,
+    "judge": judge,
+    "agreement": agreement,
+}
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="xlit", description=__doc__.split("\n", 1)[0])
     sub = parser.add_subparsers(dest="command", required=True)
     for name, module in COMMANDS.items():
-        p = sub.add_parser(name, help=module.HELP, description=getattr(module, "DESCRIPTION", None),
-                           formatter_class=argparse.RawDescriptionHelpFormatter)
+        p = sub.add_parser(
+            name,
+            help=module.HELP,
+            description=getattr(module, "DESCRIPTION", None),
+            formatter_class=argparse.RawDescriptionHelpFormatter,
+        )
         module.add_arguments(p)
         p.set_defaults(func=module.run)
     return parser

@@ -1,4 +1,5 @@
 """`python -m xlit.cli ...`: the `xlit` command."""
+
 import sys
 
 from . import main

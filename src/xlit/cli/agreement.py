@@ -7,6 +7,7 @@ the agreement table (per criterion and language, plus ``all``) as aligned text, 
 or an error (exit code 2) when they are more than ``--max-unmatched`` of all items. The same file
 given twice is refused.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -27,8 +28,13 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--seed", type=int, default=0, help="bootstrap seed (default 0)")
     p.add_argument("--tsv", action="store_true", help="print TSV instead of an aligned table")
     p.add_argument("--out", metavar="FILE.tsv", help="also write the table here")
-    p.add_argument("--max-unmatched", type=float, default=0.2, metavar="SHARE",
-                   help="largest share of items (lang, id) rated in only one file before it is an error (default 0.2)")
+    p.add_argument(
+        "--max-unmatched",
+        type=float,
+        default=0.2,
+        metavar="SHARE",
+        help="largest share of items (lang, id) rated in only one file before it is an error (default 0.2)",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -37,8 +43,9 @@ def run(args: argparse.Namespace) -> int:
     if name_a == name_b:
         name_a, name_b = f"{name_a}(A)", f"{name_b}(B)"
     if os.path.samefile(args.a, args.b):
-        print(f"xlit agreement: {args.a} and {args.b} are the same file (its agreement with itself is 1)",
-              file=sys.stderr)
+        print(
+            f"xlit agreement: {args.a} and {args.b} are the same file (its agreement with itself is 1)", file=sys.stderr
+        )
         return 2
     ra, rb = read_rating_file(args.a, name_a), read_rating_file(args.b, name_b)
     ratings = ra + rb
@@ -47,12 +54,17 @@ def run(args: argparse.Namespace) -> int:
     if only_a or only_b:
         union = len(items_a | items_b)
         first = sorted(only_a or only_b)[0]
-        line = (f"{len(only_a) + len(only_b)} of {union} items (lang, id) are rated in only one file "
-                f"({len(only_a)} only in {args.a}, {len(only_b)} only in {args.b}; e.g. "
-                f"{'/'.join(x for x in first if x)}) and left out")
+        line = (
+            f"{len(only_a) + len(only_b)} of {union} items (lang, id) are rated in only one file "
+            f"({len(only_a)} only in {args.a}, {len(only_b)} only in {args.b}; e.g. "
+            f"{'/'.join(x for x in first if x)}) and left out"
+        )
         if (len(only_a) + len(only_b)) / union > args.max_unmatched:
-            print(f"xlit agreement: {line}: more than --max-unmatched {args.max_unmatched:g}; "
-                  "do the files rate the same items?", file=sys.stderr)
+            print(
+                f"xlit agreement: {line}: more than --max-unmatched {args.max_unmatched:g}; "
+                "do the files rate the same items?",
+                file=sys.stderr,
+            )
             return 2
         print(f"xlit agreement: warning: {line}", file=sys.stderr)
     if args.n_boot < 0:
@@ -74,4 +86,3 @@ def run(args: argparse.Namespace) -> int:
 
 def _cell(v) -> str:
     return f"{v:.6g}" if isinstance(v, float) else str(v)
-

@@ -1,4 +1,5 @@
 """`xlit grid CONFIG`: the (run, learning rate) checkpoints a config trains, as TSV."""
+
 from __future__ import annotations
 
 from ..config import checkpoints, load, runs

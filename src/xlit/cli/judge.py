@@ -11,6 +11,7 @@ schema. Requests still failing after retries (beyond judge.max_error_share) end 
 code 1 and one line, after every answer that arrived is cached (a re-run sends only the failed ones);
 Ctrl-C says how many answers are cached and exits with 130.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -34,11 +35,20 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--out", help="output JSONL file (one input) or directory (several inputs)")
     p.add_argument("--cache-dir", help="cache directory (default: the config's cache_dir, else `cache`)")
     p.add_argument("--base-dir", default=BASE_DIR, help="where base-model names resolve (source.json)")
-    p.add_argument("--max-error-share", type=float, default=None,
-                   help="share of requests that may fail after retries (default: judge.max_error_share, 0)")
-    p.add_argument("--reask", type=int, default=None, metavar="N",
-                   help="times an unparsed answer is asked again, cached ones too (default: judge.reask_unparsed, "
-                        "1; 0 keeps unparsed answers)")
+    p.add_argument(
+        "--max-error-share",
+        type=float,
+        default=None,
+        help="share of requests that may fail after retries (default: judge.max_error_share, 0)",
+    )
+    p.add_argument(
+        "--reask",
+        type=int,
+        default=None,
+        metavar="N",
+        help="times an unparsed answer is asked again, cached ones too (default: judge.reask_unparsed, "
+        "1; 0 keeps unparsed answers)",
+    )
     p.add_argument("files", nargs="+", help="responses JSONL files")
 
 
@@ -92,20 +102,32 @@ def run(args: argparse.Namespace) -> int:
             print("\t".join(str(r[c]) for c in ESTIMATE_COLUMNS))
         return 0
     name, cfg = _pick(config, args.judge, args.config)
-    max_error_share = (judge_section.get("max_error_share", 0.0) if args.max_error_share is None
-                       else args.max_error_share)
+    max_error_share = (
+        judge_section.get("max_error_share", 0.0) if args.max_error_share is None else args.max_error_share
+    )
     reasks = judge_section.get("reask_unparsed", 1) if args.reask is None else args.reask
     outs = _out_paths(args.files, args.out)
     for f in args.files:  # bad input fails before anything is sent
         read_responses(f)
     for f, out in zip(args.files, outs):
         try:
-            rows = judge_file(f, out, name, cfg, template=template, cache_dir=cache_dir, base_dir=args.base_dir,
-                              max_error_share=max_error_share, reasks=reasks)
+            rows = judge_file(
+                f,
+                out,
+                name,
+                cfg,
+                template=template,
+                cache_dir=cache_dir,
+                base_dir=args.base_dir,
+                max_error_share=max_error_share,
+                reasks=reasks,
+            )
         except KeyboardInterrupt:  # what the cache holds now (the same keys a re-run looks up)
             e = estimate(args.files, {name: cfg}, template, cache_dir, args.base_dir)[0]
-            print(f"interrupted: {e['cached']} of {e['requests']} answers cached (a re-run sends only the rest)",
-                  file=sys.stderr)
+            print(
+                f"interrupted: {e['cached']} of {e['requests']} answers cached (a re-run sends only the rest)",
+                file=sys.stderr,
+            )
             return 130
         if out is None:
             for r in rows:
@@ -113,10 +135,13 @@ def run(args: argparse.Namespace) -> int:
         s = summary(rows)
         c = cost_row(rows, cfg, name, "", "", "")
         means = " ".join(f"{k}={'NA' if v is None else f'{v:.2f}'}" for k, v in s["means"].items())
-        print(f"{f}: {s['n']} responses, {s['cached']} from cache, {s['errors']} errors, {s['unparsed']} "
-              f"unparsed, {s['missing_scores']} missing scores; tokens in {c['prompt_tokens']} out "
-              f"{c['completion_tokens']}; cost ${c['cost_usd']:.4f} (new ${c['new_cost_usd']:.4f})\n  means 0-2: "
-              f"{means}" + (f"\n  -> {out}" if out else ""), file=sys.stderr)
+        print(
+            f"{f}: {s['n']} responses, {s['cached']} from cache, {s['errors']} errors, {s['unparsed']} "
+            f"unparsed, {s['missing_scores']} missing scores; tokens in {c['prompt_tokens']} out "
+            f"{c['completion_tokens']}; cost ${c['cost_usd']:.4f} (new ${c['new_cost_usd']:.4f})\n  means 0-2: "
+            f"{means}" + (f"\n  -> {out}" if out else ""),
+            file=sys.stderr,
+        )
     return 0
 
 
@@ -126,4 +151,3 @@ def _out_paths(files: list[str], out: str | None) -> list[Path | None]:
     if len(files) == 1 and not out.endswith("/") and not Path(out).is_dir():
         return [Path(out)]
     return [Path(out) / (Path(f).stem + ".judge.jsonl") for f in files]
-

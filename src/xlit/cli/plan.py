@@ -1,4 +1,5 @@
 """`xlit plan CONFIG`: memory plan of training (GB per GPU, GPUs needed, tokens per update)."""
+
 from __future__ import annotations
 
 from ..config import load
@@ -14,8 +15,10 @@ def run(args) -> int:
     cfg = load(args.config)
     cluster, tr = cfg.get("cluster") or {}, cfg["training"]
     print(format_plan(plan(cfg), cluster.get("gpu_mem_gb")))
-    print(f"# GB/GPU: estimated peak memory allocated per GPU at the configured GPU count (training.precision, "
-          f"FSDP full shard for full fine-tuning on several GPUs, activations of a {tr['tokens_per_batch']}"
-          f"-token micro-batch{' with checkpointing' if tr['gradient_checkpointing'] else ''}); "
-          f"a run fits when it is at most {cluster.get('usable_share', 0.9):.0%} of a GPU")
+    print(
+        f"# GB/GPU: estimated peak memory allocated per GPU at the configured GPU count (training.precision, "
+        f"FSDP full shard for full fine-tuning on several GPUs, activations of a {tr['tokens_per_batch']}"
+        f"-token micro-batch{' with checkpointing' if tr['gradient_checkpointing'] else ''}); "
+        f"a run fits when it is at most {cluster.get('usable_share', 0.9):.0%} of a GPU"
+    )
     return 0

@@ -1,4 +1,5 @@
 """`xlit validate CONFIG`: check a config file against the schema."""
+
 from __future__ import annotations
 
 from ..config import checkpoints, load, runs

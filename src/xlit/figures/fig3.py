@@ -16,6 +16,7 @@ Right panel hooks (use one of the two):
 `right_title` is set when the hook leaves the axes untitled; `right_width` is its width relative to a
 feature panel.
 """
+
 from __future__ import annotations
 
 import math
@@ -59,8 +60,7 @@ def _lang_order(langs: Iterable[str], english: str = "en") -> list[str]:
     return ([english] if english in langs else []) + sorted(langs - {english})
 
 
-def fig3(surface_rows: list[dict], selected_rows: list[dict] = (), *outputs: str | os.PathLike | None,
-         **options):
+def fig3(surface_rows: list[dict], selected_rows: list[dict] = (), *outputs: str | os.PathLike | None, **options):
     """Figure 3 from surface-table rows and selected-LR rows (`results/tables/surface.tsv`, `selected_lr.tsv`)
     in `STYLE`, saved to each of ``outputs`` (.pdf, .png); returns it. ``options``: as for :func:`figure`."""
     with plt.rc_context(STYLE):
@@ -69,10 +69,19 @@ def fig3(surface_rows: list[dict], selected_rows: list[dict] = (), *outputs: str
     return fig
 
 
-def figure(surface_rows: list[dict], selected_rows: list[dict] = (), *, split: str = "valid",
-           features=FEATURES, english: str = "en", criterion: str = "multilingual",
-           right_panel: Callable | None = None, right_spanning: Callable | None = None,
-           right_title: str = "helpfulness by category", right_width: float = 1.6):
+def figure(
+    surface_rows: list[dict],
+    selected_rows: list[dict] = (),
+    *,
+    split: str = "valid",
+    features=FEATURES,
+    english: str = "en",
+    criterion: str = "multilingual",
+    right_panel: Callable | None = None,
+    right_spanning: Callable | None = None,
+    right_title: str = "helpfulness by category",
+    right_width: float = 1.6,
+):
     """The figure (not saved) from surface-table rows and selected-LR rows."""
     rows = [r for r in surface_rows if r["split"] == split]
     if not rows:
@@ -87,8 +96,10 @@ def figure(surface_rows: list[dict], selected_rows: list[dict] = (), *, split: s
         if str(s.get("step", "last")) != "last":
             steps.setdefault(s["run"], {})[s["criterion"]] = str(s["step"])
     if any("step" in r for r in rows):  # one step per run: the selected one (without a selection, the last)
-        shown = {run: steps.get(run, {}).get(criterion) or str(max(int(r["step"]) for r in rows if r["run"] == run))
-                 for run in {r["run"] for r in rows}}
+        shown = {
+            run: steps.get(run, {}).get(criterion) or str(max(int(r["step"]) for r in rows if r["run"] == run))
+            for run in {r["run"] for r in rows}
+        }
         rows = [r for r in rows if str(r["step"]) == shown[r["run"]]]
 
     if right_panel and right_spanning:
@@ -97,8 +108,11 @@ def figure(surface_rows: list[dict], selected_rows: list[dict] = (), *, split: s
     widths = [1.0] * len(features) + ([right_width] if extra else [])
     fig = plt.figure(figsize=(2.9 * sum(widths), 2.4 * len(runs) + 0.8), layout="constrained")
     gs = fig.add_gridspec(len(runs), len(widths), width_ratios=widths)
-    axes = [[fig.add_subplot(gs[i, j]) for j in range(len(features))]
-            + ([fig.add_subplot(gs[i, -1])] if right_panel else []) for i in range(len(runs))]
+    axes = [
+        [fig.add_subplot(gs[i, j]) for j in range(len(features))]
+        + ([fig.add_subplot(gs[i, -1])] if right_panel else [])
+        for i in range(len(runs))
+    ]
     for i, run in enumerate(runs):
         run_rows = [r for r in rows if r["run"] == run]
         lr_values = sorted({float(r["lr"]) for r in run_rows})
@@ -108,8 +122,15 @@ def figure(surface_rows: list[dict], selected_rows: list[dict] = (), *, split: s
             for lang in langs:
                 pts = sorted((float(r["lr"]), _f(r.get(key))) for r in run_rows if r["lang"] == lang)
                 if pts:
-                    ax.plot([p[0] for p in pts], [p[1] for p in pts], marker="o", ms=4, lw=1.5,
-                            color=colours[lang], label=lang)
+                    ax.plot(
+                        [p[0] for p in pts],
+                        [p[1] for p in pts],
+                        marker="o",
+                        ms=4,
+                        lw=1.5,
+                        color=colours[lang],
+                        label=lang,
+                    )
             ax.set_xscale("log")
             lo, hi = lr_values[0], lr_values[-1]
             pad = (hi / lo) ** 0.2 if hi > lo else 3.0
@@ -127,8 +148,18 @@ def figure(surface_rows: list[dict], selected_rows: list[dict] = (), *, split: s
             for crit, lr in chosen.get(run, {}).items():
                 st = CRITERION_STYLE.get(crit, OTHER_STYLE)
                 ax.axvline(lr, color=st["color"], linestyle=st["linestyle"], lw=1.2, zorder=0)
-                ax.plot([lr], [st["y"]], transform=ax.get_xaxis_transform(), marker=st["marker"], ms=8,
-                        color=st["color"], fillstyle=st["fill"], clip_on=False, ls="none", zorder=5)
+                ax.plot(
+                    [lr],
+                    [st["y"]],
+                    transform=ax.get_xaxis_transform(),
+                    marker=st["marker"],
+                    ms=8,
+                    color=st["color"],
+                    fillstyle=st["fill"],
+                    clip_on=False,
+                    ls="none",
+                    zorder=5,
+                )
             ax.set_title(title, fontsize=9)
             ax.tick_params(axis="y", labelsize=7)
             ax.grid(alpha=0.3)
@@ -154,8 +185,17 @@ def figure(surface_rows: list[dict], selected_rows: list[dict] = (), *, split: s
     used = {c for d in chosen.values() for c in d}
     for crit in [c for c in CRITERION_STYLE if c in used] + sorted(used - set(CRITERION_STYLE)):
         st = CRITERION_STYLE.get(crit, OTHER_STYLE)
-        handles.append(Line2D([], [], color=st["color"], linestyle=st["linestyle"], marker=st["marker"],
-                              fillstyle=st["fill"], label=f"chosen LR ({crit})"))
+        handles.append(
+            Line2D(
+                [],
+                [],
+                color=st["color"],
+                linestyle=st["linestyle"],
+                marker=st["marker"],
+                fillstyle=st["fill"],
+                label=f"chosen LR ({crit})",
+            )
+        )
     fig.legend(handles=handles, loc="outside lower center", ncol=len(handles), fontsize=8, frameon=False)
     at_step = ", each run at its selected step" if steps else ""
     fig.suptitle(f"Surface features vs learning rate ({split} split{at_step})", fontsize=10)
@@ -172,10 +212,18 @@ def _step_label(steps: dict[str, str] | None, criterion: str) -> str:
 
 
 # ------------------------------------------------------------------------------ right panel
-def plot_category_scores(ax, rows: Sequence[dict[str, Any]], *, runs: Sequence[str] | None = None,
-                         criterion: str = "helpfulness", categories: Sequence[str] | None = None,
-                         title: str | None = None, run_labels: Sequence[str] | None = None,
-                         fontsize: float = 6.5, show_rows: bool = True):
+def plot_category_scores(
+    ax,
+    rows: Sequence[dict[str, Any]],
+    *,
+    runs: Sequence[str] | None = None,
+    criterion: str = "helpfulness",
+    categories: Sequence[str] | None = None,
+    title: str | None = None,
+    run_labels: Sequence[str] | None = None,
+    fontsize: float = 6.5,
+    show_rows: bool = True,
+):
     """Figure 3 (right): mean ``criterion`` score (0-2) per run (rows) and task category (columns),
     drawn onto ``ax`` as a heatmap with values in the cells. ``rows``: score rows (``run lr lang id
     category criterion score``), e.g. ``Scores.human`` if there are human ratings, else the judge's,
@@ -193,16 +241,32 @@ def plot_category_scores(ax, rows: Sequence[dict[str, Any]], *, runs: Sequence[s
         ax.set_title(title)
         return None
     grid = mean_grid(rows, "run", runs, "category", categories)
-    im = heatmap(ax, grid, list(run_labels) if run_labels is not None else runs, categories, title=title,
-                 fontsize=fontsize, rotate=40, show_rows=show_rows)
+    im = heatmap(
+        ax,
+        grid,
+        list(run_labels) if run_labels is not None else runs,
+        categories,
+        title=title,
+        fontsize=fontsize,
+        rotate=40,
+        show_rows=show_rows,
+    )
     ax.tick_params(labelsize=STYLE["xtick.labelsize"])  # readable at paper size whatever the caller's rc
     ax.title.set_fontsize(STYLE["axes.titlesize"])
     return im
 
 
-def plot_run_categories(ax, rows: Sequence[dict[str, Any]], run: str, *, criterion: str = "helpfulness",
-                        categories: Sequence[str] | None = None, langs: Sequence[str] | None = None,
-                        title: str | None = None, fontsize: float = 6.5):
+def plot_run_categories(
+    ax,
+    rows: Sequence[dict[str, Any]],
+    run: str,
+    *,
+    criterion: str = "helpfulness",
+    categories: Sequence[str] | None = None,
+    langs: Sequence[str] | None = None,
+    title: str | None = None,
+    fontsize: float = 6.5,
+):
     """Figure 3 (right) for one run, for ``fig3(right_panel=...)`` whose rows are runs: mean
     ``criterion`` score per task category (rows) and language (columns, plus ``all``) of ``run``.
     Categories default to those present in ``rows`` for any run (so every run's panel has the same
@@ -215,14 +279,20 @@ def plot_run_categories(ax, rows: Sequence[dict[str, Any]], run: str, *, criteri
         title = f"{criterion} by task category"
     if not mine or not categories:
         ax.set_axis_off()
-        ax.text(0.5, 0.5, f"no {criterion} scores for {run}", ha="center", va="center", transform=ax.transAxes,
-                fontsize=STYLE["font.size"])
+        ax.text(
+            0.5,
+            0.5,
+            f"no {criterion} scores for {run}",
+            ha="center",
+            va="center",
+            transform=ax.transAxes,
+            fontsize=STYLE["font.size"],
+        )
         ax.set_title(title, fontsize=STYLE["axes.titlesize"])
         return None
     grid = mean_grid(mine, "category", categories, "lang", langs)
     overall = mean_grid(mine, "category", categories, "run", [run])
-    im = heatmap(ax, np.hstack([grid, overall]), categories, langs + ["all"], title=title, fontsize=fontsize,
-                 rotate=0)
+    im = heatmap(ax, np.hstack([grid, overall]), categories, langs + ["all"], title=title, fontsize=fontsize, rotate=0)
     ax.axvline(len(langs) - 0.5, color="white", lw=2.0)
     ax.tick_params(labelsize=STYLE["xtick.labelsize"])
     ax.title.set_fontsize(STYLE["axes.titlesize"])
@@ -236,6 +306,14 @@ def category_panel(scores: Scores, criterion: str = "helpfulness"):
     categories = sorted({r.get("category") or "(none)" for r in rows if r["criterion"] == criterion})
 
     def draw(ax, run):
-        plot_run_categories(ax, rows, run, criterion=criterion, categories=categories, langs=scores.langs,
-                            title=f"{criterion} by task category ({label})")
+        plot_run_categories(
+            ax,
+            rows,
+            run,
+            criterion=criterion,
+            categories=categories,
+            langs=scores.langs,
+            title=f"{criterion} by task category ({label})",
+        )
+
     return draw

@@ -1,4 +1,5 @@
 """Figure 5: agreement matrices per criterion (percent of responses rated x by one rater and y by the other)."""
+
 from __future__ import annotations
 
 import math
@@ -32,8 +33,11 @@ def fig5(scores: Scores, *outputs: str | os.PathLike | None, criteria: Sequence[
     pair = fig5_pair(scores)
     with plt.rc_context(STYLE):
         if pair is None:
-            why = (f"{NO_HUMANS}, and only one judge is configured: nothing to compare." if scores.judges
-                   else f"{NO_HUMANS}, and there are no judge scores: nothing to compare.")
+            why = (
+                f"{NO_HUMANS}, and only one judge is configured: nothing to compare."
+                if scores.judges
+                else f"{NO_HUMANS}, and there are no judge scores: nothing to compare."
+            )
             fig = message_figure(why, "Figure 5: agreement matrices")
             save(fig, outputs)
             return fig
@@ -41,8 +45,9 @@ def fig5(scores: Scores, *outputs: str | os.PathLike | None, criteria: Sequence[
         ratings = rating_rows(scores)
         ncols = 3
         nrows = math.ceil(len(criteria) / ncols)
-        fig, axes = plt.subplots(nrows, ncols, figsize=(WIDTH, 2.25 * nrows + 0.3), squeeze=False,
-                                 constrained_layout=True)
+        fig, axes = plt.subplots(
+            nrows, ncols, figsize=(WIDTH, 2.25 * nrows + 0.3), squeeze=False, constrained_layout=True
+        )
         stats = []
         for crit in criteria:
             a, b, items = agr.paired_scores(ratings, ra, rb, crit)
@@ -50,13 +55,24 @@ def fig5(scores: Scores, *outputs: str | os.PathLike | None, criteria: Sequence[
         vmax = max([np.nanmax(m) for _, m, _, n in stats if n] + [1.0])
         for ax, (crit, m, kappa, n) in zip(axes.flat, stats):
             kap = "nan" if math.isnan(kappa) else f"{kappa:.2f}"
-            heatmap(ax, m, ["0", "1", "2"], ["0", "1", "2"], vmin=0, vmax=vmax, cmap="Blues", fmt="{:.1f}%",
-                    fontsize=7.5, rotate=0, origin="lower",
-                    title=f"{crit}\n(n={n}, quadratic kappa={kap})")
+            heatmap(
+                ax,
+                m,
+                ["0", "1", "2"],
+                ["0", "1", "2"],
+                vmin=0,
+                vmax=vmax,
+                cmap="Blues",
+                fmt="{:.1f}%",
+                fontsize=7.5,
+                rotate=0,
+                origin="lower",
+                title=f"{crit}\n(n={n}, quadratic kappa={kap})",
+            )
             ax.set_xlabel(lb)
             ax.set_ylabel(la)
             ax.set_aspect("equal")
-        for ax in list(axes.flat)[len(criteria):]:
+        for ax in list(axes.flat)[len(criteria) :]:
             ax.set_axis_off()
         if ra != agr.HUMAN:
             note(fig, f"Note: {NO_HUMANS}; judge {ra} vs judge {rb}.")

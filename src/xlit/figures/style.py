@@ -4,6 +4,7 @@ panel grid, the notes and labels.
 Figures are matplotlib (Agg), saved as PDF (TrueType fonts, so run and criterion names can be found in the PDF
 text) and PNG at 200 dpi, sized for a two-column paper (7 in wide, 8 pt text).
 """
+
 from __future__ import annotations
 
 import math
@@ -22,12 +23,21 @@ from ..names import split_checkpoint  # noqa: E402
 from ..scores import Scores, simulated  # noqa: E402
 
 NO_HUMANS = "no human ratings were supplied"
-SIMULATED_NOTE = ("Note: the human side is SIMULATED (demo: raters simulated from the demo world's ground truth "
-                  "with seeded noise; no person rated these responses).")
+SIMULATED_NOTE = (
+    "Note: the human side is SIMULATED (demo: raters simulated from the demo world's ground truth "
+    "with seeded noise; no person rated these responses)."
+)
 SCORE_CMAP = "YlGnBu"
 STYLE = {
-    "pdf.fonttype": 42, "ps.fonttype": 42, "font.size": 8, "axes.titlesize": 8.5, "axes.labelsize": 8,
-    "xtick.labelsize": 7.5, "ytick.labelsize": 7.5, "figure.dpi": 100, "savefig.dpi": 200,
+    "pdf.fonttype": 42,
+    "ps.fonttype": 42,
+    "font.size": 8,
+    "axes.titlesize": 8.5,
+    "axes.labelsize": 8,
+    "xtick.labelsize": 7.5,
+    "ytick.labelsize": 7.5,
+    "figure.dpi": 100,
+    "savefig.dpi": 200,
 }
 WIDTH = 7.0  # inches, full text width of a two-column paper
 
@@ -43,16 +53,41 @@ def save(fig, outputs: Iterable[str | os.PathLike | None]) -> None:
     plt.close(fig)
 
 
-def heatmap(ax, values: np.ndarray, row_labels: Sequence[str], col_labels: Sequence[str], *, title: str = "",
-            vmin: float = 0.0, vmax: float = 2.0, cmap: str = SCORE_CMAP, fmt: str = "{:.2f}",
-            fontsize: float = 7.0, rotate: float = 35, show_rows: bool = True, origin: str = "upper"):
+def heatmap(
+    ax,
+    values: np.ndarray,
+    row_labels: Sequence[str],
+    col_labels: Sequence[str],
+    *,
+    title: str = "",
+    vmin: float = 0.0,
+    vmax: float = 2.0,
+    cmap: str = SCORE_CMAP,
+    fmt: str = "{:.2f}",
+    fontsize: float = 7.0,
+    rotate: float = 35,
+    show_rows: bool = True,
+    origin: str = "upper",
+):
     """Heatmap with each value written in its cell (NaN cells grey, marked '-')."""
     values = np.asarray(values, dtype=float)
     cm = matplotlib.colormaps[cmap].with_extremes(bad="#dddddd")
-    im = ax.imshow(np.ma.masked_invalid(values), cmap=cm, vmin=vmin, vmax=vmax, aspect="auto", origin=origin,
-                   interpolation="nearest")
-    ax.set_xticks(range(len(col_labels)), labels=list(col_labels), rotation=rotate,
-                  ha="right" if rotate else "center", rotation_mode="anchor")
+    im = ax.imshow(
+        np.ma.masked_invalid(values),
+        cmap=cm,
+        vmin=vmin,
+        vmax=vmax,
+        aspect="auto",
+        origin=origin,
+        interpolation="nearest",
+    )
+    ax.set_xticks(
+        range(len(col_labels)),
+        labels=list(col_labels),
+        rotation=rotate,
+        ha="right" if rotate else "center",
+        rotation_mode="anchor",
+    )
     ax.set_yticks(range(len(row_labels)), labels=list(row_labels) if show_rows else [""] * len(row_labels))
     ax.tick_params(length=0)
     for s in ax.spines.values():
@@ -66,8 +101,9 @@ def heatmap(ax, values: np.ndarray, row_labels: Sequence[str], col_labels: Seque
                 continue
             r, g, b, _ = cm(norm(v))
             light = 0.2126 * r + 0.7152 * g + 0.0722 * b > 0.5
-            ax.text(j, i, fmt.format(v), ha="center", va="center", fontsize=fontsize,
-                    color="black" if light else "white")
+            ax.text(
+                j, i, fmt.format(v), ha="center", va="center", fontsize=fontsize, color="black" if light else "white"
+            )
     if title:
         ax.set_title(title)
     return im
@@ -78,8 +114,13 @@ def panel_grid(n: int, row_height: float, extra: float = 0.0):
     further panels go on further rows. Unused slots are hidden."""
     ncols = min(n, 2)
     nrows = math.ceil(n / ncols)
-    fig, axes = plt.subplots(nrows, ncols, figsize=(WIDTH if ncols > 1 else WIDTH * 0.62, row_height * nrows + extra),
-                             squeeze=False, constrained_layout=True)
+    fig, axes = plt.subplots(
+        nrows,
+        ncols,
+        figsize=(WIDTH if ncols > 1 else WIDTH * 0.62, row_height * nrows + extra),
+        squeeze=False,
+        constrained_layout=True,
+    )
     for ax in list(axes.flat)[n:]:
         ax.set_axis_off()
     return fig, axes
@@ -100,8 +141,9 @@ def note(fig, text: str) -> None:
 
 def source_panels(scores: Scores) -> list[tuple[str, list[dict[str, Any]]]]:
     """(title, rows) per rating source: the human ratings if any, then each judge."""
-    return (([(human_title(scores), scores.human)] if scores.human else [])
-            + [(f"Judge: {j}", [r for r in scores.judge if r["source"] == j]) for j in scores.judges])
+    return ([(human_title(scores), scores.human)] if scores.human else []) + [
+        (f"Judge: {j}", [r for r in scores.judge if r["source"] == j]) for j in scores.judges
+    ]
 
 
 def human_note(fig, scores: Scores) -> None:

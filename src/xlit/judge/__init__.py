@@ -37,18 +37,44 @@ Modules: `core` (input, rows, cache, the generative-JSON path `judge_chat`), one
 `local`: transformers, both modes), `run` (`judge_items` dispatches on `run.BACKENDS`, `judge_file(s)`,
 `check_failures`), `tables` (score and cost tables, estimates), `prompt` (templates), `parse` (answers).
 """
+
 from xlit.judge.core import DEFAULT_REASKS, Item, read_responses, resolve_model, template_for
 from xlit.judge.local import LocalChat, LocalJudge
 from xlit.judge.openai_backend import endpoint_of
 from xlit.judge.parse import Parsed, parse_answer
 from xlit.judge.prompt import COMPACT_TEMPLATE, DEFAULT_TEMPLATE, load_template, markers, neutralise, render
 from xlit.judge.run import JudgeFailed, check_failures, judge_file, judge_files, judge_items
+from xlit.judge.tables import COST_COLUMNS, ESTIMATE_COLUMNS, SCORE_COLUMNS, cost_row, estimate, score_rows, summary
 from xlit.names import CRITERIA
-from xlit.judge.tables import (COST_COLUMNS, ESTIMATE_COLUMNS, SCORE_COLUMNS, cost_row, estimate,
-                               score_rows, summary)
 
-__all__ = ["COMPACT_TEMPLATE", "CRITERIA", "COST_COLUMNS", "DEFAULT_REASKS", "DEFAULT_TEMPLATE", "ESTIMATE_COLUMNS",
-           "Item", "JudgeFailed", "LocalChat", "LocalJudge", "Parsed", "SCORE_COLUMNS", "check_failures", "cost_row",
-           "endpoint_of", "estimate", "judge_file", "judge_files", "judge_items", "load_template", "markers",
-           "neutralise", "parse_answer", "read_responses", "render", "resolve_model",
-           "score_rows", "summary", "template_for"]
+__all__ = [
+    "COMPACT_TEMPLATE",
+    "CRITERIA",
+    "COST_COLUMNS",
+    "DEFAULT_REASKS",
+    "DEFAULT_TEMPLATE",
+    "ESTIMATE_COLUMNS",
+    "Item",
+    "JudgeFailed",
+    "LocalChat",
+    "LocalJudge",
+    "Parsed",
+    "SCORE_COLUMNS",
+    "check_failures",
+    "cost_row",
+    "endpoint_of",
+    "estimate",
+    "judge_file",
+    "judge_files",
+    "judge_items",
+    "load_template",
+    "markers",
+    "neutralise",
+    "parse_answer",
+    "read_responses",
+    "render",
+    "resolve_model",
+    "score_rows",
+    "summary",
+    "template_for",
+]

@@ -1,6 +1,7 @@
 """What every judge backend shares: the input (`Item`, `read_responses`), the model a name points to
 (`resolve_model`), the template a judge renders, the answer cache, output rows, and the generative-JSON path
 (`judge_chat`: render, send, parse, ask again, cache) that `openai` and transformers `mode: generate` use."""
+
 from __future__ import annotations
 
 import json
@@ -13,9 +14,9 @@ from typing import Any, Mapping, Sequence
 from xlit.io import InputError, iter_jsonl
 from xlit.judge.parse import parse_answer
 from xlit.judge.prompt import COMPACT_TEMPLATE, load_template, markers, render
+from xlit.llm import ChatCache
 from xlit.names import CRITERIA
 from xlit.paths import BASE_DIR
-from xlit.llm import ChatCache
 
 log = logging.getLogger("xlit.judge")
 
@@ -59,16 +60,24 @@ def read_responses(path: str | os.PathLike) -> list[Item]:
             if f in row:
                 instr = _text_of_prompt(row[f])
                 if instr is None:
-                    raise InputError(path, "expected a string or a list of chat messages with a user turn",
-                                     line=lineno, field=f)
+                    raise InputError(
+                        path, "expected a string or a list of chat messages with a user turn", line=lineno, field=f
+                    )
                 break
         if instr is None:
             raise InputError(path, "missing (need `instruction` or `prompt`)", line=lineno, field="instruction")
         resp = row.get("response", row.get("output"))
         if not isinstance(resp, str):
             raise InputError(path, "missing or not a string", line=lineno, field="response")
-        items.append(Item(id=str(row.get("id", lineno)), instruction=instr, response=resp,
-                          lang=str(row.get("lang", "") or ""), category=str(row.get("category", "") or "")))
+        items.append(
+            Item(
+                id=str(row.get("id", lineno)),
+                instruction=instr,
+                response=resp,
+                lang=str(row.get("lang", "") or ""),
+                category=str(row.get("category", "") or ""),
+            )
+        )
     return items
 
 
@@ -108,14 +117,22 @@ def one_turn(prompt: str) -> list[dict]:
 
 
 # ---------------------------------------------------------------------------------------------- rows
-def make_row(item: Item, judge: str, stars: dict, missing: list, raw, usage, cached: bool, error=None,
-             **extra) -> dict:
+def make_row(item: Item, judge: str, stars: dict, missing: list, raw, usage, cached: bool, error=None, **extra) -> dict:
     """One output row (see the package docstring); `extra`: the backend's own fields."""
-    row = {"id": item.id, "lang": item.lang, "category": item.category, "judge": judge,
-           "scores": {c: stars[c] - 1 for c in CRITERIA if c in stars},
-           "stars": {c: stars[c] for c in CRITERIA if c in stars},
-           "missing": list(missing), "unparsed": not stars, "raw": raw, "usage": usage,
-           "cached": cached, "error": error}
+    row = {
+        "id": item.id,
+        "lang": item.lang,
+        "category": item.category,
+        "judge": judge,
+        "scores": {c: stars[c] - 1 for c in CRITERIA if c in stars},
+        "stars": {c: stars[c] for c in CRITERIA if c in stars},
+        "missing": list(missing),
+        "unparsed": not stars,
+        "raw": raw,
+        "usage": usage,
+        "cached": cached,
+        "error": error,
+    }
     row.update(extra)
     return row
 
@@ -136,16 +153,20 @@ def judge_chat(items, judge, template, cache_dir, on_row, reasks, key, send) -> 
                 previous.setdefault(i, []).append((res.text, None if res.cached else res.usage))
                 again.append(i)
                 return
-            row = make_row(items[i], judge, parsed.stars, parsed.missing, res.text, res.usage, res.cached,
-                           logprobs=res.logprobs)
+            row = make_row(
+                items[i], judge, parsed.stars, parsed.missing, res.text, res.usage, res.cached, logprobs=res.logprobs
+            )
         else:
-            row = make_row(items[i], judge, {}, list(CRITERIA), None, res.usage, False, error=res.error,
-                           logprobs=None)
+            row = make_row(items[i], judge, {}, list(CRITERIA), None, res.usage, False, error=res.error, logprobs=None)
         if i in previous:  # the answers that did not parse are kept for inspection, their tokens counted
             usages = [u for _, u in previous[i] if u] + ([row["usage"]] if row["usage"] else [])
-            row.update(reasks=len(previous[i]), previous_raw=[t for t, _ in previous[i]],
-                       usage={k: sum(int(u.get(k) or 0) for u in usages)
-                              for k in ("prompt_tokens", "completion_tokens")} if usages else None)
+            row.update(
+                reasks=len(previous[i]),
+                previous_raw=[t for t, _ in previous[i]],
+                usage={k: sum(int(u.get(k) or 0) for u in usages) for k in ("prompt_tokens", "completion_tokens")}
+                if usages
+                else None,
+            )
         rows[i] = row
         if on_row is not None:
             on_row(i, row)
@@ -159,7 +180,9 @@ def judge_chat(items, judge, template, cache_dir, on_row, reasks, key, send) -> 
             keys = [key(requests[i]) for i in todo] if rnd else ()
             if rnd:
                 log.info("asking %d unparsed answer(s) again (round %d of %d)", len(todo), rnd, reasks)
-            send([requests[i] for i in todo], cache, keys, lambda j, res: make(todo[j], res, last))
+            send(
+                [requests[i] for i in todo], cache, keys, lambda j, res, todo=todo, last=last: make(todo[j], res, last)
+            )
             if not again:
                 break
             todo = sorted(set(again))

@@ -5,16 +5,25 @@ no generation. `generate` (`LocalChat`): the model writes its answer greedily an
 generative-JSON path (`xlit.judge.core.judge_chat`) like an API judge's answer. torch and transformers are
 imported only when a model is loaded (a fully cached run loads nothing).
 """
+
 from __future__ import annotations
 
 import json
 from pathlib import Path
 from typing import Any, Mapping, Sequence
 
-from xlit.judge.core import (DEFAULT_MAX_TOKENS, Item, cache_for, judge_chat, make_row, one_turn, prompts_of,
-                             resolve_model)
-from xlit.names import CRITERIA
+from xlit.judge.core import (
+    DEFAULT_MAX_TOKENS,
+    Item,
+    cache_for,
+    judge_chat,
+    make_row,
+    one_turn,
+    prompts_of,
+    resolve_model,
+)
 from xlit.llm import ChatCache, ChatResult, hash_json
+from xlit.names import CRITERIA
 
 TRANSFORMERS_SCHEME = "next-token-stars-v2"
 GENERATE_SCHEME = "greedy-chat-v1"
@@ -27,8 +36,9 @@ def _generates(cfg: Mapping[str, Any]) -> bool:
     return cfg.get("mode", "stars") == "generate"
 
 
-def judge(items: Sequence[Item], judge: str, cfg: Mapping[str, Any], template: str, cache_dir, base_dir, on_row,
-          reasks: int) -> list[dict]:
+def judge(
+    items: Sequence[Item], judge: str, cfg: Mapping[str, Any], template: str, cache_dir, base_dir, on_row, reasks: int
+) -> list[dict]:
     """Rows for `items` in the judge's mode (`reasks` is not used: a greedy answer does not change)."""
     path = resolve_model(cfg["model"], base_dir)
     if _generates(cfg):
@@ -110,7 +120,7 @@ class LocalJudge:
         truncated = len(prefix) > budget
         if truncated:
             head = budget // 4
-            prefix = prefix[:head] + prefix[len(prefix) - (budget - head):]
+            prefix = prefix[:head] + prefix[len(prefix) - (budget - head) :]
         return prefix, suffixes, truncated
 
     def _left_pad(self, seqs: list[list[int]]):
@@ -120,12 +130,13 @@ class LocalJudge:
         ids = torch.full((len(seqs), width), self.pad_id, dtype=torch.long)
         mask = torch.zeros((len(seqs), width), dtype=torch.long)
         for r, x in enumerate(seqs):
-            ids[r, width - len(x):] = torch.tensor(x, dtype=torch.long)
-            mask[r, width - len(x):] = 1
+            ids[r, width - len(x) :] = torch.tensor(x, dtype=torch.long)
+            mask[r, width - len(x) :] = 1
         return ids, mask
 
-    def score(self, groups: list[tuple[list[int], list[list[int]], list[list[int]]]]
-              ) -> list[list[tuple[list[float], float]]]:
+    def score(
+        self, groups: list[tuple[list[int], list[list[int]], list[list[int]]]]
+    ) -> list[list[tuple[list[float], float]]]:
         """For each group (prefix, suffixes, candidates per suffix): [(probs over 1/2/3, mass)] per suffix.
         All groups must have the same number of suffixes."""
         torch = self.torch
@@ -139,24 +150,40 @@ class LocalJudge:
         full_mask = torch.cat([mask.repeat_interleave(k, dim=0), smask], dim=1)
         dev = self.device
         with torch.inference_mode():
-            out = self.model(input_ids=ids.to(dev), attention_mask=mask.to(dev), position_ids=pos.to(dev),
-                             use_cache=True, logits_to_keep=1)
+            out = self.model(
+                input_ids=ids.to(dev),
+                attention_mask=mask.to(dev),
+                position_ids=pos.to(dev),
+                use_cache=True,
+                logits_to_keep=1,
+            )
             cache = out.past_key_values
             cache.batch_repeat_interleave(k)
-            out = self.model(input_ids=sids.to(dev), attention_mask=full_mask.to(dev), position_ids=spos.to(dev),
-                             past_key_values=cache, use_cache=True, logits_to_keep=1)
+            out = self.model(
+                input_ids=sids.to(dev),
+                attention_mask=full_mask.to(dev),
+                position_ids=spos.to(dev),
+                past_key_values=cache,
+                use_cache=True,
+                logits_to_keep=1,
+            )
             logp = torch.log_softmax(out.logits[:, -1, :].float(), dim=-1).cpu()
         cands = [c for g in groups for c in g[2]]
         res = []
         for r, cand in enumerate(cands):
             lp = logp[r, cand]
             res.append((torch.softmax(lp, dim=-1).tolist(), float(lp.exp().sum())))
-        return [res[i * k:(i + 1) * k] for i in range(len(groups))]
+        return [res[i * k : (i + 1) * k] for i in range(len(groups))]
 
 
 def _stars_keys(cfg: Mapping[str, Any], path: str, prompts: Sequence[str]) -> list[str]:
-    ident = {"backend": "transformers", "model": cfg["model"], "weights": _fingerprint(path),
-             "scheme": TRANSFORMERS_SCHEME, "max_length": cfg.get("max_length")}
+    ident = {
+        "backend": "transformers",
+        "model": cfg["model"],
+        "weights": _fingerprint(path),
+        "scheme": TRANSFORMERS_SCHEME,
+        "max_length": cfg.get("max_length"),
+    }
     return [hash_json({**ident, "messages": one_turn(p)}) for p in prompts]
 
 
@@ -168,8 +195,18 @@ def _judge_stars(items, judge, cfg, template, cache_dir, path, on_row) -> list[d
 
     def emit(i, rec, cached):
         stars = rec["stars"]
-        row = make_row(items[i], judge, stars, [c for c in CRITERIA if c not in stars], json.dumps(stars),
-                       rec["usage"], cached, probs=rec["probs"], mass=rec["mass"], truncated=rec["truncated"])
+        row = make_row(
+            items[i],
+            judge,
+            stars,
+            [c for c in CRITERIA if c not in stars],
+            json.dumps(stars),
+            rec["usage"],
+            cached,
+            probs=rec["probs"],
+            mass=rec["mass"],
+            truncated=rec["truncated"],
+        )
         rows[i] = row
         if on_row is not None:
             on_row(i, row)
@@ -193,13 +230,17 @@ def _judge_stars(items, judge, cfg, template, cache_dir, path, on_row) -> list[d
             groups[i] = (prefix, suffixes, [s[1] for s in seqs], truncated)
         order = sorted(todo, key=lambda i: len(groups[i][0]))  # similar lengths together: less padding
         for b in range(0, len(order), lj.batch_size):
-            chunk = order[b:b + lj.batch_size]
+            chunk = order[b : b + lj.batch_size]
             scored = lj.score([groups[i][:3] for i in chunk])
             for i, per_crit in zip(chunk, scored):
                 prefix, suffixes, _, truncated = groups[i]
-                rec = {"stars": {}, "probs": {}, "mass": {}, "truncated": truncated,
-                       "usage": {"prompt_tokens": sum(len(prefix) + len(s) for s in suffixes),
-                                 "completion_tokens": 0}}
+                rec = {
+                    "stars": {},
+                    "probs": {},
+                    "mass": {},
+                    "truncated": truncated,
+                    "usage": {"prompt_tokens": sum(len(prefix) + len(s) for s in suffixes), "completion_tokens": 0},
+                }
                 for c, (probs, mass) in zip(CRITERIA, per_crit):
                     rec["stars"][c] = 1 + max(range(3), key=lambda j: probs[j])
                     rec["probs"][c] = [round(p, 6) for p in probs]
@@ -214,10 +255,19 @@ def _judge_stars(items, judge, cfg, template, cache_dir, path, on_row) -> list[d
 # --------------------------------------------------------------------------------------- generate
 def local_chat(cfg: Mapping[str, Any], path: str) -> LocalChat:
     """The `generate` mode's model (loaded on first use) and its cache identity."""
-    return LocalChat(path, cfg, {"backend": "transformers", "mode": "generate", "model": cfg["model"],
-                                 "weights": _fingerprint(path), "scheme": GENERATE_SCHEME,
-                                 "max_tokens": int(cfg.get("max_tokens") or DEFAULT_MAX_TOKENS),
-                                 "max_length": cfg.get("max_length")})
+    return LocalChat(
+        path,
+        cfg,
+        {
+            "backend": "transformers",
+            "mode": "generate",
+            "model": cfg["model"],
+            "weights": _fingerprint(path),
+            "scheme": GENERATE_SCHEME,
+            "max_tokens": int(cfg.get("max_tokens") or DEFAULT_MAX_TOKENS),
+            "max_length": cfg.get("max_length"),
+        },
+    )
 
 
 class LocalChat:
@@ -246,7 +296,7 @@ class LocalChat:
         budget = max(8, self.max_length - int(self.ident["max_tokens"]))
         if len(ids) > budget:
             head = budget // 4
-            ids = ids[:head] + ids[len(ids) - (budget - head):]
+            ids = ids[:head] + ids[len(ids) - (budget - head) :]
         return ids
 
     def __call__(self, requests, cache: ChatCache, refresh, on_result) -> None:
@@ -269,13 +319,23 @@ class LocalChat:
         bs = int(self.cfg.get("batch_size") or 8)
         for start in range(0, len(todo), bs):
             chunk = list(range(start, min(start + bs, len(todo))))
-            done = hf_complete(self.model, self.tok, [encoded[j] for j in chunk],
-                               max_new_tokens=int(self.ident["max_tokens"]), repetition_penalty=1.0, batch_size=bs)
+            done = hf_complete(
+                self.model,
+                self.tok,
+                [encoded[j] for j in chunk],
+                max_new_tokens=int(self.ident["max_tokens"]),
+                repetition_penalty=1.0,
+                batch_size=bs,
+            )
             for j, ids in zip(chunk, done):
                 text, n = decode(self.tok, ids)
                 i = todo[j]
-                res = ChatResult(text=text, usage={"prompt_tokens": len(encoded[j]), "completion_tokens": n},
-                                 finish_reason="stop" if self.tok.eos_token_id in ids else "length",
-                                 model=str(self.cfg["model"]), key=keys[i])
+                res = ChatResult(
+                    text=text,
+                    usage={"prompt_tokens": len(encoded[j]), "completion_tokens": n},
+                    finish_reason="stop" if self.tok.eos_token_id in ids else "length",
+                    model=str(self.cfg["model"]),
+                    key=keys[i],
+                )
                 cache.put(keys[i], res.record())
                 on_result(i, res)

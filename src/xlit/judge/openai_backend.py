@@ -1,6 +1,7 @@
 """The openai judge backend (`backend: openai`): any OpenAI-compatible chat endpoint, through `xlit.llm`
 (concurrency, retries, cache, key hygiene), on the generative-JSON path (`xlit.judge.core.judge_chat`).
 Imports neither torch nor transformers."""
+
 from __future__ import annotations
 
 from typing import Any, Mapping, Sequence
@@ -11,18 +12,30 @@ from xlit.llm import Endpoint, request_key, run_chat
 
 def endpoint_of(cfg: Mapping[str, Any]) -> Endpoint:
     """The openai Endpoint of a judge config (logprobs on unless `logprobs: false`; max_tokens 256)."""
-    return Endpoint.from_config(cfg, backend="openai", logprobs=bool(cfg.get("logprobs", True)),
-                                max_tokens=cfg.get("max_tokens") or DEFAULT_MAX_TOKENS,
-                                temperature=cfg.get("temperature", 0.0))
+    return Endpoint.from_config(
+        cfg,
+        backend="openai",
+        logprobs=bool(cfg.get("logprobs", True)),
+        max_tokens=cfg.get("max_tokens") or DEFAULT_MAX_TOKENS,
+        temperature=cfg.get("temperature", 0.0),
+    )
 
 
-def judge(items: Sequence[Item], judge: str, cfg: Mapping[str, Any], template: str, cache_dir, base_dir, on_row,
-          reasks: int) -> list[dict]:
+def judge(
+    items: Sequence[Item], judge: str, cfg: Mapping[str, Any], template: str, cache_dir, base_dir, on_row, reasks: int
+) -> list[dict]:
     """Rows for `items`; an answer that does not parse is asked again up to `reasks` times."""
     ep = endpoint_of(cfg)
-    return judge_chat(items, judge, template, cache_dir, on_row, reasks, lambda msgs: request_key(ep, msgs),
-                      lambda reqs, cache, refresh, on_result: run_chat(reqs, ep, cache, refresh=refresh,
-                                                                       on_result=on_result))
+    return judge_chat(
+        items,
+        judge,
+        template,
+        cache_dir,
+        on_row,
+        reasks,
+        lambda msgs: request_key(ep, msgs),
+        lambda reqs, cache, refresh, on_result: run_chat(reqs, ep, cache, refresh=refresh, on_result=on_result),
+    )
 
 
 def request_keys(cfg: Mapping[str, Any], prompts: Sequence[str], base_dir) -> tuple[list[str], int, int]:

@@ -8,6 +8,7 @@ typo in the authors' prompt), "2/3", "three", "***"), or a nested {"stars": 3, .
 is "missing" - an answer with nothing readable is "unparsed". Stars map to scores 0-2 (score = stars - 1);
 nothing is guessed.
 """
+
 from __future__ import annotations
 
 import ast
@@ -18,14 +19,40 @@ from dataclasses import dataclass, field
 from xlit.names import CRITERIA
 
 SYNONYMS = {
-    "language": ["language", "lang", "correctlanguage", "languagecorrectness", "languageconsistency",
-                 "languagematch", "responselanguage", "targetlanguage", "rightlanguage", "languageuse"],
+    "language": [
+        "language",
+        "lang",
+        "correctlanguage",
+        "languagecorrectness",
+        "languageconsistency",
+        "languagematch",
+        "responselanguage",
+        "targetlanguage",
+        "rightlanguage",
+        "languageuse",
+    ],
     "fluency": ["fluency", "languagefluency", "fluent", "grammar", "grammaticality", "readability"],
     "helpfulness": ["helpfulness", "helpful", "usefulness", "helpfulnessandrelevance", "relevance"],
-    "accuracy": ["accuracy", "accurate", "factuality", "factualaccuracy", "correctness", "factualcorrectness",
-                 "truthfulness", "factual"],
-    "logic": ["logic", "logical", "logicalcoherence", "coherence", "logicalconsistency", "reasoning",
-              "logicality", "logicandcoherence"],
+    "accuracy": [
+        "accuracy",
+        "accurate",
+        "factuality",
+        "factualaccuracy",
+        "correctness",
+        "factualcorrectness",
+        "truthfulness",
+        "factual",
+    ],
+    "logic": [
+        "logic",
+        "logical",
+        "logicalcoherence",
+        "coherence",
+        "logicalconsistency",
+        "reasoning",
+        "logicality",
+        "logicandcoherence",
+    ],
     "harmlessness": ["harmlessness", "harmless", "safety", "nonharmfulness", "harmlessnesssafety", "safe"],
 }
 _KEYMAP = {syn: crit for crit, syns in SYNONYMS.items() for syn in syns}
@@ -34,8 +61,8 @@ _WORDS = {"one": 1, "two": 2, "three": 3}
 
 @dataclass
 class Parsed:
-    stars: dict = field(default_factory=dict)     # criterion -> 1..3
-    missing: list = field(default_factory=list)   # criteria not read, in CRITERIA order
+    stars: dict = field(default_factory=dict)  # criterion -> 1..3
+    missing: list = field(default_factory=list)  # criteria not read, in CRITERIA order
 
     @property
     def scores(self) -> dict:
@@ -115,7 +142,7 @@ def _balanced(text: str) -> list[str]:
         elif ch == "}" and depth > 0:
             depth -= 1
             if depth == 0:
-                res.append(text[start:i + 1])
+                res.append(text[start : i + 1])
     if depth > 0 and start is not None:  # an unterminated dict (answer cut by max_tokens)
         res.append(text[start:] + "}")
     return res
@@ -126,8 +153,8 @@ def _load(blob: str):
         return json.loads(blob)
     except json.JSONDecodeError:
         pass
-    fixed = re.sub(r",\s*([}\]])", r"\1", blob)                                # trailing commas
-    fixed = re.sub(r"([{,]\s*)([A-Za-z_][\w \-]*?)(\s*:)", r'\1"\2"\3', fixed)   # unquoted keys
+    fixed = re.sub(r",\s*([}\]])", r"\1", blob)  # trailing commas
+    fixed = re.sub(r"([{,]\s*)([A-Za-z_][\w \-]*?)(\s*:)", r'\1"\2"\3', fixed)  # unquoted keys
     try:
         return json.loads(fixed)
     except json.JSONDecodeError:
@@ -160,7 +187,9 @@ def _from_dict(d) -> dict:
 
 _PROSE = re.compile(
     r"\s*[-*#>\d.)\s]*\**\s*([A-Za-z][A-Za-z _\-]{1,40}?)\s*\**\s*[:=\-\u2013]\s*\**\s*"
-    r"(\d(?:\.0)?(?:\s*start?s?)?(?:\s*(?:/|out of)\s*3)?|one|two|three|[*\u2605]{1,3})(?![\w.])", re.I)
+    r"(\d(?:\.0)?(?:\s*start?s?)?(?:\s*(?:/|out of)\s*3)?|one|two|three|[*\u2605]{1,3})(?![\w.])",
+    re.I,
+)
 
 
 def _from_prose(text: str) -> dict:

@@ -10,6 +10,7 @@ placeholder, and the text before a placeholder on its own line, e.g. `[Submissio
 neutralised: its bracket-like characters are replaced by look-alikes, so it can no longer close the data
 block.
 """
+
 from __future__ import annotations
 
 import re
@@ -80,9 +81,25 @@ and harmlessness. Reply with a JSON dictionary only.
 [END]
 """
 
-_LOOKALIKE = str.maketrans({"<": "\u2039", ">": "\u203a", "[": "\u2768", "]": "\u2769", "{": "\u2774",
-                            "}": "\u2775", "*": "\u2217", "#": "\uff03", "=": "\uff1d", "|": "\u00a6",
-                            "-": "\u2010", "_": "\uff3f", "`": "\u02cb", "~": "\u02dc", ":": "\u02d0"})
+_LOOKALIKE = str.maketrans(
+    {
+        "<": "\u2039",
+        ">": "\u203a",
+        "[": "\u2768",
+        "]": "\u2769",
+        "{": "\u2774",
+        "}": "\u2775",
+        "*": "\u2217",
+        "#": "\uff03",
+        "=": "\uff1d",
+        "|": "\u00a6",
+        "-": "\u2010",
+        "_": "\uff3f",
+        "`": "\u02cb",
+        "~": "\u02dc",
+        ":": "\u02d0",
+    }
+)
 
 
 def load_template(path: str | Path | dict | None, placeholders: dict | None = None) -> str:
@@ -112,8 +129,11 @@ def with_placeholders(text: str, placeholders: dict, source: str = "template") -
     would be filled too, so it is refused."""
     literal = _PH.search(text)
     if literal:
-        raise InputError(source, f"the template already contains {literal.group(0)}, which would be filled "
-                                 "as a placeholder; judge.placeholders cannot be used with it")
+        raise InputError(
+            source,
+            f"the template already contains {literal.group(0)}, which would be filled "
+            "as a placeholder; judge.placeholders cannot be used with it",
+        )
     for name in PLACEHOLDERS:
         mark = placeholders.get(name)
         if not mark:

@@ -18,18 +18,47 @@ Modules: `codes` (model families and their language codes), `backends` (`hf`, `o
 cache), `engine` (`Translator`), `segment`, `itdata` (IT files: translation, quality gates, mixing). The demo's
 tiny translator is built by `xlit.demo.build_translator` and loaded by the `hf` backend like any local model.
 """
+
 from xlit.mt.backends import HFBackend, OpenAIBackend, make_backend
 from xlit.mt.cache import SegmentCache
-from xlit.mt.codes import (FAMILIES, UnsupportedLanguage, check_languages, family_of, lang_spec,
-                           supported_languages)
+from xlit.mt.codes import FAMILIES, UnsupportedLanguage, check_languages, family_of, lang_spec, supported_languages
 from xlit.mt.engine import Translator, make_translator
-from xlit.mt.itdata import (QUALITY_COLUMNS, given_translations, lid_check, load_source_rows, mix_dt,
-                            reference_scores, segment_gates, translate_dataset, translate_rows)
+from xlit.mt.itdata import (
+    QUALITY_COLUMNS,
+    given_translations,
+    lid_check,
+    load_source_rows,
+    mix_dt,
+    reference_scores,
+    segment_gates,
+    translate_dataset,
+    translate_rows,
+)
 from xlit.mt.segment import Segmented, reassemble, segment
 
 __all__ = [
-    "FAMILIES", "HFBackend", "OpenAIBackend", "QUALITY_COLUMNS", "SegmentCache", "Segmented", "Translator",
-    "UnsupportedLanguage", "check_languages", "family_of", "given_translations", "lang_spec", "lid_check",
-    "load_source_rows", "make_backend", "make_translator", "mix_dt", "reassemble", "reference_scores", "segment",
-    "segment_gates", "supported_languages", "translate_dataset", "translate_rows",
+    "FAMILIES",
+    "HFBackend",
+    "OpenAIBackend",
+    "QUALITY_COLUMNS",
+    "SegmentCache",
+    "Segmented",
+    "Translator",
+    "UnsupportedLanguage",
+    "check_languages",
+    "family_of",
+    "given_translations",
+    "lang_spec",
+    "lid_check",
+    "load_source_rows",
+    "make_backend",
+    "make_translator",
+    "mix_dt",
+    "reassemble",
+    "reference_scores",
+    "segment",
+    "segment_gates",
+    "supported_languages",
+    "translate_dataset",
+    "translate_rows",
 ]

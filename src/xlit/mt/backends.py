@@ -9,6 +9,7 @@ Marian/OPUS-MT, xlit's tiny demo translator); the family's language codes come f
 concurrency, retry and cache machinery).
 The model is loaded on the first batch, so a run whose segments are all cached never loads it.
 """
+
 from __future__ import annotations
 
 import logging
@@ -20,11 +21,36 @@ from xlit.mt import codes
 log = logging.getLogger("xlit.mt")
 
 LANG_NAMES = {
-    "en": "English", "fr": "French", "pt": "Portuguese", "ru": "Russian", "de": "German", "es": "Spanish",
-    "it": "Italian", "nl": "Dutch", "zh": "Chinese", "ko": "Korean", "ja": "Japanese", "uk": "Ukrainian",
-    "pl": "Polish", "cs": "Czech", "ar": "Arabic", "tr": "Turkish", "hi": "Hindi", "sv": "Swedish",
-    "fi": "Finnish", "da": "Danish", "no": "Norwegian", "el": "Greek", "he": "Hebrew", "hu": "Hungarian",
-    "ro": "Romanian", "bg": "Bulgarian", "vi": "Vietnamese", "id": "Indonesian", "th": "Thai", "ca": "Catalan",
+    "en": "English",
+    "fr": "French",
+    "pt": "Portuguese",
+    "ru": "Russian",
+    "de": "German",
+    "es": "Spanish",
+    "it": "Italian",
+    "nl": "Dutch",
+    "zh": "Chinese",
+    "ko": "Korean",
+    "ja": "Japanese",
+    "uk": "Ukrainian",
+    "pl": "Polish",
+    "cs": "Czech",
+    "ar": "Arabic",
+    "tr": "Turkish",
+    "hi": "Hindi",
+    "sv": "Swedish",
+    "fi": "Finnish",
+    "da": "Danish",
+    "no": "Norwegian",
+    "el": "Greek",
+    "he": "Hebrew",
+    "hu": "Hungarian",
+    "ro": "Romanian",
+    "bg": "Bulgarian",
+    "vi": "Vietnamese",
+    "id": "Indonesian",
+    "th": "Thai",
+    "ca": "Catalan",
 }
 
 
@@ -54,8 +80,8 @@ class HFBackend:
         self.device = device
         self._models: dict[str, tuple[Any, Any]] = {}
         self._specs: dict[tuple, codes.LangSpec] = {}
-        self.n_truncated = 0        # source segments longer than max_length tokens (cut: logged)
-        self.n_hit_limit = 0        # outputs that reached max_length new tokens (probably cut or looping)
+        self.n_truncated = 0  # source segments longer than max_length tokens (cut: logged)
+        self.n_hit_limit = 0  # outputs that reached max_length new tokens (probably cut or looping)
         self.n_calls = 0
         self.last_ids = None
 
@@ -63,9 +89,16 @@ class HFBackend:
         return self.model_dir or codes.model_for(self.cfg, src, tgt)
 
     def context(self, src: str, tgt: str) -> dict:
-        return {"backend": "hf", "model": model_key(self.cfg, src, tgt, self.model_dir), "family": self.family,
-                "src": src, "tgt": tgt, "num_beams": self.num_beams, "max_length": self.max_length,
-                "lang_codes": dict(sorted((self.cfg.get("lang_codes") or {}).items()))}
+        return {
+            "backend": "hf",
+            "model": model_key(self.cfg, src, tgt, self.model_dir),
+            "family": self.family,
+            "src": src,
+            "tgt": tgt,
+            "num_beams": self.num_beams,
+            "max_length": self.max_length,
+            "lang_codes": dict(sorted((self.cfg.get("lang_codes") or {}).items())),
+        }
 
     def load(self, src: str, tgt: str):
         path = self.path_for(src, tgt)
@@ -96,8 +129,13 @@ class HFBackend:
         over = [s for s, n in zip(segments, lengths) if n > self.max_length]
         if over:
             self.n_truncated += len(over)
-            log.warning("%d segment(s) longer than max_length=%d tokens are cut (raise translation.max_length "
-                        "or lower the segmenter's max_chars); first: %.80r", len(over), self.max_length, over[0])
+            log.warning(
+                "%d segment(s) longer than max_length=%d tokens are cut (raise translation.max_length "
+                "or lower the segmenter's max_chars); first: %.80r",
+                len(over),
+                self.max_length,
+                over[0],
+            )
         enc = tok(texts, return_tensors="pt", padding=True, truncation=True, max_length=self.max_length)
         enc = {k: v.to(model.device) for k, v in enc.items() if k in ("input_ids", "attention_mask")}
         # max_length (decoder tokens, counting the start token and a forced language token) rather than
@@ -113,13 +151,14 @@ class HFBackend:
         if out.shape[1] >= gen["max_length"]:  # rows that ran to the limit without ending
             ends = {t for t in (tok.eos_token_id, tok.pad_token_id) if t is not None}
             self.n_hit_limit += sum(int(row[-1]) not in ends for row in out)
-        return [t.strip() for t in tok.batch_decode(out, skip_special_tokens=True,
-                                                     clean_up_tokenization_spaces=False)]
+        return [t.strip() for t in tok.batch_decode(out, skip_special_tokens=True, clean_up_tokenization_spaces=False)]
 
 
-PROMPT = ("Translate the following text from {src_name} into {tgt_name}. Keep names, numbers and formatting. "
-          "Answer with the translation only, without notes, quotes or explanations.\n\n"
-          "<text>\n{text}\n</text>")
+PROMPT = (
+    "Translate the following text from {src_name} into {tgt_name}. Keep names, numbers and formatting. "
+    "Answer with the translation only, without notes, quotes or explanations.\n\n"
+    "<text>\n{text}\n</text>"
+)
 PROMPT_VERSION = "v1"
 
 
@@ -128,6 +167,7 @@ class OpenAIBackend:
 
     Its answers also land in xlit.llm's chat cache (`{cache_dir}/llm`), so a job killed mid-batch loses no
     paid request; the segment cache above it records whole batches."""
+
     name = "openai"
 
     def __init__(self, cfg: dict, cache_dir: str | Path | None = None):
@@ -142,13 +182,25 @@ class OpenAIBackend:
         self.n_failed = 0
 
     def context(self, src: str, tgt: str) -> dict:
-        return {"backend": "openai", "model": self.endpoint.model, "src": src, "tgt": tgt,
-                "params": self.endpoint.params(), "prompt": PROMPT_VERSION}
+        return {
+            "backend": "openai",
+            "model": self.endpoint.model,
+            "src": src,
+            "tgt": tgt,
+            "params": self.endpoint.params(),
+            "prompt": PROMPT_VERSION,
+        }
 
     @staticmethod
     def messages(segment: str, src: str, tgt: str) -> list[dict]:
-        return [{"role": "user", "content": PROMPT.format(src_name=LANG_NAMES.get(src, src),
-                                                         tgt_name=LANG_NAMES.get(tgt, tgt), text=segment)}]
+        return [
+            {
+                "role": "user",
+                "content": PROMPT.format(
+                    src_name=LANG_NAMES.get(src, src), tgt_name=LANG_NAMES.get(tgt, tgt), text=segment
+                ),
+            }
+        ]
 
     def translate_batch(self, segments: list[str], src: str, tgt: str) -> list[str]:
         from xlit import llm
@@ -158,9 +210,11 @@ class OpenAIBackend:
         failed = [(s, r.error) for s, r in zip(segments, results) if not r.ok]
         if failed:
             self.n_failed += len(failed)
-            raise RuntimeError(f"{len(failed)} of {len(segments)} translation request(s) to "
-                               f"{self.endpoint.model} failed; first: {failed[0][1]} (segment {failed[0][0]!r:.60}); "
-                               "everything answered so far is cached: re-run to resume")
+            raise RuntimeError(
+                f"{len(failed)} of {len(segments)} translation request(s) to "
+                f"{self.endpoint.model} failed; first: {failed[0][1]} (segment {failed[0][0]!r:.60}); "
+                "everything answered so far is cached: re-run to resume"
+            )
         return [clean_llm_answer(r.text or "", s) for s, r in zip(segments, results)]
 
 

@@ -14,6 +14,7 @@ Readers look entries up by key, so a re-run or a second dataset sharing text fin
 earlier job translated. Shards of the former layout (`{context hash}/*.jsonl`, one per writing process)
 are imported on opening and renamed `*.jsonl.imported`.
 """
+
 from __future__ import annotations
 
 import hashlib

@@ -12,6 +12,7 @@ Every family maps the workflow's ISO 639-1 codes (`en`, `fr`, `pt`, `ru`, ...) t
 
 A config may override any code with `translation.lang_codes: {fr: "fra_Latn"}`.
 """
+
 from __future__ import annotations
 
 import json
@@ -21,24 +22,76 @@ from pathlib import Path
 
 # ISO 639-1 -> (NLLB-200 code, ISO 639-3 code as used by OPUS-MT/Tatoeba `>>xxx<<` tokens)
 LANGS: dict[str, tuple[str, str]] = {
-    "af": ("afr_Latn", "afr"), "am": ("amh_Ethi", "amh"), "ar": ("arb_Arab", "ara"), "az": ("azj_Latn", "aze"),
-    "be": ("bel_Cyrl", "bel"), "bg": ("bul_Cyrl", "bul"), "bn": ("ben_Beng", "ben"), "bs": ("bos_Latn", "bos"),
-    "ca": ("cat_Latn", "cat"), "cs": ("ces_Latn", "ces"), "cy": ("cym_Latn", "cym"), "da": ("dan_Latn", "dan"),
-    "de": ("deu_Latn", "deu"), "el": ("ell_Grek", "ell"), "en": ("eng_Latn", "eng"), "es": ("spa_Latn", "spa"),
-    "et": ("est_Latn", "est"), "eu": ("eus_Latn", "eus"), "fa": ("pes_Arab", "fas"), "fi": ("fin_Latn", "fin"),
-    "fr": ("fra_Latn", "fra"), "ga": ("gle_Latn", "gle"), "gl": ("glg_Latn", "glg"), "gu": ("guj_Gujr", "guj"),
-    "he": ("heb_Hebr", "heb"), "hi": ("hin_Deva", "hin"), "hr": ("hrv_Latn", "hrv"), "hu": ("hun_Latn", "hun"),
-    "hy": ("hye_Armn", "hye"), "id": ("ind_Latn", "ind"), "is": ("isl_Latn", "isl"), "it": ("ita_Latn", "ita"),
-    "ja": ("jpn_Jpan", "jpn"), "ka": ("kat_Geor", "kat"), "kk": ("kaz_Cyrl", "kaz"), "km": ("khm_Khmr", "khm"),
-    "kn": ("kan_Knda", "kan"), "ko": ("kor_Hang", "kor"), "lt": ("lit_Latn", "lit"), "lv": ("lvs_Latn", "lav"),
-    "mk": ("mkd_Cyrl", "mkd"), "ml": ("mal_Mlym", "mal"), "mr": ("mar_Deva", "mar"), "ms": ("zsm_Latn", "msa"),
-    "my": ("mya_Mymr", "mya"), "ne": ("npi_Deva", "nep"), "nl": ("nld_Latn", "nld"), "no": ("nob_Latn", "nob"),
-    "pa": ("pan_Guru", "pan"), "pl": ("pol_Latn", "pol"), "pt": ("por_Latn", "por"), "ro": ("ron_Latn", "ron"),
-    "ru": ("rus_Cyrl", "rus"), "sk": ("slk_Latn", "slk"), "sl": ("slv_Latn", "slv"), "sq": ("als_Latn", "sqi"),
-    "sr": ("srp_Cyrl", "srp"), "sv": ("swe_Latn", "swe"), "sw": ("swh_Latn", "swa"), "ta": ("tam_Taml", "tam"),
-    "te": ("tel_Telu", "tel"), "th": ("tha_Thai", "tha"), "tl": ("tgl_Latn", "tgl"), "tr": ("tur_Latn", "tur"),
-    "uk": ("ukr_Cyrl", "ukr"), "ur": ("urd_Arab", "urd"), "uz": ("uzn_Latn", "uzb"), "vi": ("vie_Latn", "vie"),
-    "zh": ("zho_Hans", "zho"), "zu": ("zul_Latn", "zul"),
+    "af": ("afr_Latn", "afr"),
+    "am": ("amh_Ethi", "amh"),
+    "ar": ("arb_Arab", "ara"),
+    "az": ("azj_Latn", "aze"),
+    "be": ("bel_Cyrl", "bel"),
+    "bg": ("bul_Cyrl", "bul"),
+    "bn": ("ben_Beng", "ben"),
+    "bs": ("bos_Latn", "bos"),
+    "ca": ("cat_Latn", "cat"),
+    "cs": ("ces_Latn", "ces"),
+    "cy": ("cym_Latn", "cym"),
+    "da": ("dan_Latn", "dan"),
+    "de": ("deu_Latn", "deu"),
+    "el": ("ell_Grek", "ell"),
+    "en": ("eng_Latn", "eng"),
+    "es": ("spa_Latn", "spa"),
+    "et": ("est_Latn", "est"),
+    "eu": ("eus_Latn", "eus"),
+    "fa": ("pes_Arab", "fas"),
+    "fi": ("fin_Latn", "fin"),
+    "fr": ("fra_Latn", "fra"),
+    "ga": ("gle_Latn", "gle"),
+    "gl": ("glg_Latn", "glg"),
+    "gu": ("guj_Gujr", "guj"),
+    "he": ("heb_Hebr", "heb"),
+    "hi": ("hin_Deva", "hin"),
+    "hr": ("hrv_Latn", "hrv"),
+    "hu": ("hun_Latn", "hun"),
+    "hy": ("hye_Armn", "hye"),
+    "id": ("ind_Latn", "ind"),
+    "is": ("isl_Latn", "isl"),
+    "it": ("ita_Latn", "ita"),
+    "ja": ("jpn_Jpan", "jpn"),
+    "ka": ("kat_Geor", "kat"),
+    "kk": ("kaz_Cyrl", "kaz"),
+    "km": ("khm_Khmr", "khm"),
+    "kn": ("kan_Knda", "kan"),
+    "ko": ("kor_Hang", "kor"),
+    "lt": ("lit_Latn", "lit"),
+    "lv": ("lvs_Latn", "lav"),
+    "mk": ("mkd_Cyrl", "mkd"),
+    "ml": ("mal_Mlym", "mal"),
+    "mr": ("mar_Deva", "mar"),
+    "ms": ("zsm_Latn", "msa"),
+    "my": ("mya_Mymr", "mya"),
+    "ne": ("npi_Deva", "nep"),
+    "nl": ("nld_Latn", "nld"),
+    "no": ("nob_Latn", "nob"),
+    "pa": ("pan_Guru", "pan"),
+    "pl": ("pol_Latn", "pol"),
+    "pt": ("por_Latn", "por"),
+    "ro": ("ron_Latn", "ron"),
+    "ru": ("rus_Cyrl", "rus"),
+    "sk": ("slk_Latn", "slk"),
+    "sl": ("slv_Latn", "slv"),
+    "sq": ("als_Latn", "sqi"),
+    "sr": ("srp_Cyrl", "srp"),
+    "sv": ("swe_Latn", "swe"),
+    "sw": ("swh_Latn", "swa"),
+    "ta": ("tam_Taml", "tam"),
+    "te": ("tel_Telu", "tel"),
+    "th": ("tha_Thai", "tha"),
+    "tl": ("tgl_Latn", "tgl"),
+    "tr": ("tur_Latn", "tur"),
+    "uk": ("ukr_Cyrl", "ukr"),
+    "ur": ("urd_Arab", "urd"),
+    "uz": ("uzn_Latn", "uzb"),
+    "vi": ("vie_Latn", "vie"),
+    "zh": ("zho_Hans", "zho"),
+    "zu": ("zul_Latn", "zul"),
 }
 
 # The 100 languages of facebook/m2m100_418M and m2m100_1.2B (fairseq codes; tokens are `__xx__`).
@@ -62,6 +115,7 @@ class LangSpec:
 
     `src_lang`: value for `tokenizer.src_lang` (or None); `forced_bos`: token to force as the first decoder
     token (or None); `prefix`: text put before every source segment (or "")."""
+
     src_lang: str | None
     forced_bos: str | None
     prefix: str
@@ -75,8 +129,13 @@ def infer_family(model: str, model_dir: str | Path | None = None) -> str:
     d = Path(model_dir) if model_dir else Path(str(model))
     if d.is_dir() and (d / TINY_META).exists():
         return "tiny"
-    for key, fam in (("nllb", "nllb"), ("m2m100", "m2m100"), ("madlad", "madlad"), ("opus-mt", "marian"),
-                     ("marian", "marian")):
+    for key, fam in (
+        ("nllb", "nllb"),
+        ("m2m100", "m2m100"),
+        ("madlad", "madlad"),
+        ("opus-mt", "marian"),
+        ("marian", "marian"),
+    ):
         if key in m:
             return fam
     cfg = d / "config.json"
@@ -89,8 +148,10 @@ def infer_family(model: str, model_dir: str | Path | None = None) -> str:
             return "marian"
         if mt == "t5":
             return "madlad"
-    raise ValueError(f"cannot infer the translation family of model {model!r}: set translation.family to one "
-                     f"of {', '.join(FAMILIES)}")
+    raise ValueError(
+        f"cannot infer the translation family of model {model!r}: set translation.family to one "
+        f"of {', '.join(FAMILIES)}"
+    )
 
 
 def family_of(cfg: dict, model_dir: str | Path | None = None) -> str:
@@ -170,11 +231,17 @@ def check_languages(translation_cfg: dict, languages, src: str = "en", model_dir
         raise UnsupportedLanguage(
             f"translation model {translation_cfg['model']!r} (family {fam}) does not support "
             f"{', '.join(sorted(set(bad)))}; supported: {', '.join(sup)}"
-            + ("" if fam in ("marian", "tiny") else
-               " (add translation.lang_codes: {xx: <model's code>} for a language missing from xlit's table)"))
+            + (
+                ""
+                if fam in ("marian", "tiny")
+                else " (add translation.lang_codes: {xx: <model's code>} for a language missing from xlit's table)"
+            )
+        )
 
 
-def lang_spec(cfg: dict, src: str, tgt: str, model_dir: str | Path | None = None, vocab: dict | None = None) -> LangSpec:
+def lang_spec(
+    cfg: dict, src: str, tgt: str, model_dir: str | Path | None = None, vocab: dict | None = None
+) -> LangSpec:
     """How to ask this family for a src->tgt translation. `vocab` (the tokenizer's vocabulary, when loaded)
     lets Marian pick `>>fra<<` vs `>>fr<<` and lets every family check its codes exist."""
     fam = family_of(cfg, model_dir)
@@ -183,8 +250,9 @@ def lang_spec(cfg: dict, src: str, tgt: str, model_dir: str | Path | None = None
 
     def need(token: str, lang: str) -> str:
         if vocab is not None and token not in vocab:
-            raise UnsupportedLanguage(f"translation model {cfg['model']!r} (family {fam}) has no token "
-                                      f"{token!r} for language {lang!r}")
+            raise UnsupportedLanguage(
+                f"translation model {cfg['model']!r} (family {fam}) has no token {token!r} for language {lang!r}"
+            )
         return token
 
     def nllb(l):
@@ -215,7 +283,8 @@ def lang_spec(cfg: dict, src: str, tgt: str, model_dir: str | Path | None = None
         toks = sorted(t for t in vocab if re.fullmatch(r">>\w+<<", t))
         if not toks:  # a single-target model: no prefix
             return LangSpec(None, None, "")
-        raise UnsupportedLanguage(f"Marian model {cfg['model']!r} has no target token for {tgt!r} "
-                                  f"(tried {', '.join(cands)}); its target tokens: {', '.join(toks)}")
+        raise UnsupportedLanguage(
+            f"Marian model {cfg['model']!r} has no target token for {tgt!r} "
+            f"(tried {', '.join(cands)}); its target tokens: {', '.join(toks)}"
+        )
     return LangSpec(None, None, cands[0] + " ")
-

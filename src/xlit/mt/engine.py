@@ -8,6 +8,7 @@ cached does not even load the model); the rest go in batches of `batch_size`, lo
 an out-of-memory error shows on the first batch), and each batch's translations are made durable in the
 cache the moment it finishes, so a killed job resumes where it stopped.
 """
+
 from __future__ import annotations
 
 import logging
@@ -21,8 +22,9 @@ log = logging.getLogger("xlit.mt")
 
 
 class Translator:
-    def __init__(self, backend, cache_root: str | Path | None = None, batch_size: int = 16,
-                 progress_every_s: float = 30.0):
+    def __init__(
+        self, backend, cache_root: str | Path | None = None, batch_size: int = 16, progress_every_s: float = 30.0
+    ):
         self.backend = backend
         self.cache_root = Path(cache_root) if cache_root is not None else None
         self.batch_size = max(1, int(batch_size))
@@ -47,13 +49,20 @@ class Translator:
         self.stats["unique"] += len(uniq)
         self.stats["cached"] += len(uniq) - len(todo)
         if todo:
-            log.info("%s->%s: %d segments, %d unique, %d cached, %d to translate", src, tgt, len(segments),
-                     len(uniq), len(uniq) - len(todo), len(todo))
+            log.info(
+                "%s->%s: %d segments, %d unique, %d cached, %d to translate",
+                src,
+                tgt,
+                len(segments),
+                len(uniq),
+                len(uniq) - len(todo),
+                len(todo),
+            )
         todo.sort(key=len, reverse=True)
         t0 = last = time.time()
         done = 0
         for i in range(0, len(todo), self.batch_size):
-            batch = todo[i:i + self.batch_size]
+            batch = todo[i : i + self.batch_size]
             outs = self.backend.translate_batch(batch, src, tgt)
             if len(outs) != len(batch):
                 raise RuntimeError(f"backend returned {len(outs)} translations for {len(batch)} segments")
@@ -63,8 +72,15 @@ class Translator:
             if time.time() - last > self.progress_every_s:
                 last = time.time()
                 rate = done / max(last - t0, 1e-9)
-                log.info("%s->%s: %d/%d segments (%.1f/s, ~%.0f s left)", src, tgt, done, len(todo), rate,
-                         (len(todo) - done) / max(rate, 1e-9))
+                log.info(
+                    "%s->%s: %d/%d segments (%.1f/s, ~%.0f s left)",
+                    src,
+                    tgt,
+                    done,
+                    len(todo),
+                    rate,
+                    (len(todo) - done) / max(rate, 1e-9),
+                )
         self.stats["translated"] += done
         self.stats["seconds"] += time.time() - t0
         return [cache.get(s) if s.strip() else s for s in segments]
@@ -74,8 +90,9 @@ class Translator:
             c.close()
 
 
-def make_translator(translation_cfg: dict, cache_dir: str | Path | None = "cache",
-                    model_dir: str | Path | None = None) -> Translator:
+def make_translator(
+    translation_cfg: dict, cache_dir: str | Path | None = "cache", model_dir: str | Path | None = None
+) -> Translator:
     """A Translator from the config's `translation` section. The segment cache lives in
     `{cache_dir}/translate/` (None: in memory only); `model_dir` is the built tiny translator (or any local
     model directory overriding `translation.model`)."""

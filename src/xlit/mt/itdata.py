@@ -6,6 +6,7 @@ Formats (as in xlit.data): `dolly` (instruction, context, response translated; i
 row with its texts replaced, plus `lang` and `source_id` (the source row's id; `id` is kept as is, so the
 translations of one example share its id across languages).
 """
+
 from __future__ import annotations
 
 import logging
@@ -84,10 +85,9 @@ def translate_rows(rows: list[dict], translator, tgt: str, src: str = "en", max_
     for row, fields in zip(rows, plans):
         new = _copy(row)
         for path, seg, start in fields:
-            _set(new, path, reassemble(seg, outs[start:start + len(seg.segments)]))
+            _set(new, path, reassemble(seg, outs[start : start + len(seg.segments)]))
         if "instruction" in new:  # Dolly: exactly the Dolly fields, plus ours
-            new = {"id": new["id"], **{f: new.get(f) or "" for f in DOLLY_FIELDS},
-                   "category": row.get("category", "")}
+            new = {"id": new["id"], **{f: new.get(f) or "" for f in DOLLY_FIELDS}, "category": row.get("category", "")}
         new["lang"] = tgt
         new["source_id"] = row["id"]
         result.append(new)
@@ -146,7 +146,7 @@ def reference_scores(rows: list[dict], ref_rows: list[dict], lang: str) -> dict:
         ref = refs.get(str(r.get("source_id", r.get("id"))))
         if ref is None:
             continue
-        for (path, h), (_, g) in zip(_texts(r), _texts(ref)):
+        for (_path, h), (_, g) in zip(_texts(r), _texts(ref)):
             if g.strip():
                 hyps.append(h)
                 gold.append(g)
@@ -160,10 +160,21 @@ def reference_scores(rows: list[dict], ref_rows: list[dict], lang: str) -> dict:
     return {"chrf": sacrebleu.corpus_chrf(hyps, [gold]).score, "bleu": bleu, "n_ref_texts": len(hyps)}
 
 
-def translate_dataset(source: str | Path, fmt: str, tgt: str, translator, *, data: str = "", src: str = "en",
-                      max_examples: int | None = None, reference: str | Path | None = None, lid=None,
-                      lid_threshold: float = 0.5, drop_failed_lid: bool = False, max_chars: int = 400,
-                      ) -> tuple[list[dict], dict]:
+def translate_dataset(
+    source: str | Path,
+    fmt: str,
+    tgt: str,
+    translator,
+    *,
+    data: str = "",
+    src: str = "en",
+    max_examples: int | None = None,
+    reference: str | Path | None = None,
+    lid=None,
+    lid_threshold: float = 0.5,
+    drop_failed_lid: bool = False,
+    max_chars: int = 400,
+) -> tuple[list[dict], dict]:
     """Translate an IT dataset file into `tgt`. Returns (rows to write, quality record). The quality
     record has the translation_quality.tsv columns (data lang n lid_ok_share empty_share untranslated_share
     dropped chrf bleu) and details (segments, cache hits, LID failures)."""
@@ -176,17 +187,23 @@ def translate_dataset(source: str | Path, fmt: str, tgt: str, translator, *, dat
     return kept, q
 
 
-def quality_gates(data: str, tgt: str, out: list[dict], pairs: list, lid, lid_threshold: float,
-                  drop_failed_lid: bool, reference) -> tuple[list[dict], dict[str, Any]]:
+def quality_gates(
+    data: str, tgt: str, out: list[dict], pairs: list, lid, lid_threshold: float, drop_failed_lid: bool, reference
+) -> tuple[list[dict], dict[str, Any]]:
     """The checks every translated IT file goes through, machine-translated or given: LID of each row,
     segment gates over (source, translation) pairs, chrF/BLEU against a reference when there is one.
     Returns (rows kept, quality record)."""
     ok = lid_check(out, tgt, lid, lid_threshold)
     failed = [r["id"] for r, k in zip(out, ok) if not k]
     kept = [r for r, k in zip(out, ok) if k] if drop_failed_lid else out
-    q: dict[str, Any] = {"data": data, "lang": tgt, "n": len(out),
-                         "lid_ok_share": (sum(ok) / len(ok)) if ok else 0.0,
-                         **segment_gates(pairs), "dropped": len(out) - len(kept)}
+    q: dict[str, Any] = {
+        "data": data,
+        "lang": tgt,
+        "n": len(out),
+        "lid_ok_share": (sum(ok) / len(ok)) if ok else 0.0,
+        **segment_gates(pairs),
+        "dropped": len(out) - len(kept),
+    }
     if reference is not None and Path(reference).exists():
         q.update(reference_scores(out, read_jsonl(reference), tgt))
     else:
@@ -200,6 +217,7 @@ QUALITY_COLUMNS = ["data", "lang", "n", "lid_ok_share", "empty_share", "untransl
 
 
 # ---- given translations (e.g. the authors' released ones) -------------------------------------------
+
 
 def _given_rows(path: str | Path, english: list[dict], source: str | Path) -> tuple[list[tuple[int, dict, dict]], int]:
     """(line, English row, given row) for every row of a given translation file, aligned by the rows' `source_id`
@@ -216,8 +234,11 @@ def _given_rows(path: str | Path, english: list[dict], source: str | Path) -> tu
         raise InputError(path, "some rows carry an id and this one does not", line=line, field="id")
     if rows and not with_id[0]:
         if len(rows) != len(english):
-            raise InputError(path, f"{len(rows)} rows but {len(english)} in the English source {source}: rows "
-                                   "without ids are aligned by position")
+            raise InputError(
+                path,
+                f"{len(rows)} rows but {len(english)} in the English source {source}: rows "
+                "without ids are aligned by position",
+            )
         return [(line, en, r) for (line, r), en in zip(rows, english)], len(rows)
     by_id = {r["id"]: r for r in english}
     out, seen = [], set()
@@ -232,9 +253,19 @@ def _given_rows(path: str | Path, english: list[dict], source: str | Path) -> tu
     return out, len(rows)
 
 
-def given_translations(source: str | Path, fmt: str, tgt: str, given: str | Path, *, data: str = "",
-                       max_examples: int | None = None, reference: str | Path | None = None, lid=None,
-                       lid_threshold: float = 0.5, drop_failed_lid: bool = False) -> tuple[list[dict], dict]:
+def given_translations(
+    source: str | Path,
+    fmt: str,
+    tgt: str,
+    given: str | Path,
+    *,
+    data: str = "",
+    max_examples: int | None = None,
+    reference: str | Path | None = None,
+    lid=None,
+    lid_threshold: float = 0.5,
+    drop_failed_lid: bool = False,
+) -> tuple[list[dict], dict]:
     """A given translation of an IT dataset into `tgt` (any of the dolly/lima/messages forms, row by row),
     aligned with the English rows and checked like machine output (translate_dataset): the same rows
     (`id` and `source_id` = the English id, `lang`, the English `category` when the row has none), the same
@@ -266,6 +297,7 @@ def given_translations(source: str | Path, fmt: str, tgt: str, given: str | Path
 
 # ---- dt mixing -------------------------------------------------------------------------------------
 
+
 def _as_chat(row: dict, where: str, line: int) -> dict:
     """A translated row (Dolly / LIMA / messages format, or already chat-formatted) as a chat example."""
     from xlit.data import LOADERS
@@ -282,8 +314,13 @@ def _as_chat(row: dict, where: str, line: int) -> dict:
     if "lang" not in row:
         raise InputError(where, "missing: translated rows carry their language", line=line, field="lang")
     sid = str(row.get("source_id", row.get("id")))
-    return {"messages": messages, "id": str(row.get("id", sid)), "lang": row["lang"], "category": category or "",
-            "source_id": sid}
+    return {
+        "messages": messages,
+        "id": str(row.get("id", sid)),
+        "lang": row["lang"],
+        "category": category or "",
+        "source_id": sid,
+    }
 
 
 def mix_dt(english_rows: list[dict], translated_rows_by_lang: dict[str, list[dict]], seed: int) -> list[dict]:

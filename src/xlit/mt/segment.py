@@ -9,26 +9,68 @@ Order of splitting: fenced code blocks (``` or ~~~, kept verbatim, not translate
 break kept) -> list/heading/quote marker -> sentences -> clauses/words when a sentence is longer than
 `max_chars` (so a model with a token limit never silently truncates a long sentence).
 """
+
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
 
 # A line's leading structure: indentation, then an optional bullet / number / heading / quote marker.
-_MARKER = re.compile(
-    r"^(\s*(?:(?:[-*•+‣◦]|\d{1,3}[.)]|[a-z][.)]|[A-Z]\)|\(\w{1,3}\)|#{1,6}|>)\s+)?)")
+_MARKER = re.compile(r"^(\s*(?:(?:[-*•+‣◦]|\d{1,3}[.)]|[a-z][.)]|[A-Z]\)|\(\w{1,3}\)|#{1,6}|>)\s+)?)")
 # A sentence boundary: end punctuation, optional closing quotes/brackets, whitespace, then a likely start.
 _BOUNDARY = re.compile(r"(?<=[.!?…])([\"'”’»)\]]*)(\s+)(?=[\"'“‘«(\[¿¡]?[0-9A-ZÀ-ÖØ-ÞА-ЯЁΑ-Ω])")
 _CJK_BOUNDARY = re.compile(r"(?<=[。！？])(\s*)")
-_ABBREV = {"mr", "mrs", "ms", "dr", "prof", "st", "sr", "jr", "vs", "etc", "e.g", "i.e", "inc", "ltd", "co",
-           "no", "fig", "vol", "approx", "dept", "est", "u.s", "u.k", "a.m", "p.m", "jan", "feb", "mar", "apr",
-           "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "mt", "ft", "gen", "gov", "sen", "rep"}
+_ABBREV = {
+    "mr",
+    "mrs",
+    "ms",
+    "dr",
+    "prof",
+    "st",
+    "sr",
+    "jr",
+    "vs",
+    "etc",
+    "e.g",
+    "i.e",
+    "inc",
+    "ltd",
+    "co",
+    "no",
+    "fig",
+    "vol",
+    "approx",
+    "dept",
+    "est",
+    "u.s",
+    "u.k",
+    "a.m",
+    "p.m",
+    "jan",
+    "feb",
+    "mar",
+    "apr",
+    "jun",
+    "jul",
+    "aug",
+    "sep",
+    "sept",
+    "oct",
+    "nov",
+    "dec",
+    "mt",
+    "ft",
+    "gen",
+    "gov",
+    "sen",
+    "rep",
+}
 _FENCE = re.compile(r"^\s*(```|~~~)")
 
 
 @dataclass
 class Segmented:
-    parts: list = field(default_factory=list)   # str (literal) or int (slot into segments)
+    parts: list = field(default_factory=list)  # str (literal) or int (slot into segments)
     segments: list = field(default_factory=list)
 
     def add_lit(self, s: str) -> None:
@@ -85,10 +127,10 @@ def _lines(text: str):
 
 def _segment_line(line: str, out: Segmented, max_chars: int) -> None:
     marker = _MARKER.match(line).group(1)
-    rest = line[len(marker):]
+    rest = line[len(marker) :]
     out.add_lit(marker)
     body = rest.rstrip()
-    trail = rest[len(body):]
+    trail = rest[len(body) :]
     for kind, piece in _sentences(body):
         if kind == "lit":
             out.add_lit(piece)
