@@ -20,15 +20,25 @@ STAMP := $(VENV)/.xlit-installed
 # the demo and the tests never download a model
 RUN := . $(VENV)/bin/activate && HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1
 
-.PHONY: demo test .venv
+.PHONY: demo test lint format .venv
 
 demo: $(STAMP)
 	$(RUN) snakemake --cores $(CORES)
 
-test: $(STAMP)
+test: lint
 	$(RUN) python -m pytest -q $(PYTEST_ARGS)
 
-# Style checks go here (a `lint` target that `test` or .ci/run runs first).
+# Style, before the tests: ruff (lint and format, pyproject.toml), snakefmt, and Snakemake's own linter on the
+# demo and the paper config. `make format` applies ruff's and snakefmt's formatting.
+PY_SRC := src tests bench workflow/scripts
+SMK_SRC := Snakefile workflow/rules
+lint: $(STAMP)
+	$(RUN) ruff check $(PY_SRC) && ruff format --check $(PY_SRC) && snakefmt --check $(SMK_SRC)
+	$(RUN) snakemake --lint >/dev/null && snakemake --lint --configfile config/paper.yaml >/dev/null
+	@echo "style: clean"
+
+format: $(STAMP)
+	$(RUN) ruff check --fix $(PY_SRC) && ruff format $(PY_SRC) && snakefmt $(SMK_SRC)
 
 .venv: $(STAMP)
 

@@ -17,9 +17,8 @@ with job(smk, "build_translator") as log:
     import torch
 
     torch.set_num_threads(smk.threads)
-    meta = build_translator(
-        os.path.dirname(smk.input[0]), smk.params.langs, os.path.dirname(smk.output[0]), smk.params.settings, log=log.info
-    )
+    parallel_dir, out_dir = os.path.dirname(smk.input[0]), os.path.dirname(smk.output[0])
+    meta = build_translator(parallel_dir, smk.params.langs, out_dir, smk.params.settings, log=log.info)
     for lang, e in meta["eval"].items():
         log.info(
             "%s: chrF %.1f vs %.1f copying the source (BLEU %.1f, %d held-out pairs)",
