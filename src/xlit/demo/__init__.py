@@ -9,10 +9,14 @@ respect to the fact base. No external data: word lists and inflection forms are 
 
     grammar     Units (one text per language), templates, articles, cases, numbers, dates, lists
     geography   languages, countries, rivers, cities (with their inflected forms), capitals, weather kinds
-    lexicon     animals, and the names, professions, hobbies, products and event kinds people and events use
-    world       World(seed): the seeded fact base, its facts, questions and passages; misc_qa
-    tasks_qa    IT example generators: open_qa, general_qa, classification, closed_qa
-    tasks_text  IT example generators: information_extraction, summarization, brainstorming, creative_writing
+    animals     animals (with their inflected forms), their classes, legs, habitats, diets and diet groups
+    lexicon     the names, professions, hobbies, products and event kinds people and events use
+    world       World(seed): the seeded fact base (people, prices, events, journeys, weather); misc_qa
+    facts       World's single facts and the questions that ask for them (a mixin)
+    passages    World's passages and one-sentence summaries (a mixin)
+    tasks_qa    IT example generators without a context: open_qa, general_qa, classification
+    tasks_text  IT example generators about a context: closed_qa, information_extraction, summarization
+    tasks_write IT example generators: brainstorming, creative_writing
     write       write_demo_world, answer_terms
     tokenizer   the byte-level BPE tokenizers of the tiny models (one trainer, two wrappings)
     tiny_lm     build_tiny_base: the tiny Llama base models
@@ -31,6 +35,7 @@ writes (relative to outdir)
 
 Same seed -> byte-identical files (no set iteration, string-seeded `random.Random`).
 """
+
 from .grammar import LANGS
 from .tiny_lm import build_llama, build_tiny_base
 from .tiny_mt import build_translator
@@ -38,5 +43,15 @@ from .tokenizer import lm_tokenizer, mt_tokenizer
 from .world import World
 from .write import CATEGORIES, answer_terms, write_demo_world
 
-__all__ = ["CATEGORIES", "LANGS", "World", "answer_terms", "build_llama", "build_tiny_base", "build_translator",
-           "lm_tokenizer", "mt_tokenizer", "write_demo_world"]
+__all__ = [
+    "CATEGORIES",
+    "LANGS",
+    "World",
+    "answer_terms",
+    "build_llama",
+    "build_tiny_base",
+    "build_translator",
+    "lm_tokenizer",
+    "mt_tokenizer",
+    "write_demo_world",
+]

@@ -1,6 +1,7 @@
 """Grammar of the demo world's four languages: a `Unit` is one text in each of LANGS; `T` writes one,
 `R`/`F`/`J` render templates whose slots are entities' inflected forms (`Ent.forms`), and the helpers below
 write articles, prepositions, Russian cases, numbers, dates, times and lists as each language does."""
+
 from __future__ import annotations
 
 from random import Random
@@ -150,8 +151,12 @@ def _group(n: int, sep: str) -> str:
 def num(n: int) -> Unit:
     """An integer as each language writes it (2,100,000 / 2 100 000 / 2.100.000 / 2 100 000)."""
     big = abs(n) >= 10000
-    return T(_group(n, ",") if abs(n) >= 1000 else str(n), _group(n, " ") if big else str(n),
-             _group(n, ".") if big else str(n), _group(n, " ") if big else str(n))
+    return T(
+        _group(n, ",") if abs(n) >= 1000 else str(n),
+        _group(n, " ") if big else str(n),
+        _group(n, ".") if big else str(n),
+        _group(n, " ") if big else str(n),
+    )
 
 
 def euros(n: int) -> Unit:
@@ -160,39 +165,49 @@ def euros(n: int) -> Unit:
 
 
 def degrees(t: int) -> Unit:
-    return T(f"{t} degree" + ("" if abs(t) == 1 else "s"), f"{t} degré" + ("s" if abs(t) >= 2 else ""),
-             f"{t} grau" + ("" if abs(t) == 1 else "s"), f"{t} " + ru_plural(t, "градус", "градуса", "градусов"))
+    return T(
+        f"{t} degree" + ("" if abs(t) == 1 else "s"),
+        f"{t} degré" + ("s" if abs(t) >= 2 else ""),
+        f"{t} grau" + ("" if abs(t) == 1 else "s"),
+        f"{t} " + ru_plural(t, "градус", "градуса", "градусов"),
+    )
 
 
 _MONTHS = [
-    ("January", "janvier", "janeiro", "января"), ("February", "février", "fevereiro", "февраля"),
-    ("March", "mars", "março", "марта"), ("April", "avril", "abril", "апреля"),
-    ("May", "mai", "maio", "мая"), ("June", "juin", "junho", "июня"),
-    ("July", "juillet", "julho", "июля"), ("August", "août", "agosto", "августа"),
-    ("September", "septembre", "setembro", "сентября"), ("October", "octobre", "outubro", "октября"),
-    ("November", "novembre", "novembro", "ноября"), ("December", "décembre", "dezembro", "декабря"),
+    ("January", "janvier", "janeiro", "января"),
+    ("February", "février", "fevereiro", "февраля"),
+    ("March", "mars", "março", "марта"),
+    ("April", "avril", "abril", "апреля"),
+    ("May", "mai", "maio", "мая"),
+    ("June", "juin", "junho", "июня"),
+    ("July", "juillet", "julho", "июля"),
+    ("August", "août", "agosto", "августа"),
+    ("September", "septembre", "setembro", "сентября"),
+    ("October", "octobre", "outubro", "октября"),
+    ("November", "novembre", "novembro", "ноября"),
+    ("December", "décembre", "dezembro", "декабря"),
 ]
 
 
 def date(month: int, day: int) -> Unit:
     en, fr, pt, ru = _MONTHS[month - 1]
-    return T(f"{en} {day}", f"{'1er' if day == 1 else day} {fr}", f"{'1º' if day == 1 else day} de {pt}",
-             f"{day} {ru}")
+    return T(f"{en} {day}", f"{'1er' if day == 1 else day} {fr}", f"{'1º' if day == 1 else day} de {pt}", f"{day} {ru}")
 
 
 def clock(minutes: int) -> Unit:
     h, m = divmod(minutes, 60)
-    return T(f"{h}:{m:02d}", f"{h} h {m:02d}" if m else f"{h} h", f"{h}h{m:02d}" if m else f"{h}h",
-             f"{h}:{m:02d}")
+    return T(f"{h}:{m:02d}", f"{h} h {m:02d}" if m else f"{h} h", f"{h}h{m:02d}" if m else f"{h}h", f"{h}:{m:02d}")
 
 
 def duration(minutes: int) -> Unit:
     h, m = divmod(minutes, 60)
-    en = " and ".join(x for x in (f"{h} hour" + ("s" if h > 1 else "") if h else "",
-                                   f"{m} minutes" if m else "") if x)
-    return T(en, (f"{h} h {m:02d}" if m else f"{h} h") if h else f"{m} minutes",
-             (f"{h}h{m:02d}" if m else f"{h}h") if h else f"{m} minutos",
-             " ".join(x for x in (f"{h} ч" if h else "", f"{m} мин" if m else "") if x))
+    en = " and ".join(x for x in (f"{h} hour" + ("s" if h > 1 else "") if h else "", f"{m} minutes" if m else "") if x)
+    return T(
+        en,
+        (f"{h} h {m:02d}" if m else f"{h} h") if h else f"{m} minutes",
+        (f"{h}h{m:02d}" if m else f"{h}h") if h else f"{m} minutos",
+        " ".join(x for x in (f"{h} ч" if h else "", f"{m} мин" if m else "") if x),
+    )
 
 
 _AND = T(" and ", " et ", " e ", " и ")

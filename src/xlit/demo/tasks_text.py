@@ -1,61 +1,255 @@
-"""Instruction-tuning examples of the text categories (information_extraction, summarization, brainstorming,
-creative_writing): each generator `gen(world, rng) -> (instruction, context | None, response)`, every part a Unit."""
+"""Instruction-tuning examples of the categories about a given text, the example's context (closed_qa,
+information_extraction, summarization): each generator `gen(world, rng) -> (instruction, context, response)`,
+every part a Unit."""
+
 from __future__ import annotations
 
-from .grammar import LANGS, F, J, R, T, as_lines, bullets, cap, comma_list, date, degrees, euros, num, pick
-from .geography import CAPITALS, WEATHER
-from .lexicon import HABITATS, HOBBIES
+from .grammar import (
+    F,
+    J,
+    R,
+    T,
+    as_lines,
+    comma_list,
+    date,
+    euros,
+    num,
+    pick,
+)
+
+
+# closed_qa ----------------------------------------------------------------------------------
+def cq_city(w, rng):
+    c = rng.choice(w.cities)
+    ctx = w.city_passage(c)
+    kinds = ["pop", "weather", "country"] + (["river"] if c.river else [])
+    kind = rng.choice(kinds)
+    if kind == "pop":
+        q = T(
+            "According to the passage, how many inhabitants does {c} have?",
+            "D'après le texte, combien d'habitants compte {c} ?",
+            "De acordo com o texto, quantos habitantes tem {c}?",
+            "Судя по тексту, сколько человек живёт {c_in}?",
+        )
+        a = R(
+            T(
+                "According to the passage, {c} has about {pop} inhabitants.",
+                "D'après le texte, {c} compte environ {pop} habitants.",
+                "De acordo com o texto, {c} tem cerca de {pop} habitantes.",
+                "Судя по тексту, {c_in} живёт около {pop} человек.",
+            ),
+            c=c,
+            pop=num(c.pop),
+        )
+    elif kind == "weather":
+        q = T(
+            "According to the passage, what is the weather like in {c} today?",
+            "D'après le texte, quel temps fait-il {c_in} aujourd'hui ?",
+            "De acordo com o texto, como está o tempo {c_in} hoje?",
+            "Судя по тексту, какая сегодня погода {c_in}?",
+        )
+        a = w.weather_sentence(c)
+    elif kind == "country":
+        q = T(
+            "According to the passage, in which country is {c}?",
+            "D'après le texte, dans quel pays se trouve {c} ?",
+            "De acordo com o texto, em que país fica {c}?",
+            "Судя по тексту, в какой стране находится {c}?",
+        )
+        a = R(
+            T("{c} is in {k}.", "{c} se trouve {k_in}.", "{c} fica {k_in}.", "{c} находится {k_in}."),
+            c=c,
+            k=w.country_of(c),
+        )
+    else:
+        q = T(
+            "According to the passage, which river does {c} lie on?",
+            "D'après le texte, sur quel cours d'eau se trouve {c} ?",
+            "De acordo com o texto, qual rio passa por {c}?",
+            "Судя по тексту, на какой реке стоит {c}?",
+        )
+        a = w.river_sentence(c)
+    return R(q, c=c), ctx, a
+
+
+def cq_person(w, rng):
+    p = rng.choice(w.people)
+    ctx = w.person_passage(p)
+    facts = w.person_facts(p)
+    i = rng.choice([0, 1, 2, 3, 4])
+    q = [
+        T(
+            "Based on the text, what does {p} do for a living?",
+            "D'après le texte, quel est le métier {p_de} ?",
+            "Com base no texto, qual é a profissão de {p}?",
+            "Судя по тексту, кем работает {p}?",
+        ),
+        T(
+            "Based on the text, where does {p} live?",
+            "D'après le texte, où habite {p} ?",
+            "Com base no texto, onde {p} mora?",
+            "Судя по тексту, где живёт {p}?",
+        ),
+        T(
+            "Based on the text, in which year was {p} born?",
+            "D'après le texte, en quelle année est {p_born_pp} {p} ?",
+            "Com base no texto, em que ano {p} nasceu?",
+            "Судя по тексту, в каком году {p_born} {p}?",
+        ),
+        T(
+            "Based on the text, what does {p} do in {p_his} free time?",
+            "D'après le texte, que fait {p} pendant son temps libre ?",
+            "Com base no texto, o que {p} faz no tempo livre?",
+            "Судя по тексту, чем {p} занимается в свободное время?",
+        ),
+        T(
+            "Based on the text, what did {p} buy last month, and for how much?",
+            "D'après le texte, qu'est-ce que {p} a acheté le mois dernier, et à quel prix ?",
+            "Com base no texto, o que {p} comprou no mês passado e por quanto?",
+            "Судя по тексту, что {p} {p_bought} в прошлом месяце и за сколько?",
+        ),
+    ][i]
+    return R(q, p=p), ctx, facts[i][0]
+
+
+def cq_event(w, rng):
+    e = rng.choice(w.events)
+    c = w.city[e.city]
+    facts = w.event_facts(e)
+    i = rng.randrange(3)
+    q = [
+        T(
+            "When does {e} in {c} take place, according to the text?",
+            "D'après le texte, quand a lieu {e} {c_in} ?",
+            "Segundo o texto, quando acontece {e} {c_in}?",
+            "Судя по тексту, когда пройдёт {e} {c_in}?",
+        ),
+        T(
+            "According to the text, how much is a ticket for {e} in {c}?",
+            "D'après le texte, combien coûte un billet pour {e} {c_in} ?",
+            "Segundo o texto, quanto custa o ingresso para {e} {c_in}?",
+            "Судя по тексту, сколько стоит билет на {e_acc} {c_in}?",
+        ),
+        T(
+            "According to the text, who organizes {e} in {c}?",
+            "D'après le texte, qui organise {e} {c_in} ?",
+            "Segundo o texto, quem organiza {e} {c_in}?",
+            "Судя по тексту, кто организует {e_acc} {c_in}?",
+        ),
+    ][i]
+    return R(q, e=e.kind, c=c), w.event_passage(e), facts[i][0]
 
 
 # information_extraction ---------------------------------------------------------------------
 def ie_person(w, rng):
     p = rng.choice(w.people)
     c = w.city[p.city]
-    q = R(T("Extract {p_poss} profession, city of residence and year of birth from the text.",
+    q = R(
+        T(
+            "Extract {p_poss} profession, city of residence and year of birth from the text.",
             "Extrais du texte le métier, la ville de résidence et l'année de naissance {p_de}.",
             "Extraia do texto a profissão, a cidade onde mora e o ano de nascimento de {p}.",
-            "Извлеки из текста профессию, город проживания и год рождения {p_gen}."), p=p)
-    r = R(T("Profession: {p_prof}\nCity: {c}\nYear of birth: {y}",
+            "Извлеки из текста профессию, город проживания и год рождения {p_gen}.",
+        ),
+        p=p,
+    )
+    r = R(
+        T(
+            "Profession: {p_prof}\nCity: {c}\nYear of birth: {y}",
             "Métier : {p_prof}\nVille : {c}\nAnnée de naissance : {y}",
             "Profissão: {p_prof}\nCidade: {c}\nAno de nascimento: {y}",
-            "Профессия: {p_prof}\nГород: {c}\nГод рождения: {y}"),
-          p=p, c=c, y=p.year)
+            "Профессия: {p_prof}\nГород: {c}\nГод рождения: {y}",
+        ),
+        p=p,
+        c=c,
+        y=p.year,
+    )
     return q, w.person_passage(p), r
 
 
 def ie_shop(w, rng):
     c = rng.choice(w.cities)
     xs = rng.sample(w.products, 3)
-    kw = dict(c=c, x=xs[0], y=xs[1], z=xs[2], m1=euros(w.price[xs[0].key]), m2=euros(w.price[xs[1].key]),
-              m3=euros(w.price[xs[2].key]))
-    ctx = J(R(T("In a small shop in {c}, {x} costs {m1}, {y} costs {m2} and {z} costs {m3}.",
+    kw = dict(
+        c=c,
+        x=xs[0],
+        y=xs[1],
+        z=xs[2],
+        m1=euros(w.price[xs[0].key]),
+        m2=euros(w.price[xs[1].key]),
+        m3=euros(w.price[xs[2].key]),
+    )
+    ctx = J(
+        R(
+            T(
+                "In a small shop in {c}, {x} costs {m1}, {y} costs {m2} and {z} costs {m3}.",
                 "Dans une petite boutique {c_in}, {x} coûte {m1}, {y} coûte {m2} et {z} coûte {m3}.",
                 "Em uma pequena loja {c_in}, {x} custa {m1}, {y} custa {m2} e {z} custa {m3}.",
-                "В небольшом магазине {c_in} {x} {x_costs} {m1}, {y} — {m2}, а {z} — {m3}."), **kw),
-            T("The shop is open every day except Sunday.", "La boutique est ouverte tous les jours sauf le dimanche.",
-              "A loja abre todos os dias, exceto aos domingos.", "Магазин работает каждый день, кроме воскресенья."))
-    q = R(pick(rng, T("List the products sold in the shop in {c} with their prices, one per line.",
-                       "Donne la liste des produits vendus dans la boutique {c_in} avec leur prix, un par ligne.",
-                       "Liste os produtos vendidos na loja {c_in} com os seus preços, um por linha.",
-                       "Перечисли товары из магазина {c_in} с их ценами, по одному на строку."),
-                T("Extract every product and its price from this description of a shop in {c}.",
-                  "Extrais chaque produit et son prix de cette description d'une boutique {c_in}.",
-                  "Extraia cada produto e o seu preço desta descrição de uma loja {c_in}.",
-                  "Выпиши каждый товар и его цену из этого описания магазина {c_in}.")), c=c)
-    r = as_lines(*[R(T("{x_bare_C}: {m}", "{x_bare_C} : {m}", "{x_bare_C}: {m}", "{x_bare_C}: {m}"), x=x,
-                   m=euros(w.price[x.key])) for x in xs])
+                "В небольшом магазине {c_in} {x} {x_costs} {m1}, {y} — {m2}, а {z} — {m3}.",
+            ),
+            **kw,
+        ),
+        T(
+            "The shop is open every day except Sunday.",
+            "La boutique est ouverte tous les jours sauf le dimanche.",
+            "A loja abre todos os dias, exceto aos domingos.",
+            "Магазин работает каждый день, кроме воскресенья.",
+        ),
+    )
+    q = R(
+        pick(
+            rng,
+            T(
+                "List the products sold in the shop in {c} with their prices, one per line.",
+                "Donne la liste des produits vendus dans la boutique {c_in} avec leur prix, un par ligne.",
+                "Liste os produtos vendidos na loja {c_in} com os seus preços, um por linha.",
+                "Перечисли товары из магазина {c_in} с их ценами, по одному на строку.",
+            ),
+            T(
+                "Extract every product and its price from this description of a shop in {c}.",
+                "Extrais chaque produit et son prix de cette description d'une boutique {c_in}.",
+                "Extraia cada produto e o seu preço desta descrição de uma loja {c_in}.",
+                "Выпиши каждый товар и его цену из этого описания магазина {c_in}.",
+            ),
+        ),
+        c=c,
+    )
+    r = as_lines(
+        *[
+            R(
+                T("{x_bare_C}: {m}", "{x_bare_C} : {m}", "{x_bare_C}: {m}", "{x_bare_C}: {m}"),
+                x=x,
+                m=euros(w.price[x.key]),
+            )
+            for x in xs
+        ]
+    )
     return q, ctx, r
 
 
 def ie_event(w, rng):
     e = rng.choice(w.events)
     c = w.city[e.city]
-    q = R(T("Extract the date and the ticket price of {e} in {c} from the text.",
+    q = R(
+        T(
+            "Extract the date and the ticket price of {e} in {c} from the text.",
             "Extrais du texte la date et le prix du billet pour {e} {c_in}.",
             "Extraia do texto a data e o preço do ingresso para {e} {c_in}.",
-            "Извлеки из текста дату и цену билета на {e_acc} {c_in}."), e=e.kind, c=c)
-    r = R(T("Date: {d}\nTicket price: {m}", "Date : {d}\nPrix du billet : {m}", "Data: {d}\nPreço do ingresso: {m}",
-            "Дата: {d}\nЦена билета: {m}"), d=date(e.month, e.day), m=euros(e.price))
+            "Извлеки из текста дату и цену билета на {e_acc} {c_in}.",
+        ),
+        e=e.kind,
+        c=c,
+    )
+    r = R(
+        T(
+            "Date: {d}\nTicket price: {m}",
+            "Date : {d}\nPrix du billet : {m}",
+            "Data: {d}\nPreço do ingresso: {m}",
+            "Дата: {d}\nЦена билета: {m}",
+        ),
+        d=date(e.month, e.day),
+        m=euros(e.price),
+    )
     return q, w.event_passage(e), r
 
 
@@ -65,242 +259,108 @@ def ie_cities(w, rng):
     a, b = rng.sample([c for c in w.cities if c.key != e.city], 2)
     c, home = w.city[e.city], w.city[p.city]
     kw = dict(p=p, a=a, b=b, c=c, h=home, e=e.kind)
-    ctx = R(T("{p} has a busy week. On Monday, {p_he} travels from {a} to {b}. "
-              "On Wednesday, {p_he} goes to {e} in {c}. On Friday, {p_he} flies back home to {h}.",
-              "{p} a une semaine chargée. Lundi, {p_he} voyage {a_from} {b_to}. Mercredi, {p_he} va {e_to} {c_in}. "
-              "Vendredi, {p_he} rentre {h_to} en avion.",
-              "{p} tem uma semana cheia. Na segunda-feira, {p_he} viaja {a_from} {b_to}. Na quarta-feira, {p_he} vai "
-              "{e_to} {c_in}. Na sexta-feira, {p_he} volta de avião {h_to}.",
-              "У {p_gen} насыщенная неделя. В понедельник {p_he} едет {a_from} {b_to}. В среду {p_he} идёт на {e_acc} "
-              "{c_in}. В пятницу {p_he} летит домой {h_to}."), **kw)
-    q = R(T("Extract all the cities mentioned in this note about {p_poss} week, in order.",
+    ctx = R(
+        T(
+            "{p} has a busy week. On Monday, {p_he} travels from {a} to {b}. "
+            "On Wednesday, {p_he} goes to {e} in {c}. On Friday, {p_he} flies back home to {h}.",
+            "{p} a une semaine chargée. Lundi, {p_he} voyage {a_from} {b_to}. Mercredi, {p_he} va {e_to} {c_in}. "
+            "Vendredi, {p_he} rentre {h_to} en avion.",
+            "{p} tem uma semana cheia. Na segunda-feira, {p_he} viaja {a_from} {b_to}. Na quarta-feira, {p_he} vai "
+            "{e_to} {c_in}. Na sexta-feira, {p_he} volta de avião {h_to}.",
+            "У {p_gen} насыщенная неделя. В понедельник {p_he} едет {a_from} {b_to}. В среду {p_he} идёт на {e_acc} "
+            "{c_in}. В пятницу {p_he} летит домой {h_to}.",
+        ),
+        **kw,
+    )
+    q = R(
+        T(
+            "Extract all the cities mentioned in this note about {p_poss} week, in order.",
             "Extrais, dans l'ordre, toutes les villes mentionnées dans cette note sur la semaine {p_de}.",
             "Extraia, na ordem, todas as cidades mencionadas nesta nota sobre a semana de {p}.",
-            "Выпиши по порядку все города, упомянутые в этой заметке о неделе {p_gen}."), p=p)
+            "Выпиши по порядку все города, упомянутые в этой заметке о неделе {p_gen}.",
+        ),
+        p=p,
+    )
     names = []
     for x in (a, b, c, home):
         if x not in names:
             names.append(x)
-    r = R(T("The note mentions these cities: {l}.", "La note mentionne ces villes : {l}.",
-            "As cidades mencionadas na nota são: {l}.", "В заметке упоминаются такие города: {l}."),
-          l=comma_list([F(T("{c}", "{c}", "{c}", "{c}"), c=x) for x in names]))
+    r = R(
+        T(
+            "The note mentions these cities: {l}.",
+            "La note mentionne ces villes : {l}.",
+            "As cidades mencionadas na nota são: {l}.",
+            "В заметке упоминаются такие города: {l}.",
+        ),
+        l=comma_list([F(T("{c}", "{c}", "{c}", "{c}"), c=x) for x in names]),
+    )
     return q, ctx, r
 
 
 # summarization ------------------------------------------------------------------------------
 def su_city(w, rng):
     c = rng.choice(w.cities)
-    q = R(pick(rng, T("Summarize this text about {c} in one sentence.", "Résume ce texte sur {c} en une phrase.",
-                       "Resuma este texto sobre {c} em uma frase.",
-                       "Кратко перескажи этот текст о городе {c} в одном предложении."),
-                T("Give a one-sentence summary of the following description of {c}.",
-                  "Fais un résumé en une phrase de cette description de {c}.",
-                  "Faça um resumo em uma frase desta descrição de {c}.",
-                  "Сделай краткое изложение этого описания города {c} в одном предложении.")), c=c)
+    q = R(
+        pick(
+            rng,
+            T(
+                "Summarize this text about {c} in one sentence.",
+                "Résume ce texte sur {c} en une phrase.",
+                "Resuma este texto sobre {c} em uma frase.",
+                "Кратко перескажи этот текст о городе {c} в одном предложении.",
+            ),
+            T(
+                "Give a one-sentence summary of the following description of {c}.",
+                "Fais un résumé en une phrase de cette description de {c}.",
+                "Faça um resumo em uma frase desta descrição de {c}.",
+                "Сделай краткое изложение этого описания города {c} в одном предложении.",
+            ),
+        ),
+        c=c,
+    )
     return q, w.city_passage(c, with_events=False), w.city_summary(c)
 
 
 def su_person(w, rng):
     p = rng.choice(w.people)
-    q = R(pick(rng, T("Summarize this text about {p} in one sentence.", "Résume ce texte sur {p} en une phrase.",
-                       "Resuma este texto sobre {p} em uma frase.",
-                       "Кратко перескажи этот текст про {p_acc} в одном предложении."),
-                T("Give a one-sentence summary of this short biography of {p}.",
-                  "Fais un résumé en une phrase de cette courte biographie {p_de}.",
-                  "Faça um resumo em uma frase desta pequena biografia de {p}.",
-                  "Сделай краткое изложение этой короткой биографии {p_gen} в одном предложении.")), p=p)
+    q = R(
+        pick(
+            rng,
+            T(
+                "Summarize this text about {p} in one sentence.",
+                "Résume ce texte sur {p} en une phrase.",
+                "Resuma este texto sobre {p} em uma frase.",
+                "Кратко перескажи этот текст про {p_acc} в одном предложении.",
+            ),
+            T(
+                "Give a one-sentence summary of this short biography of {p}.",
+                "Fais un résumé en une phrase de cette courte biographie {p_de}.",
+                "Faça um resumo em uma frase desta pequena biografia de {p}.",
+                "Сделай краткое изложение этой короткой биографии {p_gen} в одном предложении.",
+            ),
+        ),
+        p=p,
+    )
     return q, w.person_passage(p, purchase=False), w.person_summary(p)
 
 
 def su_event(w, rng):
     e = rng.choice(w.events)
-    q = R(T("Summarize this announcement of {e} in {c} in one sentence.",
+    q = R(
+        T(
+            "Summarize this announcement of {e} in {c} in one sentence.",
             "Résume en une phrase cette annonce pour {e} {c_in}.",
             "Resuma em uma frase este anúncio sobre {e} {c_in}.",
-            "Кратко перескажи в одном предложении это объявление: {e} {c_in}."), e=e.kind, c=w.city[e.city])
+            "Кратко перескажи в одном предложении это объявление: {e} {c_in}.",
+        ),
+        e=e.kind,
+        c=w.city[e.city],
+    )
     return q, w.event_passage(e), w.event_summary(e)
 
 
-# brainstorming ------------------------------------------------------------------------------
-def br_habitat(w, rng):
-    hab = rng.choice(sorted({a.habitat for a in w.animals if sum(b.habitat == a.habitat for b in w.animals) >= 2}))
-    animals = [a for a in w.animals if a.habitat == hab]
-    q = R(pick(rng, T("Name some animals that live {h}.", "Cite quelques animaux qui vivent {h}.",
-                       "Cite alguns animais que vivem {h}.", "Назови несколько животных, которые живут {h}."),
-                T("Which animals can you find {h}? Give me a list.",
-                  "Quels animaux peut-on trouver {h} ? Donne-moi une liste.",
-                  "Que animais podemos encontrar {h}? Faça uma lista.",
-                  "Каких животных можно встретить {h}? Составь список.")),
-          h=HABITATS[hab])
-    r = bullets([R(T("{a_C}, which feeds on {a_diet}", "{a_C}, qui se nourrit {a_diet}",
-                      "{a_C}, cuja alimentação é à base {a_diet}",
-                      "{a_C}, {a_which} питается {a_diet}"), a=a) for a in animals])
-    return q, None, r
-
-
-def br_city(w, rng):
-    c = rng.choice(w.cities)
-    k = w.country_of(c)
-    kind, t = w.weather[c.key]
-    items = []
-    if c.river:
-        items.append(R(T("Take a walk along {r}.", "Faire une promenade {r_along}.", "Passear às margens do rio {r}.",
-                         "Прогуляться вдоль {r_gen}."), r=w.river[c.river]))
-    for e in w.events:
-        if e.city == c.key:
-            items.append(R(T("Go to {e} on {d}.", "Aller {e_to} le {d}.", "Ir {e_to} em {d}.",
-                             "Сходить на {e_acc} {d}."),
-                           e=e.kind, d=date(e.month, e.day)))
-    if CAPITALS[k.key] == c.key:
-        items.append(R(T("See the main sights of the capital of {k}.",
-                         "Voir les principaux monuments de la capitale {k_de}.",
-                         "Ver os principais pontos turísticos da capital {k_de}.",
-                         "Осмотреть главные достопримечательности столицы {k_gen}."), k=k))
-    items.append({"rain": T("Visit a museum, since it is raining today.",
-                            "Visiter un musée, puisqu'il pleut aujourd'hui.",
-                            "Visitar um museu, já que hoje está chovendo.", "Сходить в музей: сегодня идёт дождь."),
-                  "snow": T("Drink a hot chocolate in a café: it is snowing today.",
-                            "Boire un chocolat chaud dans un café : il neige aujourd'hui.",
-                            "Tomar um chocolate quente num café: hoje está nevando.",
-                            "Выпить горячий шоколад в кафе: сегодня идёт снег.")}.get(
-        kind, T("Have a picnic in a park.", "Faire un pique-nique dans un parc.", "Fazer um piquenique num parque.",
-                "Устроить пикник в парке.")))
-    items.append(T("Try the local food at a market.", "Goûter la cuisine locale au marché.",
-                   "Provar a comida local em um mercado.", "Попробовать местную кухню на рынке."))
-    items.append(T("Explore the old town on foot.", "Explorer la vieille ville à pied.",
-                   "Conhecer o centro histórico a pé.", "Погулять по старому городу."))
-    q = R(pick(rng, T("Give me some ideas for a day in {c}.", "Donne-moi quelques idées pour une journée {c_in}.",
-                       "Dê algumas ideias para um dia {c_in}.",
-                       "Предложи несколько идей, чем заняться {c_in} за один день."),
-                T("What can I do in {c} today?", "Que puis-je faire {c_in} aujourd'hui ?",
-                  "O que posso fazer {c_in} hoje?",
-                  "Чем можно заняться {c_in} сегодня?")), c=c)
-    return q, None, bullets(items)
-
-
-def br_gifts(w, rng):
-    while True:
-        budget = 5 * rng.randint(6, 60)
-        ok = [x for x in w.products if w.price[x.key] < budget]
-        if 2 <= len(ok):
-            break
-    ok = rng.sample(ok, min(4, len(ok)))
-    q = R(T("Suggest some gifts that cost less than {m}.", "Propose quelques idées de cadeaux à moins de {m}.",
-            "Quais presentes você sugere por menos de {m}?", "Предложи несколько подарков дешевле {m}."),
-          m=euros(budget))
-    r = bullets([R(T("{x_a_C} ({m})", "{x_a_C} ({m})", "{x_a_C} ({m})", "{x_C} ({m})"), x=x, m=euros(w.price[x.key]))
-                  for x in ok])
-    return q, None, r
-
-
-def br_hobbies(w, rng):
-    p = rng.choice(w.people)
-    others = rng.sample([h for h in HOBBIES if h is not p.hobby], 3)
-    q = R(T("Suggest three new hobbies for {p}, who works as {p_a_prof}.",
-            "Propose trois nouveaux loisirs pour {p}, qui est {p_prof}.",
-            "Sugira três novos hobbies para {p}, que é {p_prof}.",
-            "Предложи три новых хобби для {p_gen} (профессия — {p_prof})."), p=p)
-    r = bullets([{lang: cap(h[lang][1]) for lang in LANGS} for h in others])
-    return q, None, r
-
-
-def br_country(w, rng):
-    k = rng.choice([k for k in w.country.values() if len(w.cities_in(k)) >= 2])
-    q = R(T("Name some cities in {k}.", "Cite quelques villes {k_of}.", "Cite algumas cidades {k_de}.",
-            "Назови несколько городов {k_gen}."), k=k)
-    r = bullets([R(T("{c} (about {pop} inhabitants)", "{c} (environ {pop} habitants)",
-                      "{c} (cerca de {pop} habitantes)",
-                      "{c} (около {pop} жителей)"), c=c, pop=num(c.pop)) for c in w.cities_in(k)])
-    return q, None, r
-
-
-# creative_writing ---------------------------------------------------------------------------
-def cw_poem(w, rng):
-    a = rng.choice(w.animals)
-    q = R(T("Write a short poem about {a}.", "Écris un court poème sur {a}.", "Escreva um pequeno poema sobre {a}.",
-            "Напиши короткое стихотворение, в котором главный герой — {a}."), a=a)
-    it = "Il" if a.fr_g == "m" else "Elle"
-    r = R(pick(rng, T("{a_C} lives {a_hab},\nit feeds on {a_diet},\n"
-                       "it asks for nothing more,\nand the world is brighter for it.",
-                       "{a_C} vit {a_hab},\nse nourrit {a_diet},\n"
-                       "ne demande rien de plus,\net le monde en est plus beau.",
-                       "{a_C} vive {a_hab},\nse alimenta {a_diet},\n"
-                       "não pede nada mais,\ne o mundo fica mais bonito assim.",
-                       "{a_C} живёт {a_hab},\nпитается {a_diet},\nни о чём не просит,\nи мир от этого светлее."),
-                T("Quietly, {a_hab},\n{a} greets the morning light.\n"
-                  "It feeds on {a_diet}\nand rests when the day is done.",
-                  "En silence, {a_hab},\n{a} salue la lumière du matin.\n"
-                  + it + " se nourrit {a_diet}\net se repose à la fin du jour.",
-                  "Em silêncio, {a_hab},\n{a} saúda a luz da manhã.\n"
-                  "Se alimenta {a_diet}\ne descansa quando o dia termina.",
-                  "Тихо {a_hab}\n{a} встречает утренний свет.\n"
-                  "Питается {a_diet}\nи отдыхает, когда кончается день.")), a=a)
-    return q, None, r
-
-
-def cw_postcard(w, rng):
-    c = rng.choice(w.cities)
-    kind, t = w.weather[c.key]
-    kw = dict(c=c, w=WEATHER[kind][0], deg=degrees(t), pop=num(c.pop))
-    q = R(T("Write a short postcard to a friend from {c}.", "Écris une courte carte postale à un ami depuis {c}.",
-            "Escreva um cartão-postal curto para um amigo, enviado de {c}.",
-            "Напиши короткую открытку другу {c_from}."), **kw)
-    river = (R(T("The city lies on {r} and has about {pop} inhabitants. ",
-                 "La ville se trouve sur {r} et compte environ {pop} habitants. ",
-                 "A cidade fica às margens do rio {r} e tem cerca de {pop} habitantes. ",
-                 "Город стоит {r_on}, в нём живёт около {pop} человек. "), r=w.river[c.river], pop=num(c.pop))
-             if c.river else R(T("The city has about {pop} inhabitants. ", "La ville compte environ {pop} habitants. ",
-                                 "A cidade tem cerca de {pop} habitantes. ", "В городе живёт около {pop} человек. "),
-                               pop=num(c.pop)))
-    r = R(T("Dear friend,\ngreetings from {c}! Today {w}, and the temperature is {deg}. {river}"
-            "I will tell you everything when I am back.\nHugs!",
-            "Cher ami,\nun grand bonjour {c_from} ! Aujourd'hui, {w}, et la température est de {deg}. {river}"
-            "Je te raconterai tout à mon retour.\nBises !",
-            "Querido amigo,\num grande abraço {c_from}! Hoje {w}, e a temperatura é de {deg}. {river}"
-            "Conto tudo quando voltar.\nBeijos!",
-            "Дорогой друг,\nпривет {c_from}! Сегодня здесь {w}, температура {deg}. {river}"
-            "Всё расскажу, когда вернусь.\nОбнимаю!"), river=river, **kw)
-    return q, None, r
-
-
-def cw_story(w, rng):
-    p = rng.choice(w.people)
-    c = w.city[p.city]
-    q = R(T("Write a short story about {p}, who {p_hobby}.", "Écris une courte histoire sur {p}, qui {p_hobby}.",
-            "Escreva uma história curta sobre {p}, que {p_hobby}.",
-            "Напиши короткий рассказ о человеке по имени {p}, {p_which} {p_hobby}."), p=p)
-    r = R(T("{p} is {p_a_prof} in {c}. Every day {p_he} works hard, but in the evening {p_he} {p_hobby}. "
-            "One day, {p_first} decided to share this passion with the neighbours. Soon the whole street was talking "
-            "about it, and {p_first} smiled: it was the beginning of a wonderful adventure.",
-            "{p} est {p_prof} {c_in}. Chaque jour, {p_he} travaille beaucoup, mais le soir, {p_he} {p_hobby}. "
-            "Un jour, {p_first} a décidé de partager cette passion avec ses voisins. Bientôt, toute la rue en parlait, "
-            "et {p_first} a souri : c'était le début d'une belle aventure.",
-            "{p} é {p_prof} em {c}. Todos os dias {p_he} trabalha muito, mas à noite {p_he} {p_hobby}. "
-            "Um dia, {p_first} decidiu compartilhar essa paixão com os vizinhos. Logo a rua inteira falava disso, "
-            "e {p_first} sorriu: era o começo de uma bela aventura.",
-            "{p} — {p_prof}, {p_he} живёт {c_in}. Каждый день {p_he} много работает, а по вечерам {p_he} {p_hobby}. "
-            "Однажды {p_first} {p_decided} поделиться своим увлечением с соседями. Вскоре об этом говорила вся улица, "
-            "и {p_first} {p_smiled}: это было начало прекрасного приключения."), p=p, c=c)
-    return q, None, r
-
-
-def cw_ad(w, rng):
-    x, c = rng.choice(w.products), rng.choice(w.cities)
-    kw = dict(x=x, c=c, m=euros(w.price[x.key]))
-    q = R(T("Write a short advertisement for {x_a}; the shop is in {c}.",
-            "Écris une courte publicité pour {x_a} ; la boutique se trouve {c_in}.",
-            "Escreva um pequeno anúncio para {x_a}; a loja fica {c_in}.",
-            "Напиши короткую рекламу: товар — {x}, магазин находится {c_in}."), **kw)
-    r = R(T("Looking for {x_a}? In our shop in {c}, {x} costs only {m}! Come and see for yourself.",
-            "Vous cherchez {x_a} ? Dans notre boutique {c_in}, {x} ne coûte que {m} ! Venez vite nous voir.",
-            "Procurando {x_a}? Na nossa loja {c_in}, {x} custa apenas {m}! Venha conferir.",
-            "Ищете {x_acc}? В нашем магазине {c_in} {x} {x_costs} всего {m}! Приходите и убедитесь сами."), **kw)
-    return q, None, r
-
-
 TEXT_TASKS = {
-    "brainstorming": [br_habitat, br_city, br_gifts, br_hobbies, br_country],
+    "closed_qa": [cq_city, cq_person, cq_event],
     "information_extraction": [ie_person, ie_shop, ie_event, ie_cities],
     "summarization": [su_city, su_person, su_event],
-    "creative_writing": [cw_poem, cw_postcard, cw_story, cw_ad],
 }

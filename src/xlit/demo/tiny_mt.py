@@ -7,6 +7,7 @@ The tokenizer (byte-level BPE, `tokenizer.mt_tokenizer`) and the model are train
 `xlit_translator.json` beside the weights names the languages, the training figures and a fingerprint
 of the weights (the segment cache keys on it, so a rebuilt translator never reuses old translations).
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -23,16 +24,16 @@ from .tokenizer import lang_token, mt_tokenizer
 DEFAULTS = {
     "vocab_size": 3000,
     "d_model": 192,
-    "layers": 3,          # encoder and decoder each
+    "layers": 3,  # encoder and decoder each
     "heads": 4,
     "ffn_dim": 512,
     "steps": 800,
     "batch_size": 32,
     "lr": 2e-3,
     "warmup": 100,
-    "max_length": 64,     # tokens, source and target (longer training pairs are skipped)
+    "max_length": 64,  # tokens, source and target (longer training pairs are skipped)
     "max_train_pairs": 20000,  # per language
-    "eval_pairs": 100,    # held-out test pairs per language scored with chrF after training
+    "eval_pairs": 100,  # held-out test pairs per language scored with chrF after training
     "seed": 0,
 }
 
@@ -53,12 +54,25 @@ def build_model(tok, p: dict):
 
     torch.manual_seed(p["seed"])
     cfg = MarianConfig(
-        vocab_size=len(tok), d_model=p["d_model"], encoder_layers=p["layers"], decoder_layers=p["layers"],
-        encoder_attention_heads=p["heads"], decoder_attention_heads=p["heads"], encoder_ffn_dim=p["ffn_dim"],
-        decoder_ffn_dim=p["ffn_dim"], max_position_embeddings=256, dropout=0.1, activation_function="gelu",
-        pad_token_id=tok.pad_token_id, eos_token_id=tok.eos_token_id, forced_eos_token_id=tok.eos_token_id,
-        decoder_start_token_id=tok.pad_token_id, bos_token_id=None, scale_embedding=True,
-        share_encoder_decoder_embeddings=True, tie_word_embeddings=True,
+        vocab_size=len(tok),
+        d_model=p["d_model"],
+        encoder_layers=p["layers"],
+        decoder_layers=p["layers"],
+        encoder_attention_heads=p["heads"],
+        decoder_attention_heads=p["heads"],
+        encoder_ffn_dim=p["ffn_dim"],
+        decoder_ffn_dim=p["ffn_dim"],
+        max_position_embeddings=256,
+        dropout=0.1,
+        activation_function="gelu",
+        pad_token_id=tok.pad_token_id,
+        eos_token_id=tok.eos_token_id,
+        forced_eos_token_id=tok.eos_token_id,
+        decoder_start_token_id=tok.pad_token_id,
+        bos_token_id=None,
+        scale_embedding=True,
+        share_encoder_decoder_embeddings=True,
+        tie_word_embeddings=True,
     )
     model = MarianMTModel(cfg)
     g = model.generation_config
@@ -108,16 +122,20 @@ def chrf_vs_copy(model, tok, pairs, lang, batch_size=64) -> dict:
 
     hyps = []
     for i in range(0, len(pairs), batch_size):
-        hyps += translate_batch(model, tok, [en for en, _ in pairs[i:i + batch_size]], lang)
+        hyps += translate_batch(model, tok, [en for en, _ in pairs[i : i + batch_size]], lang)
     refs = [t for _, t in pairs]
-    return {"n": len(pairs), "chrf": round(sacrebleu.corpus_chrf(hyps, [refs]).score, 2),
-            "chrf_copy": round(sacrebleu.corpus_chrf([en for en, _ in pairs], [refs]).score, 2),
-            "bleu": round(sacrebleu.corpus_bleu(hyps, [refs]).score, 2),
-            "examples": [{"en": en, "hyp": h, "ref": r} for (en, r), h in list(zip(pairs, hyps))[:3]]}
+    return {
+        "n": len(pairs),
+        "chrf": round(sacrebleu.corpus_chrf(hyps, [refs]).score, 2),
+        "chrf_copy": round(sacrebleu.corpus_chrf([en for en, _ in pairs], [refs]).score, 2),
+        "bleu": round(sacrebleu.corpus_bleu(hyps, [refs]).score, 2),
+        "examples": [{"en": en, "hyp": h, "ref": r} for (en, r), h in list(zip(pairs, hyps))[:3]],
+    }
 
 
-def build_translator(parallel_dir: str | Path, langs: list[str], out_dir: str | Path, cfg: dict | None = None,
-                     log=print) -> dict:
+def build_translator(
+    parallel_dir: str | Path, langs: list[str], out_dir: str | Path, cfg: dict | None = None, log=print
+) -> dict:
     """Train the tokenizer and the model on `{parallel_dir}/{lang}.train.jsonl` for every lang, save to
     `out_dir` (save_pretrained) with `xlit_translator.json`, and return its content (training figures and the
     held-out chrF per language against the chrF of copying the English source)."""
@@ -149,14 +167,14 @@ def build_translator(parallel_dir: str | Path, langs: list[str], out_dir: str | 
         raise ValueError(f"no training pairs of at most {p['max_length']} tokens in {parallel_dir}")
     model = build_model(tok, p)
     n_params = sum(x.numel() for x in model.parameters())
-    log(f"tiny translator: {n_params / 1e6:.2f}M parameters, vocab {len(tok)}, {len(data)} pairs, "
-        f"languages {langs}")
+    log(f"tiny translator: {n_params / 1e6:.2f}M parameters, vocab {len(tok)}, {len(data)} pairs, languages {langs}")
 
     steps, bs = p["steps"], p["batch_size"]
     opt = torch.optim.AdamW(model.parameters(), lr=p["lr"], betas=(0.9, 0.98), weight_decay=0.01)
     warm = max(1, p["warmup"])
     sched = torch.optim.lr_scheduler.LambdaLR(
-        opt, lambda s: min((s + 1) / warm, 0.5 * (1 + math.cos(math.pi * min(s, steps) / steps)) * 0.95 + 0.05))
+        opt, lambda s: min((s + 1) / warm, 0.5 * (1 + math.cos(math.pi * min(s, steps) / steps)) * 0.95 + 0.05)
+    )
     # length-bucketed batches: shuffle, cut into chunks of 50 batches, sort each chunk by length
     order: list[int] = []
     model.train()
@@ -165,11 +183,11 @@ def build_translator(parallel_dir: str | Path, langs: list[str], out_dir: str | 
         if not order:
             idx = list(range(len(data)))
             rng.shuffle(idx)
-            chunks = [idx[i:i + 50 * bs] for i in range(0, len(idx), 50 * bs)]
+            chunks = [idx[i : i + 50 * bs] for i in range(0, len(idx), 50 * bs)]
             batches = []
             for c in chunks:
                 c.sort(key=lambda i: len(data[i][0]))
-                batches += [c[i:i + bs] for i in range(0, len(c), bs)]
+                batches += [c[i : i + bs] for i in range(0, len(c), bs)]
             rng.shuffle(batches)
             order = batches
         ids, att, lab = _batch(tok, [data[i] for i in order.pop()])
@@ -194,10 +212,18 @@ def build_translator(parallel_dir: str | Path, langs: list[str], out_dir: str | 
     for l, e in evals.items():
         log(f"{l}: chrF {e['chrf']} (copying the source: {e['chrf_copy']}), BLEU {e['bleu']} on {e['n']} test pairs")
     meta = {
-        "family": "tiny", "languages": langs, "params": n_params, "vocab": len(tok), "train_pairs": len(data),
-        "settings": p, "train_s": round(train_s, 1), "total_s": round(time.time() - t_start, 1),
-        "first_loss": round(losses[0], 4), "last_loss": round(sum(losses[-20:]) / len(losses[-20:]), 4),
-        "eval": evals, "fingerprint": weights_fingerprint(out_dir),
+        "family": "tiny",
+        "languages": langs,
+        "params": n_params,
+        "vocab": len(tok),
+        "train_pairs": len(data),
+        "settings": p,
+        "train_s": round(train_s, 1),
+        "total_s": round(time.time() - t_start, 1),
+        "first_loss": round(losses[0], 4),
+        "last_loss": round(sum(losses[-20:]) / len(losses[-20:]), 4),
+        "eval": evals,
+        "fingerprint": weights_fingerprint(out_dir),
     }
     write_json(out_dir / TINY_META, meta)  # last: its presence marks a complete build
     return meta

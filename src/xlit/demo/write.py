@@ -1,5 +1,6 @@
 """Writing the demo world's files (see the package docstring): the IT set and eval prompts from one pool of
 examples with unique instructions, their reference answers, the pretraining corpus and the parallel text."""
+
 from __future__ import annotations
 
 import re
@@ -12,18 +13,34 @@ from xlit.io import atomic_path, write_jsonl
 from .grammar import LANGS, Unit
 from .tasks_qa import QA_TASKS
 from .tasks_text import TEXT_TASKS
+from .tasks_write import WRITE_TASKS
 from .world import World, misc_qa
 
-CATEGORIES = ("open_qa", "general_qa", "classification", "closed_qa", "brainstorming",
-              "information_extraction", "summarization", "creative_writing")
+CATEGORIES = (
+    "open_qa",
+    "general_qa",
+    "classification",
+    "closed_qa",
+    "brainstorming",
+    "information_extraction",
+    "summarization",
+    "creative_writing",
+)
 # databricks-dolly-15k category sizes: the demo IT set keeps these proportions.
-DOLLY_SIZES = {"open_qa": 3742, "general_qa": 2191, "classification": 2136, "closed_qa": 1773,
-               "brainstorming": 1766, "information_extraction": 1506, "summarization": 1188,
-               "creative_writing": 709}
+DOLLY_SIZES = {
+    "open_qa": 3742,
+    "general_qa": 2191,
+    "classification": 2136,
+    "closed_qa": 1773,
+    "brainstorming": 1766,
+    "information_extraction": 1506,
+    "summarization": 1188,
+    "creative_writing": 709,
+}
 
 Example = tuple  # (instruction, context | None, response), each a Unit
 # per category, the generators an example is drawn from (uniformly: a repeated one is drawn more often)
-GENERATORS: dict[str, list[Callable]] = {**QA_TASKS, **TEXT_TASKS}
+GENERATORS: dict[str, list[Callable]] = {**QA_TASKS, **TEXT_TASKS, **WRITE_TASKS}
 
 
 def _allocate(n: int, weights: dict[str, float]) -> dict[str, int]:
@@ -56,8 +73,10 @@ def _examples(w: World, seed: int, need: dict[str, int]) -> dict[str, list[Examp
         while len(got) < need[cat]:
             tries += 1
             if tries > 200 * need[cat] + 1000:
-                raise ValueError(f"demo world: cannot make {need[cat]} distinct '{cat}' examples "
-                                 f"(got {len(got)}); lower n_it/n_valid/n_test")
+                raise ValueError(
+                    f"demo world: cannot make {need[cat]} distinct '{cat}' examples "
+                    f"(got {len(got)}); lower n_it/n_valid/n_test"
+                )
             q, ctx, r = rng.choice(GENERATORS[cat])(w, rng)
             if any(q[lang] in seen[lang] for lang in LANGS):
                 continue
@@ -77,8 +96,12 @@ def _segments(text: str) -> list[str]:
 
 def _corpus(w: World, seed: int, lang: str, n: int) -> list[str]:
     rng = Random(f"xlit-demo-corpus:{seed}:{lang}")
-    qa_fmt = {"en": "Question: {q} Answer: {a}", "fr": "Question : {q} Réponse : {a}",
-              "pt": "Pergunta: {q} Resposta: {a}", "ru": "Вопрос: {q} Ответ: {a}"}[lang]
+    qa_fmt = {
+        "en": "Question: {q} Answer: {a}",
+        "fr": "Question : {q} Réponse : {a}",
+        "pt": "Pergunta: {q} Resposta: {a}",
+        "ru": "Вопрос: {q} Ответ: {a}",
+    }[lang]
     lines = []
     for _ in range(n):
         x = rng.random()
@@ -105,8 +128,10 @@ def _corpus(w: World, seed: int, lang: str, n: int) -> list[str]:
 def _aligned_split(unit: Unit, sep) -> list[Unit]:
     """A unit cut into aligned pieces (lines with a string, sentences with a regex) if it cuts into as many
     pieces in every language, else nothing; a regex that does not cut gives nothing either."""
-    parts = {lang: [x.strip() for x in (unit[lang].split(sep) if isinstance(sep, str) else sep.split(unit[lang]))]
-             for lang in LANGS}
+    parts = {
+        lang: [x.strip() for x in (unit[lang].split(sep) if isinstance(sep, str) else sep.split(unit[lang]))]
+        for lang in LANGS
+    }
     n = len(parts["en"])
     if any(len(v) != n for v in parts.values()) or (n == 1 and not isinstance(sep, str)):
         return []
@@ -173,15 +198,31 @@ def _write_text(path: Path, lines: list[str]) -> None:
             f.write(line + "\n")
 
 
-def write_demo_world(outdir, *, seed=0, languages=("en", "fr", "pt", "ru"), n_corpus=1500, n_it=300, n_valid=12,
-                     n_test=20, n_parallel=1500, n_parallel_test=100) -> dict:
+def write_demo_world(
+    outdir,
+    *,
+    seed=0,
+    languages=("en", "fr", "pt", "ru"),
+    n_corpus=1500,
+    n_it=300,
+    n_valid=12,
+    n_test=20,
+    n_parallel=1500,
+    n_parallel_test=100,
+) -> dict:
     """Write the demo world under `outdir` (see the module docstring); return a summary of counts."""
     languages = tuple(languages)
     bad = [l for l in languages if l not in LANGS]
     if bad:
         raise ValueError(f"demo world: unsupported language(s) {bad}; supported: {list(LANGS)}")
-    counts = dict(n_corpus=n_corpus, n_it=n_it, n_valid=n_valid, n_test=n_test, n_parallel=n_parallel,
-                  n_parallel_test=n_parallel_test)
+    counts = dict(
+        n_corpus=n_corpus,
+        n_it=n_it,
+        n_valid=n_valid,
+        n_test=n_test,
+        n_parallel=n_parallel,
+        n_parallel_test=n_parallel_test,
+    )
     for k, v in counts.items():
         if not isinstance(v, int) or isinstance(v, bool) or v < 0:
             raise ValueError(f"demo world: {k} must be a non-negative integer, got {v!r}")
@@ -212,20 +253,35 @@ def write_demo_world(outdir, *, seed=0, languages=("en", "fr", "pt", "ru"), n_co
     it_rows = [(f"demo-{i + 1:06d}", cat, ex) for i, (cat, ex) in enumerate(it_rows)]
 
     for lang in ("en",) + tuple(l for l in languages if l != "en"):
-        write_jsonl(out / "it" / f"dolly.{lang}.jsonl",
-                    [{"id": i, "instruction": q[lang], "context": ctx[lang] if ctx else "", "response": r[lang],
-                      "category": cat} for i, cat, (q, ctx, r) in it_rows])
+        write_jsonl(
+            out / "it" / f"dolly.{lang}.jsonl",
+            [
+                {
+                    "id": i,
+                    "instruction": q[lang],
+                    "context": ctx[lang] if ctx else "",
+                    "response": r[lang],
+                    "category": cat,
+                }
+                for i, cat, (q, ctx, r) in it_rows
+            ],
+        )
     for split, rows in prompts.items():
         for lang in languages:
-            write_jsonl(out / "prompts" / split / f"{lang}.jsonl",
-                        [{"id": i, "instruction": prompt_text(q, ctx, lang), "category": cat}
-                         for i, cat, (q, ctx, _r) in rows])
+            write_jsonl(
+                out / "prompts" / split / f"{lang}.jsonl",
+                [{"id": i, "instruction": prompt_text(q, ctx, lang), "category": cat} for i, cat, (q, ctx, _r) in rows],
+            )
 
     for split, rows in prompts.items():
         for lang in languages:
-            write_jsonl(out / "answers" / split / f"{lang}.jsonl",
-                        [{"id": i, "reference": r[lang], "must": answer_terms(r[lang], prompt_text(q, ctx, lang))}
-                         for i, _cat, (q, ctx, r) in rows])
+            write_jsonl(
+                out / "answers" / split / f"{lang}.jsonl",
+                [
+                    {"id": i, "reference": r[lang], "must": answer_terms(r[lang], prompt_text(q, ctx, lang))}
+                    for i, _cat, (q, ctx, r) in rows
+                ],
+            )
     for lang in languages:
         _write_text(out / "corpus" / f"{lang}.txt", _corpus(w, seed, lang, n_corpus))
 
@@ -241,11 +297,12 @@ def write_demo_world(outdir, *, seed=0, languages=("en", "fr", "pt", "ru"), n_co
                         forbidden[lang].update(s.strip() for s in unit[lang].split("\n"))
         pool_units = _parallel_pool(w, seed, forbidden, n_parallel + n_parallel_test)
         test_units = pool_units[:n_parallel_test]
-        train_units = pool_units[n_parallel_test:n_parallel_test + n_parallel]
+        train_units = pool_units[n_parallel_test : n_parallel_test + n_parallel]
         for lang in targets:
             write_jsonl(out / "parallel" / f"{lang}.test.jsonl", [{"en": u["en"], "tgt": u[lang]} for u in test_units])
-            write_jsonl(out / "parallel" / f"{lang}.train.jsonl", [{"en": u["en"],
-                                                                    "tgt": u[lang]} for u in train_units])
+            write_jsonl(
+                out / "parallel" / f"{lang}.train.jsonl", [{"en": u["en"], "tgt": u[lang]} for u in train_units]
+            )
             par_counts[lang] = {"train": len(train_units), "test": len(test_units)}
 
     return {
@@ -255,8 +312,10 @@ def write_demo_world(outdir, *, seed=0, languages=("en", "fr", "pt", "ru"), n_co
         "it": len(it_rows),
         "it_categories": {c: it_need[c] for c in CATEGORIES},
         "prompts": {split: len(rows) for split, rows in prompts.items()},
-        "prompt_categories": {split: {c: sum(1 for _i, cat, _e in rows if cat == c) for c in CATEGORIES}
-                              for split, rows in prompts.items()},
+        "prompt_categories": {
+            split: {c: sum(1 for _i, cat, _e in rows if cat == c) for c in CATEGORIES}
+            for split, rows in prompts.items()
+        },
         "parallel": par_counts,
         "facts": len(w.facts),
     }
