@@ -103,6 +103,9 @@ if TRAINED_JUDGES:
             "logs/train_judge/{judge}.log",
         benchmark:
             "benchmarks/train_judge/{judge}.tsv"
+        # the demo's longest job after the translator: start it as soon as the en runs' answers exist, beside
+        # the dt runs, rather than after them (where it held up every judge job)
+        priority: 10
         conda:
             "../../envs/train.yaml"
         threads: 1
