@@ -76,6 +76,20 @@ def test_lora_saves_adapter_only_and_merges_for_generation(tmp_path, tiny_lm_dir
     assert rows[0]["id"] == "1"
 
 
+def test_lora_training_is_reproducible(tmp_path, tiny_lm_dir, it_data):
+    """The adapters' random init is seeded: the same configuration twice gives the same adapter, whatever the
+    global RNG did before (here: a first training and a draw in between)."""
+    from safetensors.torch import load_file
+
+    weights = []
+    for k in range(2):
+        torch.rand(k + 1)
+        train(spec(tmp_path / str(k), tiny_lm_dir, it_data, "lora", 1e-2, max_steps=2))
+        weights.append(load_file(tmp_path / str(k) / "model-lora" / "adapter_model.safetensors"))
+    assert weights[0].keys() == weights[1].keys()
+    assert all(torch.equal(weights[0][n], weights[1][n]) for n in weights[0])
+
+
 class Kill(TrainerCallback):
     def on_save(self, args, state, control, **kw):
         if state.global_step == 4:

@@ -206,8 +206,12 @@ def train(spec: dict, callbacks=None) -> dict:
         optimizer = (AdamWFP32State, {"lr": lr, "betas": (t["adam_beta1"], t["adam_beta2"]), "eps": args.adam_epsilon})
     if lora:
         from peft import LoraConfig, get_peft_model
+        from transformers import set_seed
 
         lc = spec["lora"]
+        # the adapters' random init comes before the trainer seeds anything: seed it, or two runs of one
+        # configuration start from different adapters (seen in the demo: LoRA answers differed run to run)
+        set_seed(t["seed"])
         peft_config = LoraConfig(
             r=lc["r"],
             lora_alpha=lc["alpha"],
