@@ -54,7 +54,7 @@ def main():
     subprocess.run(["git", "clone", "-q", str(ROOT), str(work)], check=True)
     env = {**os.environ, "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1", "PYTHONPATH": str(work / "src")}
     t = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "snakemake", "--cores", str(a.cores), "--quiet", "all"], cwd=work,
+    subprocess.run([sys.executable, "-m", "snakemake", "--cores", str(a.cores), "all", "--quiet"], cwd=work,
                    env=env, check=True)  # fmt: skip
     wall = time.perf_counter() - t
     jobs = job_seconds(work)

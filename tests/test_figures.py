@@ -234,20 +234,29 @@ def test_message_figures_when_nothing(tmp_path):
 SNAKEFILE = """
 import sys
 from xlit.config import canonical
+from xlit.paths import *
 configfile: "config.yaml"
 LANGS = {langs!r}
 SIMULATED_RATERS = {{}}
-def selected_generations(wildcards):
-    return [f"results/generations/{{run}}/lr1e-05/test/{{lang}}.jsonl" for run in {runs!r} for lang in LANGS]
+def selected_answers(wildcards=None):
+    return [(run, "1e-05", lang) for run in {runs!r} for lang in LANGS]
+def selected_generations(wildcards=None):
+    return [generation_file(run, lr, "test", lang) for run, lr, lang in selected_answers()]
 def human_rating_sheets():
     return [r["path"] for r in config["human"]["ratings"]]
 def human_annotators():
     return [r["annotator"] for r in config["human"]["ratings"]]
 def human_key_files():
-    return sorted({{f"results/human/keys/{{r['lang']}}.csv" for r in config["human"]["ratings"]}})
+    return sorted({{human_key(r["lang"]) for r in config["human"]["ratings"]}})
+# the tables the figures read, made by the test (judge_table and select_lr live in files not included here)
+rule judge_table:
+    output: scores=table("judge_scores")
+rule select_lr:
+    output: selected=table("selected_lr")
 include: "{repo}/workflow/rules/human.smk"
 include: "{repo}/workflow/rules/figures.smk"
 rule all:
+    default_target: True
     input: "results/fig2.pdf", "results/fig4.pdf", "results/fig5.pdf", "results/tables/agreement.tsv",
            "results/human/sheets/fr.csv"
 """
@@ -275,7 +284,7 @@ def test_rules_run_under_snakemake(tmp_path):
     (tmp_path / "Snakefile").write_text(SNAKEFILE.format(langs=["en", "fr"], runs=RUNS, repo=REPO))
     env = dict(os.environ, PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}")
     res = subprocess.run(
-        [snakemake, "--cores", "1", "--quiet", "all"], cwd=tmp_path, env=env, capture_output=True, text=True
+        [snakemake, "--cores", "1", "all", "--quiet"], cwd=tmp_path, env=env, capture_output=True, text=True
     )
     assert res.returncode == 0, res.stderr[-3000:]
     agreement = read_tsv(tmp_path / "results" / "tables" / "agreement.tsv")
@@ -298,7 +307,7 @@ def test_rules_run_under_snakemake(tmp_path):
         "{annotator: alice, lang: fr, path: alice_fr.csv}, {annotator: bob, lang: fr, path: bob_fr.csv}]}\n"
     )
     res = subprocess.run(
-        [snakemake, "--cores", "1", "--quiet", "all"], cwd=tmp_path, env=env, capture_output=True, text=True
+        [snakemake, "--cores", "1", "all", "--quiet"], cwd=tmp_path, env=env, capture_output=True, text=True
     )
     assert res.returncode == 0, res.stderr[-3000:]
     humans = read_tsv(tmp_path / "results" / "tables" / "human_scores.tsv")
