@@ -170,7 +170,10 @@ def selected_generations(wildcards=None):
 def judge_jobs(wildcards=None):
     """(judge, run, checkpoint id, language) of every judge output, in judge_outputs' order (judge_table's params)."""
     return [
-        (judge, run, lr, lang) for judge in config["judges"] for run, lr in selected_lrs().items() for lang in LANGS
+        (judge, run, lr, lang)
+        for judge in sorted(config["judges"])  # sorted: reordering the config's judges changes no param
+        for run, lr in selected_lrs().items()
+        for lang in LANGS
     ]
 
 
