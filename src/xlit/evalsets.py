@@ -18,6 +18,7 @@ import unicodedata
 from pathlib import Path
 
 from xlit.io import InputError, require
+from xlit.mt.itdata import LID_THRESHOLD
 
 
 def norm_text(text: str) -> str:
@@ -88,7 +89,7 @@ def translate_prompts(
     *,
     src: str = "en",
     lid=None,
-    lid_threshold: float = 0.5,
+    lid_threshold: float = LID_THRESHOLD,
     max_chars: int = 400,
 ) -> tuple[list[dict], dict]:
     """Prompts translated into `tgt` through a Translator (xlit.mt.make_translator), each with

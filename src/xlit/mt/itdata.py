@@ -15,8 +15,12 @@ import re
 from pathlib import Path
 from typing import Any
 
+from xlit.config import section_defaults
 from xlit.io import InputError, read_jsonl
 from xlit.mt.segment import reassemble, segment
+
+#: config translation.lid_threshold (its one default, in the schema)
+LID_THRESHOLD = section_defaults("translation")["lid_threshold"]
 
 log = logging.getLogger("xlit.mt")
 DOLLY_FIELDS = ("instruction", "context", "response")
@@ -105,7 +109,7 @@ def row_text(row: dict) -> str:
     return " ".join(_CODE.sub(" ", text).split())
 
 
-def lid_check(rows: list[dict], lang: str, lid=None, threshold: float = 0.5) -> list[bool]:
+def lid_check(rows: list[dict], lang: str, lid=None, threshold: float = LID_THRESHOLD) -> list[bool]:
     """Per row: fastText LID says `lang` with probability >= threshold (rows with no text pass)."""
     if lid is None:
         from xlit.lid import LID
@@ -171,7 +175,7 @@ def translate_dataset(
     max_examples: int | None = None,
     reference: str | Path | None = None,
     lid=None,
-    lid_threshold: float = 0.5,
+    lid_threshold: float = LID_THRESHOLD,
     drop_failed_lid: bool = False,
     max_chars: int = 400,
 ) -> tuple[list[dict], dict]:
@@ -263,7 +267,7 @@ def given_translations(
     max_examples: int | None = None,
     reference: str | Path | None = None,
     lid=None,
-    lid_threshold: float = 0.5,
+    lid_threshold: float = LID_THRESHOLD,
     drop_failed_lid: bool = False,
 ) -> tuple[list[dict], dict]:
     """A given translation of an IT dataset into `tgt` (any of the dolly/lima/messages forms, row by row),
