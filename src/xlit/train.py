@@ -139,7 +139,7 @@ def train(spec: dict, callbacks=None) -> dict:
     from transformers import AutoModelForCausalLM, AutoTokenizer
     from trl import SFTConfig, SFTTrainer
 
-    from .io import read_jsonl, write_json
+    from .io import read_jsonl
 
     t = spec["training"]
     if spec.get("threads"):
@@ -263,15 +263,26 @@ def train(spec: dict, callbacks=None) -> dict:
         result = trainer.train(resume_from_checkpoint=resume)
     wall = time.time() - t0
     out = Path(spec["output_dir"])
-    trainer.save_model(str(out))  # every process: FSDP gathers the consolidated weights collectively
-    if not trainer.accelerator.is_main_process:
-        return {}
-    tokenizer.save_pretrained(str(out))
     info = {**_checkpoint_info(trainer, describe, wall), "train_loss": result.training_loss}
-    write_json(out / CHECKPOINT_INFO, info)
+    if not _save_model(trainer, out, info):
+        return {}
     log.info("trained %s: %s", out, {k: v for k, v in info.items() if k != "loss_history"})
     steps.publish()
     return info
+
+
+def _save_model(trainer, out: Path, info: dict) -> bool:
+    """A model as the workflow keeps it (the final one and each of selection.steps'): weights or LoRA adapter
+    (every process: FSDP gathers the consolidated weights collectively), then, on the main process only, the
+    tokenizer and `xlit_checkpoint.json`. True on the main process."""
+    from .io import write_json
+
+    trainer.save_model(str(out))
+    if not trainer.accelerator.is_main_process:
+        return False
+    trainer.processing_class.save_pretrained(str(out))
+    write_json(out / CHECKPOINT_INFO, info)
+    return True
 
 
 def _checkpoint_info(trainer, describe: dict, wall: float) -> dict:
@@ -323,16 +334,10 @@ class StepSaver:
             return
         import shutil
 
-        from .io import write_json
-
         tmp = self.checkpoint_dir / f".step-{step}.partial"
-        main = self.trainer.accelerator.is_main_process
-        if main:
+        if self.trainer.accelerator.is_main_process:
             shutil.rmtree(tmp, ignore_errors=True)
-        self.trainer.save_model(str(tmp))  # every process (FSDP gathers collectively)
-        if main:
-            self.trainer.processing_class.save_pretrained(str(tmp))
-            write_json(tmp / CHECKPOINT_INFO, self.info())
+        if _save_model(self.trainer, tmp, self.info()):
             shutil.rmtree(self.saved(step), ignore_errors=True)
             tmp.rename(self.saved(step))
             log.info("saved the model after step %d: %s", step, self.saved(step))
