@@ -184,19 +184,9 @@ class Passages:
         )
 
     def event_passage(self, e: Event) -> Unit:
-        c, p = self.city[e.city], self.people[e.organizer]
+        p = self.people[e.organizer]
         return J(
-            R(
-                T(
-                    "{e_C} in {c} takes place on {d}.",
-                    "{e_C} {c_in} a lieu le {d}.",
-                    "{e_C} {c_in} acontece em {d}.",
-                    "{e_C} {c_in} пройдёт {d}.",
-                ),
-                e=e.kind,
-                c=c,
-                d=date(e.month, e.day),
-            ),
+            self.event_facts(e)[0][0],  # when and where, as the fact says it
             R(
                 T(
                     "{p} ({p_prof}) is in charge of the organization.",
