@@ -379,43 +379,19 @@ def test_surface_warns_on_an_empty_file(tmp_path, capsys):
 @pytest.mark.slow
 def test_a_copied_work_dir_uses_its_own_files(tmp_path):
     """Build the base model in one directory, copy it, remove the original, train in the copy."""
-    from test_workflow import minimal_config
+    from test_workflow import minimal_config, snakemake
 
     cfg = minimal_config(lrs=(3e-3,))
     run = "tiny-multi_demo-dolly_en_ft"
     first, copy = tmp_path / "first", tmp_path / "copy"
     first.mkdir()
 
-    def snakemake(workdir, *targets):
-        (workdir / "config.yaml").write_text(yaml.safe_dump(cfg))
-        r = subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "snakemake",
-                "--snakefile",
-                str(ROOT / "Snakefile"),
-                "--directory",
-                str(workdir),
-                "--configfile",
-                str(workdir / "config.yaml"),
-                "--cores",
-                "2",
-                *targets,
-            ],
-            capture_output=True,
-            text=True,
-            timeout=900,
-        )
-        assert r.returncode == 0, r.stdout[-3000:] + r.stderr[-3000:]
-        return r.stdout + r.stderr
-
-    snakemake(first, "results/base/tiny-multi/source.json")
+    snakemake(first, "results/base/tiny-multi/source.json", config=cfg)
     source = json.loads((first / "results/base/tiny-multi/source.json").read_text())
     assert source["path"] == "results/base/tiny-multi/model"  # relative to the work directory
     shutil.copytree(first, copy, symlinks=True)
     shutil.rmtree(first)
-    out = snakemake(copy, f"results/models/{run}/lr0.003")
+    out = snakemake(copy, f"results/models/{run}/lr0.003", config=cfg)
     assert "build_base" not in out.split("Job stats:")[-1]  # the copy's base model is used as it is
     produced = [p for p in (copy / "results/models" / run).rglob("*") if p.is_file()]
     assert produced
