@@ -12,10 +12,20 @@ from xlit.train import batch_plan, resolve_precision, sharding_args, train
 torch.set_num_threads(1)
 
 
+class TrainedWeights(__import__("transformers").TrainerCallback):
+    """The weights as training left them (the master weights; the saved model is in `save_dtype`)."""
+
+    def on_train_end(self, args, state, control, model=None, **kw):
+        self.weights = {k: v.detach().clone() for k, v in model.state_dict().items()}
+
+
 def trained_share(tmp_path, tiny_lm_dir, it_data, precision, lr):
     s = spec(tmp_path, tiny_lm_dir, it_data, "ft", lr, max_steps=5, save_steps=100, precision=precision)
-    info = train(s)
-    after = load_file(tmp_path / "model-ft" / "model.safetensors")
+    cb = TrainedWeights()
+    info = train(s, callbacks=[cb])
+    saved = load_file(tmp_path / "model-ft" / "model.safetensors")
+    assert {t.dtype for t in saved.values()} == {torch.float32 if precision == "fp32" else torch.bfloat16}
+    after = {k: v for k, v in cb.weights.items() if k in saved}
     return info, after, changed_share(load_file(tiny_lm_dir / "model.safetensors"), after)
 
 
@@ -85,32 +95,46 @@ def test_fp32_state_adamw_keeps_fp32_moments_on_bf16_weights():
 
 @pytest.mark.parametrize("procs", [1, 2, 4, 8])
 def test_batch_plan_keeps_the_recipes_update_at_any_process_count(procs):
-    # the released recipe: 8192-token micro-batches x 10 accumulation steps = 81920 tokens per update
-    p = batch_plan(
-        mean_tokens=256.0, n_examples=15000, tokens_per_batch=8192, tokens_per_update=81920, n_processes=procs
-    )
-    assert p["examples_per_update"] == 320  # 81920 / 256, whatever the GPU count
-    assert p["per_device_batch_size"] * 256 <= 8192  # micro-batches stay within the memory bound
-    assert p["per_device_batch_size"] * p["gradient_accumulation"] * procs == p["examples_per_update"]
-    assert p["processes"] == procs
+    # the released recipe: micro-batches of 8192 padded tokens x 10 = 81920 tokens per update, whatever the GPUs
+    p = batch_plan(tokens_per_batch=8192, tokens_per_update=81920, n_processes=procs)
+    assert p["gradient_accumulation"] == {1: 10, 2: 5, 4: 3, 8: 2}[procs]  # rounded up, never down
+    assert p["micro_batches_per_update"] == p["gradient_accumulation"] * procs >= 10
+    assert p["padded_tokens_per_update_budget"] >= 81920 and p["processes"] == procs
 
 
-def test_batch_plan_rounds_up_never_down():
-    p = batch_plan(mean_tokens=300.0, n_examples=1000, tokens_per_batch=1000, tokens_per_update=10000, n_processes=3)
-    # 33 examples per update asked; micro-batches of at most 3; 3 processes: accumulation 4 x 3 x 3 = 36 >= 33
-    assert p["examples_per_update"] >= 33 and p["per_device_batch_size"] <= 3
+def test_token_batches_cap_padded_tokens_and_group_lengths():
+    import random
+
+    from xlit.train import padded_tokens, token_batches
+
+    rng = random.Random(0)
+    lengths = [rng.choice([rng.randint(20, 300), rng.randint(300, 2048)]) for _ in range(2000)] + [9000]
+    batches = token_batches(lengths, 8192)
+    assert sorted(i for b in batches for i in b) == list(range(len(lengths)))  # every example once
+    over = [b for b in batches if padded_tokens(b, lengths) > 8192]
+    assert over == [[len(lengths) - 1]]  # only the example longer than the budget, alone
+    # length grouping: little padding (the release's sampler keeps it low too)
+    real = sum(lengths)
+    assert sum(padded_tokens(b, lengths) for b in batches) < 1.05 * real
+    # the old sizing (rows from the mean length, padded to the longest row) overshot the budget several times
+    mean = real / len(lengths)
+    rows = int(8192 // mean)
+    worst = max(rows * max(lengths[i : i + rows]) for i in range(0, len(lengths) - 1, rows))
+    assert worst > 3 * 8192
 
 
 def test_sharding_args_shard_full_finetuning_over_several_processes(tiny_lm_dir):
-    from transformers import AutoModelForCausalLM
+    from xlit.train import layer_classes
 
-    model = AutoModelForCausalLM.from_pretrained(tiny_lm_dir)
-    assert sharding_args(1, False, model, True) == {} and sharding_args(4, True, model, True) == {}
-    a = sharding_args(2, False, model, True)
+    layers = layer_classes(str(tiny_lm_dir))
+    assert layers == ["LlamaDecoderLayer"]
+    assert sharding_args(1, False, layers, True) == {} and sharding_args(4, True, layers, True) == {}
+    a = sharding_args(2, False, layers, True)
     c = a["fsdp_config"]
     assert a["fsdp"] is True and c["version"] == 2 and c["reshard_after_forward"] is True
-    assert c["transformer_layer_cls_to_wrap"] == ["LlamaDecoderLayer"]
-    assert c["state_dict_type"] == "FULL_STATE_DICT" and c["activation_checkpointing"] is True
+    assert c["state_dict_type"] == "SHARDED_STATE_DICT" and c["activation_checkpointing"] is True
+    assert c["cpu_ram_efficient_loading"] is True
+    assert a["accelerator_config"]["gradient_accumulation_kwargs"] == {"sync_each_batch": True}
     # the arguments are accepted by the trainer's own config (validated there, as on a GPU node)
     from trl import SFTConfig
 

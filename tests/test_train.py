@@ -1,4 +1,5 @@
 import json
+import shutil
 
 import pytest
 import torch
@@ -116,10 +117,12 @@ def test_kill_after_last_checkpoint_trains_no_extra_step(tmp_path, tiny_lm_dir, 
     s = spec(tmp_path, tiny_lm_dir, it_data, adaptation, 1e-3, max_steps=6, save_steps=3)
     with pytest.raises(KeyboardInterrupt):
         train(s, callbacks=[KillAtEnd()])
+    kept = shutil.copytree(tmp_path / f"ckpt-{adaptation}" / "checkpoint-6", tmp_path / "kept")
     info = train(s)
     assert info["resumed_from"].endswith("checkpoint-6") and info["steps"] == 6
+    assert not (tmp_path / f"ckpt-{adaptation}").exists()  # trainer checkpoints removed once the model is saved
     model, tok = load_model(tmp_path / f"model-{adaptation}", device="cpu")
-    ckpt = load_model(tmp_path / f"ckpt-{adaptation}" / "checkpoint-6", device="cpu")[0] if adaptation == "ft" else None
+    ckpt = load_model(kept, device="cpu")[0] if adaptation == "ft" else None
     if ckpt is not None:
         for a, b in zip(model.parameters(), ckpt.parameters()):
             assert torch.equal(a, b)
@@ -135,6 +138,7 @@ def test_selection_steps_are_saved_like_the_final_model_and_survive_a_kill(tmp_p
     with pytest.raises(KeyboardInterrupt):
         train(s, callbacks=[Kill()])  # killed after step 4: its model was saved (under checkpoint_dir) first
     assert not out.exists()
+    kept = shutil.copytree(tmp_path / f"ckpt-{adaptation}" / "checkpoint-4", tmp_path / "kept")
     info = train(s)
     assert info["resumed_from"].endswith("checkpoint-4") and info["steps"] == 6
     for step in (2, 4):
@@ -148,37 +152,45 @@ def test_selection_steps_are_saved_like_the_final_model_and_survive_a_kill(tmp_p
     early, _ = load_model(out / "step2", device="cpu")
     assert any(not torch.equal(a, b) for a, b in zip(final.parameters(), early.parameters()))
     if adaptation == "ft":  # the model after 4 updates is the trainer's step-4 state
-        ckpt = load_model(tmp_path / "ckpt-ft" / "checkpoint-4", device="cpu")[0]
+        ckpt = load_model(kept, device="cpu")[0]
         for a, b in zip(load_model(out / "step4", device="cpu")[0].parameters(), ckpt.parameters()):
             assert torch.equal(a, b)
 
 
 def test_multi_process_launch_keeps_the_recipes_tokens_per_update(tmp_path, tiny_lm_dir, it_data):
-    """The multi-GPU path (accelerate launch, one process per device), run here with 2 CPU processes over gloo:
-    the update holds the same examples as with 1 process (the micro-batch halves), not twice as many."""
-    import os
-    import subprocess
+    """The multi-GPU launch (`xlit.train.launch`: accelerate, one process per device, a free port, the job's
+    threads shared out, every rank's output in the job's log), run here with 2 CPU processes over gloo (DDP:
+    accelerate shards only on GPU-type devices; tests/test_fsdp_trainer.py forces FSDP): an update is the same
+    number of micro-batches of at most tokens_per_batch padded tokens as on 1 process, not twice as many."""
+    import logging
 
-    from transformers import AutoTokenizer
+    from xlit.train import launch
 
-    from xlit.io import read_jsonl, write_json
-    from xlit.train import launch_command, mean_length
-
-    mean = mean_length(AutoTokenizer.from_pretrained(tiny_lm_dir), read_jsonl(it_data), 64)
-    target = round(8 * mean)  # 8 examples per update: 1 x 8 on one process, 2 x (micro-batch 4 or less) on two
-    over = dict(max_steps=3, save_steps=100, tokens_per_batch=int(4 * mean), tokens_per_update=target)
+    over = dict(max_steps=3, save_steps=100, tokens_per_batch=64, tokens_per_update=256)
     one = train(spec(tmp_path / "one", tiny_lm_dir, it_data, "ft", 1e-3, **over))
-    s = spec(tmp_path, tiny_lm_dir, it_data, "ft", 1e-3, **over)
-    write_json(tmp_path / "spec.json", s)
-    cmd = launch_command(tmp_path / "spec.json", 2)  # no GPU here: the processes fall back to gloo on CPU
-    r = subprocess.run(cmd, capture_output=True, text=True, timeout=300, env={**os.environ, "OMP_NUM_THREADS": "1"})
-    assert r.returncode == 0, r.stderr[-3000:]
+    s = {**spec(tmp_path, tiny_lm_dir, it_data, "ft", 1e-3, **over), "threads": 2}
+    lines = []
+
+    class Keep(logging.Handler):
+        def emit(self, record):
+            lines.append(record.getMessage())
+
+    log = logging.getLogger("test_launch")
+    log.setLevel(logging.INFO)
+    log.addHandler(Keep())
+    launch(s, 2, log)
     two = json.loads((tmp_path / "model-ft" / CHECKPOINT_INFO).read_text())
     assert two["steps"] == 3 and two["processes"] == 2 and one["processes"] == 1
-    assert two["sharding"] == "ddp"  # accelerate shards (FSDP) only on GPUs; the same arguments run as DDP on CPU
-    assert two["examples_per_update"] == one["examples_per_update"] == 8
-    assert one["per_device_batch_size"] == 4 and one["gradient_accumulation"] == 2
-    assert two["per_device_batch_size"] * two["gradient_accumulation"] * 2 == two["examples_per_update"]
-    # tokens actually seen per update (non-padding, summed over processes): the same data budget
-    assert two["tokens_per_update"] == pytest.approx(one["tokens_per_update"], rel=0.25)
-    assert two["tokens_per_update"] == pytest.approx(target, rel=0.25)
+    assert two["sharding"] == "ddp"
+    assert one["gradient_accumulation"] == 4 and two["gradient_accumulation"] == 2
+    assert one["micro_batches_per_update"] == two["micro_batches_per_update"] == 4
+    # tokens per update, the release's way (padding counted, all processes): at most 4 x 64, the same data budget
+    for info in (one, two):
+        assert info["tokens_per_update"] <= info["padded_tokens_per_update"] <= 256
+    assert two["padded_tokens_per_update"] == pytest.approx(one["padded_tokens_per_update"], rel=0.25)
+    # both ranks wrote to this job's log, on one thread each (the job's 2 threads shared out)
+    for rank in (0, 1):
+        assert any(
+            m.startswith("| ") and f"process {rank} of 2 on cpu" in m and m.endswith(", 1 threads") for m in lines
+        ), lines
+    assert any("--main_process_port" in m for m in lines)

@@ -28,3 +28,26 @@ def job(snakemake, name: str):
         # bad input (ValueError) and expected failures (e.g. xlit.judge.JudgeFailed) in one line, no traceback
         log.error("%s failed: %s", name, e, exc_info=not (isinstance(e, ValueError) or getattr(e, "one_line", False)))
         raise
+
+
+def run_logged(cmd: list[str], log: logging.Logger, env: dict | None = None) -> None:
+    """Run a child command (another interpreter, `accelerate launch` and its ranks) with its stdout and stderr
+    line by line in this job's log, and fail like the child: `CalledProcessError` with its exit status."""
+    import os
+    import subprocess
+
+    log.info("running %s", " ".join(map(str, cmd)))
+    with subprocess.Popen(
+        [str(c) for c in cmd],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        errors="replace",
+        env={**os.environ, **(env or {})},
+    ) as proc:
+        for line in proc.stdout:
+            log.info("| %s", line.rstrip("\n"))
+    if proc.returncode:
+        err = subprocess.CalledProcessError(proc.returncode, [str(c) for c in cmd])
+        err.one_line = True  # its output is in the log above
+        raise err

@@ -71,48 +71,139 @@ def _checkpoint_step(path: str) -> int:
     return int(json.loads((Path(path) / "trainer_state.json").read_text())["global_step"])
 
 
-def mean_length(tokenizer, rows: list[dict], max_length: int) -> float:
-    """Mean tokens per example (chat-formatted, truncated at max_length) over up to 500 examples."""
-    sample = rows[: min(len(rows), 500)]
-    lengths = [
-        min(max_length, len(tokenizer.apply_chat_template(r["messages"], tokenize=True, return_dict=True)["input_ids"]))
-        for r in sample
-    ]
-    return max(1.0, sum(lengths) / max(1, len(lengths)))
+def token_batches(lengths: list[int], tokens_per_batch: int) -> list[list[int]]:
+    """Length-grouped micro-batches capped by padded tokens, as the release counts them: the examples sorted
+    by length (longest first, ties in index order), cut greedily so that rows x longest row <= tokens_per_batch.
+    An example longer than the budget is a batch of its own. Returns index lists; the composition is fixed,
+    the order is shuffled per epoch by `TokenBudgetSampler`."""
+    order = sorted(range(len(lengths)), key=lambda i: (-lengths[i], i))
+    batches: list[list[int]] = []
+    for i in order:
+        # sorted longest first, so a batch's first row is its longest
+        if batches and (len(batches[-1]) + 1) * lengths[batches[-1][0]] <= tokens_per_batch:
+            batches[-1].append(i)
+        else:
+            batches.append([i])
+    return batches
 
 
-def batch_plan(
-    mean_tokens: float, n_examples: int, tokens_per_batch: int, tokens_per_update: int, n_processes: int
-) -> dict:
-    """Split the recipe's tokens per update into micro-batch x accumulation x processes.
+def padded_tokens(batch: list[int], lengths: list[int]) -> int:
+    return len(batch) * max(lengths[i] for i in batch)
 
-    The update's size is the recipe's whatever the GPU count: `examples_per_update` (tokens_per_update /
-    mean example length) is fixed first; then the fewest accumulation steps whose micro-batches stay within
-    `tokens_per_batch` tokens per process and split the update exactly; where no split is exact, the fewest
-    accumulation steps and the micro-batch that reaches at least the update's size."""
-    examples = max(1, round(tokens_per_update / mean_tokens))
-    micro_max = max(1, min(n_examples, int(tokens_per_batch // mean_tokens)))
-    least = max(1, math.ceil(examples / (micro_max * n_processes)))
-    exact = [a for a in range(least, min(examples, 4 * least) + 1) if examples % (a * n_processes) == 0]
-    accumulation = exact[0] if exact else least
-    micro = max(1, math.ceil(examples / (accumulation * n_processes)))
+
+def batch_plan(tokens_per_batch: int, tokens_per_update: int, n_processes: int) -> dict:
+    """The recipe's update as the release makes it: micro-batches of at most `tokens_per_batch` padded tokens
+    per process, `gradient_accumulation` of them per process and update, whatever the GPU count (the release's
+    8,192 x 10 for FT and 8,192 x 4 for LoRA: 5 and 2 micro-batches per GPU on 2 GPUs)."""
+    accumulation = max(1, math.ceil(tokens_per_update / (tokens_per_batch * n_processes)))
     return {
-        "per_device_batch_size": micro,
+        "tokens_per_batch": tokens_per_batch,
         "gradient_accumulation": accumulation,
         "processes": n_processes,
-        "examples_per_update": micro * accumulation * n_processes,
-        "mean_example_tokens": round(mean_tokens, 1),
+        "micro_batches_per_update": accumulation * n_processes,
+        "padded_tokens_per_update_budget": accumulation * n_processes * tokens_per_batch,
     }
 
 
-def sharding_args(n_processes: int, lora: bool, model, activation_checkpointing: bool) -> dict:
-    """Trainer arguments for FSDP2 full sharding of full fine-tuning over several processes (weights, gradients
+def token_budget_sampler_class():
+    """`TokenBudgetSampler`, built on transformers' `BatchRebalanceSampler` so that the Trainer passes it as
+    the DataLoader's batch sampler and accelerate leaves its sharding alone (it is rank-aware itself)."""
+    import torch
+    from transformers.trainer_pt_utils import BatchRebalanceSampler
+
+    class TokenBudgetSampler(BatchRebalanceSampler):
+        """Each epoch: the fixed `token_batches` in a seeded random order, cut into updates of
+        accumulation x processes micro-batches (a last incomplete update is dropped); process r takes the
+        micro-batches r, r + processes, ... of each update."""
+
+        def __init__(self, lengths, tokens_per_batch, accumulation, processes, rank, seed):
+            self.lengths = list(lengths)
+            self.batches = token_batches(self.lengths, tokens_per_batch)
+            self.accumulation, self.processes, self.rank, self.seed = accumulation, processes, rank, seed
+            self.per_update = accumulation * processes
+            self.updates = len(self.batches) // self.per_update
+            if not self.updates:
+                raise ValueError(
+                    f"{len(self.lengths)} training examples make {len(self.batches)} micro-batches of at most "
+                    f"{tokens_per_batch} tokens: fewer than one update ({self.per_update} micro-batches)"
+                )
+            self.epoch = 0
+
+        def __len__(self):
+            return self.updates * self.accumulation
+
+        def epoch_updates(self, epoch: int) -> list[list[int]]:
+            """The updates of an epoch, each a list of micro-batch numbers (all processes')."""
+            g = torch.Generator().manual_seed(self.seed + epoch)
+            order = torch.randperm(len(self.batches), generator=g).tolist()
+            return [order[u * self.per_update : (u + 1) * self.per_update] for u in range(self.updates)]
+
+        def __iter__(self):
+            for update in self.epoch_updates(self.epoch):
+                for b in update[self.rank :: self.processes]:
+                    yield self.batches[b]
+
+        def padded_tokens(self, steps: int) -> int:
+            """Padded tokens (rows x longest row, all processes) of the first `steps` updates: what the release
+            counts as an update's tokens. Computed from the schedule, so a resumed run counts the same."""
+            total, epoch = 0, 0
+            while steps > 0:
+                for update in self.epoch_updates(epoch)[:steps]:
+                    total += sum(padded_tokens(self.batches[b], self.lengths) for b in update)
+                steps -= self.updates
+                epoch += 1
+            return total
+
+    return TokenBudgetSampler
+
+
+def sft_trainer_class():
+    """trl's SFTTrainer whose training batches come from `TokenBudgetSampler` (a padded-token budget per
+    micro-batch, `trainer.xlit_tokens_per_batch`)."""
+    from trl import SFTTrainer
+
+    Sampler = token_budget_sampler_class()
+
+    class XlitSFTTrainer(SFTTrainer):
+        def _get_train_sampler(self, train_dataset=None):
+            ds = train_dataset if train_dataset is not None else self.train_dataset
+            return Sampler(
+                [len(ids) for ids in ds["input_ids"]],
+                self.xlit_tokens_per_batch,
+                self.args.gradient_accumulation_steps,
+                max(1, self.args.world_size),
+                self.args.process_index,
+                self.args.data_seed if self.args.data_seed is not None else self.args.seed,
+            )
+
+    return XlitSFTTrainer
+
+
+def layer_classes(base: str) -> list[str]:
+    """The decoder layer classes of a model (`_no_split_modules`), read from a copy built on the meta device."""
+    import torch
+    from transformers import AutoConfig, AutoModelForCausalLM
+
+    with torch.device("meta"):
+        model = AutoModelForCausalLM.from_config(AutoConfig.from_pretrained(base))
+    return list(getattr(model, "_no_split_modules", None) or [])
+
+
+def sharding_args(n_processes: int, lora: bool, layers: list[str], activation_checkpointing: bool) -> dict:
+    """Trainer arguments for FSDP2 full sharding of full fine-tuning over several processes: weights, gradients
     and optimizer state split across GPUs, one decoder layer gathered at a time, activation checkpointing done
-    by FSDP, one consolidated checkpoint saved at the end). LoRA, and a single process, are not sharded.
-    Accelerate turns FSDP on only for GPU-type devices: several CPU processes run the same arguments as DDP."""
+    by FSDP. LoRA, and a single process, are not sharded.
+
+    - Gradients are reduce-scattered after every micro-batch (`sync_each_batch`). Without it the Trainer runs
+      every micro-batch but the last under `no_sync`, and FSDP2 then keeps a full-size gradient on every rank
+      until the update (+13.5 GB per GPU for 7B in bf16); syncing costs one reduce-scatter per micro-batch.
+    - Trainer checkpoints are sharded (SHARDED_STATE_DICT): each rank writes its part of the weights and of
+      the optimizer state, one copy of the model, nothing gathered; `_save_model` gathers the final model.
+    - Memory-efficient loading: rank 0 reads the weights, the other ranks build the model on the meta device
+      and receive their shards from rank 0.
+    Accelerate turns FSDP on only for GPU-type devices; tests/fsdp_cpu_entry.py forces it on CPU over gloo."""
     if lora or n_processes < 2:
         return {}
-    layers = list(getattr(model, "_no_split_modules", None) or [])
     return {
         "fsdp": True,
         "fsdp_config": {
@@ -120,10 +211,11 @@ def sharding_args(n_processes: int, lora: bool, model, activation_checkpointing:
             "reshard_after_forward": True,
             "auto_wrap_policy": "TRANSFORMER_BASED_WRAP",
             "transformer_layer_cls_to_wrap": layers,
-            "state_dict_type": "FULL_STATE_DICT",
+            "state_dict_type": "SHARDED_STATE_DICT",
             "activation_checkpointing": bool(activation_checkpointing),
-            "cpu_ram_efficient_loading": False,
+            "cpu_ram_efficient_loading": True,
         },
+        "accelerator_config": {"gradient_accumulation_kwargs": {"sync_each_batch": True}},
     }
 
 
@@ -137,7 +229,7 @@ def train(spec: dict, callbacks=None) -> dict:
     import torch
     from datasets import Dataset
     from transformers import AutoModelForCausalLM, AutoTokenizer
-    from trl import SFTConfig, SFTTrainer
+    from trl import SFTConfig
 
     from .io import read_jsonl
 
@@ -156,14 +248,13 @@ def train(spec: dict, callbacks=None) -> dict:
     precision = resolve_precision(t["precision"])
     n_proc = processes()
     target = tokens_per_update_target(t, lora)
-    plan = batch_plan(mean_length(tokenizer, rows, t["max_length"]), len(rows), t["tokens_per_batch"], target, n_proc)
+    plan = batch_plan(t["tokens_per_batch"], target, n_proc)
     lr = float(spec["lr"])
     scheduler, sched_kwargs = t["scheduler"], {}
     if scheduler == "linear" and t["final_lr_ratio"] > 0:
         # linear decay to lr * final_lr_ratio (the released recipe: 1e-5 -> 1e-6)
         scheduler, sched_kwargs = "polynomial", {"lr_end": lr * t["final_lr_ratio"], "power": 1.0}
-    model = AutoModelForCausalLM.from_pretrained(spec["base"], dtype=model_dtype(precision, lora))
-    sharding = sharding_args(n_proc, lora, model, t["gradient_checkpointing"])
+    sharding = sharding_args(n_proc, lora, layer_classes(spec["base"]), t["gradient_checkpointing"])
     checkpoint_dir = Path(spec["checkpoint_dir"])
     args = SFTConfig(
         output_dir=str(checkpoint_dir),
@@ -177,7 +268,7 @@ def train(spec: dict, callbacks=None) -> dict:
         max_grad_norm=t["max_grad_norm"],
         max_steps=t["max_steps"] or -1,
         num_train_epochs=t["epochs"] or 1,
-        per_device_train_batch_size=plan["per_device_batch_size"],
+        per_device_train_batch_size=1,  # unused: TokenBudgetSampler makes the micro-batches (tokens_per_batch)
         gradient_accumulation_steps=plan["gradient_accumulation"],
         max_length=t["max_length"],
         assistant_only_loss=True,
@@ -198,6 +289,14 @@ def train(spec: dict, callbacks=None) -> dict:
         include_num_input_tokens_seen="non_padding",
         **sharding,
     )
+    if sharding:
+        # before the model is loaded: transformers reads these to load on rank 0 only (the others on meta)
+        os.environ.update(ACCELERATE_USE_FSDP="true", FSDP_CPU_RAM_EFFICIENT_LOADING="true")
+    # args.device starts the process group (memory-efficient loading needs it before the model is loaded)
+    log.info(
+        "process %d of %d on %s, %d threads", args.process_index, args.world_size, args.device, torch.get_num_threads()
+    )
+    model = AutoModelForCausalLM.from_pretrained(spec["base"], dtype=model_dtype(precision, lora))
     optimizer = None
     if precision == "bf16-pure":
         # fp32 moments and fp32 update arithmetic over bf16 weights (the released recipe)
@@ -223,7 +322,7 @@ def train(spec: dict, callbacks=None) -> dict:
         model = get_peft_model(model, peft_config, autocast_adapter_dtype=precision != "bf16-pure")
     dataset = Dataset.from_list([{"messages": r["messages"]} for r in rows])
     steps = StepSaver({int(k): v for k, v in (spec.get("step_dirs") or {}).items()}, checkpoint_dir)
-    trainer = SFTTrainer(
+    trainer = sft_trainer_class()(
         model=model,
         args=args,
         train_dataset=dataset,
@@ -231,6 +330,7 @@ def train(spec: dict, callbacks=None) -> dict:
         callbacks=[*(callbacks or []), steps.callback()],
         optimizer_cls_and_kwargs=optimizer,
     )
+    trainer.xlit_tokens_per_batch = int(t["tokens_per_batch"])
     resume = _last_checkpoint(checkpoint_dir)
     if resume:
         log.info("resuming from %s", resume)
@@ -268,16 +368,45 @@ def train(spec: dict, callbacks=None) -> dict:
         return {}
     log.info("trained %s: %s", out, {k: v for k, v in info.items() if k != "loss_history"})
     steps.publish()
+    # the final model is saved: the trainer checkpoints (GBs per run at paper scale) have served their purpose
+    import shutil
+
+    shutil.rmtree(checkpoint_dir, ignore_errors=True)
+    log.info("removed the trainer checkpoints under %s", checkpoint_dir)
     return info
 
 
+def save_dtype(precision: str):
+    """The dtype a fully fine-tuned model is saved in: bf16 when it trained in bf16 (as the release saves, and
+    as it is served), fp32 when it trained in fp32. Master weights stay in the trainer checkpoints."""
+    import torch
+
+    return torch.float32 if precision == "fp32" else torch.bfloat16
+
+
 def _save_model(trainer, out: Path, info: dict) -> bool:
-    """A model as the workflow keeps it (the final one and each of selection.steps'): weights or LoRA adapter
-    (every process: FSDP gathers the consolidated weights collectively), then, on the main process only, the
-    tokenizer and `xlit_checkpoint.json`. True on the main process."""
+    """A model as the workflow keeps it (the final one and each of selection.steps'): the LoRA adapter, or the
+    consolidated weights in `save_dtype` (under FSDP every process takes part in the gather; rank 0 holds the
+    model, never the optimizer), then, on the main process only, the tokenizer and `xlit_checkpoint.json`.
+    True on the main process."""
+    import torch
+
     from .io import write_json
 
-    trainer.save_model(str(out))
+    if info["adapter"]:
+        trainer.save_model(str(out))
+    else:
+        dtype = save_dtype(info["precision"])
+        state = trainer.accelerator.get_state_dict(trainer.model)  # FSDP: gathered on rank 0 (CPU), {} elsewhere
+        model = trainer.accelerator.unwrap_model(trainer.model)
+        tied = getattr(model, "all_tied_weights_keys", None) or {}  # tied copies are not saved twice
+        state = {k: v.to(dtype) if torch.is_floating_point(v) else v for k, v in state.items() if k not in tied}
+        config = model.config
+        trained_dtype, config.dtype = config.dtype, dtype
+        try:
+            trainer._save(str(out), state_dict=state)
+        finally:
+            config.dtype = trained_dtype
     if not trainer.accelerator.is_main_process:
         return False
     trainer.processing_class.save_pretrained(str(out))
@@ -289,11 +418,14 @@ def _checkpoint_info(trainer, describe: dict, wall: float) -> dict:
     """`xlit_checkpoint.json` of the model as it is now: `describe` (the recipe) plus steps, loss and speed."""
     tokens = trainer.state.num_input_tokens_seen or None  # summed over processes
     steps = trainer.state.global_step
+    padded = trainer._get_train_sampler().padded_tokens(steps)
     losses = [h["loss"] for h in trainer.state.log_history if "loss" in h]
     return {
         **describe,
         "steps": steps,
         "train_loss": sum(losses) / len(losses) if losses else None,
+        # per update, the release's way (padding counted, all processes) and real tokens only
+        "padded_tokens_per_update": round(padded / steps, 1) if steps else None,
         "tokens_per_update": round(tokens / steps, 1) if tokens and steps else None,
         "wall_s": round(wall, 2),
         "tokens_seen": tokens,
@@ -366,10 +498,19 @@ def _link_or_copy(src, dst):
         shutil.copy2(src, dst)
 
 
-def launch_command(spec_file: str | Path, processes: int) -> list[str]:
-    """`accelerate launch` of this module on one node, one process per GPU. `train` shards full fine-tuning
-    over them with FSDP (`sharding_args`); without GPUs accelerate runs the processes data-parallel on CPU over
-    gloo, which is how the tests exercise this path (the batch split and the launch; not the sharding)."""
+def free_port() -> int:
+    """A TCP port free on this node now: two multi-GPU jobs on one node must not both take accelerate's 29500."""
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def launch_command(spec_file: str | Path, processes: int, port: int | None = None, script: str | None = None):
+    """`accelerate launch` of this module (or of `script`) on one node, one process per GPU, on a free port.
+    `train` shards full fine-tuning over them with FSDP (`sharding_args`)."""
+    entry = [str(script)] if script else ["-m", "xlit.train"]
     return [
         sys.executable,
         "-m",
@@ -379,12 +520,25 @@ def launch_command(spec_file: str | Path, processes: int) -> list[str]:
         str(processes),
         "--num_machines",
         "1",
+        "--main_process_port",
+        str(port or free_port()),
         "--mixed_precision",
         "no",
-        "-m",
-        "xlit.train",
+        *entry,
         str(spec_file),
     ]
+
+
+def launch(spec: dict, processes: int, log, script: str | None = None) -> None:
+    """Train `spec` over `processes` processes (`launch_command`): the job's CPU threads divided among the
+    ranks, every rank's output in the job's log (`xlit.smk.run_logged`)."""
+    from .io import write_json
+    from .smk import run_logged
+
+    threads = max(1, int(spec.get("threads") or 1) // processes)
+    spec_file = Path(spec["checkpoint_dir"]) / "spec.json"
+    write_json(spec_file, {**spec, "threads": threads})
+    run_logged(launch_command(spec_file, processes, script=script), log, env={"OMP_NUM_THREADS": str(threads)})
 
 
 def main(argv=None):
