@@ -8,12 +8,8 @@ params:  spec (adaptation, lr, lora, training, chat_template, checkpoint_dir, sa
 threads: torch threads; resources: gpu (over 1: FSDP through accelerate)
 """
 
-import subprocess
-from pathlib import Path
-
-from xlit.io import write_json
 from xlit.smk import job
-from xlit.train import launch_command, resolve_base, train
+from xlit.train import launch, resolve_base, train
 
 smk = snakemake  # noqa: F821 - set by Snakemake before the script runs
 with job(smk, "train") as log:
@@ -28,10 +24,6 @@ with job(smk, "train") as log:
     gpus = int(smk.resources.gpu)
     if gpus > 1:
         # multi-GPU full fine-tuning: one process per GPU through accelerate (FSDP), same entry point
-        spec_file = Path(spec["checkpoint_dir"]) / "spec.json"
-        write_json(spec_file, spec)
-        cmd = launch_command(spec_file, gpus)
-        log.info("launching %s", " ".join(cmd))
-        subprocess.run(cmd, check=True)
+        launch(spec, gpus, log)
     else:
         train(spec)
