@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import sys
 from contextlib import contextmanager
 from pathlib import Path
@@ -23,6 +24,7 @@ def job(snakemake, name: str):
         logging.getLogger(noisy).setLevel(logging.WARNING)
     log = logging.getLogger(f"xlit.{name}")
     try:
+        require_gpus(int((getattr(snakemake, "resources", None) or {}).get("gpu", 0) or 0))
         yield log
     except Exception as e:
         # bad input (ValueError) and expected failures (e.g. xlit.judge.JudgeFailed) in one line, no traceback
@@ -30,10 +32,34 @@ def job(snakemake, name: str):
         raise
 
 
+class NoGPU(RuntimeError):
+    """A job asked for GPUs that this machine cannot give it (one line in the log, no traceback)."""
+
+    one_line = True
+
+
+def require_gpus(gpus: int) -> None:
+    """The device guard: a job whose resources ask for GPUs fails at once when CUDA cannot give them (a CPU build
+    of torch, no driver, fewer devices than asked), instead of training or generating on the CPU until the time
+    limit. Neither creates a CUDA context (`is_available` and `device_count` do not), so vLLM may still fork."""
+    if gpus <= 0:
+        return
+    import torch
+
+    have = torch.cuda.device_count() if torch.cuda.is_available() else 0
+    if have < gpus:
+        build = f"CUDA {torch.version.cuda}" if torch.version.cuda else "a CPU-only build"
+        raise NoGPU(
+            f"this job asks for {gpus} GPU(s) (resources: gpu) but CUDA gives {have} here (torch "
+            f"{torch.__version__}, {build}; CUDA_VISIBLE_DEVICES={os.environ.get('CUDA_VISIBLE_DEVICES', 'unset')}):"
+            " nothing was run. Run it on a GPU node with a CUDA build of torch, or set the model's gpus to 0 to use"
+            " the CPU."
+        )
+
+
 def run_logged(cmd: list[str], log: logging.Logger, env: dict | None = None) -> None:
     """Run a child command (another interpreter, `accelerate launch` and its ranks) with its stdout and stderr
     line by line in this job's log, and fail like the child: `CalledProcessError` with its exit status."""
-    import os
     import subprocess
 
     log.info("running %s", " ".join(map(str, cmd)))
