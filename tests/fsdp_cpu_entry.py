@@ -18,14 +18,20 @@ import os
 import sys
 from pathlib import Path
 
-import accelerate.state
-from accelerate.utils import DistributedType
 from transformers import TrainerCallback
 
-os.environ["ACCELERATE_TORCH_DEVICE"] = "cpu"
-accelerate.state.PartialState._prepare_backend = lambda self, *a, **kw: ("gloo", DistributedType.MULTI_GPU)
+from xlit import train as xt
 
-from xlit import train as xt  # noqa: E402
+
+def force_cpu_fsdp() -> None:
+    """Make accelerate take its GPU (FSDP) branch on CPU in this process (also used by bench/gpu_check.py --tiny)."""
+    import accelerate.state
+    import torch.distributed as dist
+    from accelerate.utils import DistributedType
+
+    os.environ["ACCELERATE_TORCH_DEVICE"] = "cpu"
+    accelerate.state.PartialState._prepare_backend = lambda self, *a, **kw: ("gloo", DistributedType.MULTI_GPU)
+    dist.init_process_group("gloo")  # what accelerate would do for a GPU backend (env:// from accelerate launch)
 
 
 def fsdp_params(model):
@@ -76,10 +82,8 @@ class GradProbe(TrainerCallback):
 if __name__ == "__main__":
     import logging
 
-    import torch.distributed as dist
-
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
-    dist.init_process_group("gloo")  # what accelerate would do for a GPU backend (env:// from accelerate launch)
+    force_cpu_fsdp()
     spec = json.loads(Path(sys.argv[1]).read_text())
     fail = int(os.environ.get("XLIT_TEST_FAIL_AT_STEP", "0")) or None
     probe_dir = Path(spec["checkpoint_dir"]).parent / (Path(spec["checkpoint_dir"]).name + "-probe")
