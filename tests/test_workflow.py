@@ -103,6 +103,9 @@ def test_whole_study_then_nothing_then_only_the_changed_branch(tmp_path):
     assert [r["id"] for r in fr] == [r["id"] for r in en] and fr[0]["prompt"] != en[0]["prompt"]
     assert (tmp_path / "logs/train" / f"{run}_lr0.003.log").stat().st_size > 0
     assert (tmp_path / "benchmarks/train" / f"{run}_lr0.003.tsv").exists()
+    # every run finished: no trainer checkpoint is left behind (the final models are what the study keeps)
+    assert not [p for p in (tmp_path / "results").rglob("checkpoint-*")]
+    assert (tmp_path / f"results/models/{run}/lr0.003/model.safetensors").exists()
     # one generate and one surface job per checkpoint, one judge job per (judge, checkpoint)
     assert sorted(p.name for p in (tmp_path / "benchmarks/generate").iterdir()) == [
         f"{run}_lr0.003.tsv",
