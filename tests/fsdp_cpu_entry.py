@@ -10,7 +10,7 @@ DTensors, sharded trainer checkpoints, resume, and the gathered final save.
 It also adds a probe (a trainer callback) that records, after every micro-batch, the gradient elements each rank
 holds unsharded (FSDP2 keeps them in `unsharded_accumulated_grad` / the unsharded parameter's `.grad` while
 gradient sync is off) and the sharded ones, into `{checkpoint_dir}/grad_probe.rank{R}.json`. With
-`XLIT_TEST_FAIL_AT_STEP=N` it raises after update N (a killed job, for the resume test).
+`XLIT_TEST_FAIL_AT_STEP=N` it raises once update N's trainer checkpoint is written (a killed job).
 """
 
 import json
@@ -75,8 +75,10 @@ class GradProbe(TrainerCallback):
         rank = int(os.environ.get("RANK", "0"))
         self.out.mkdir(parents=True, exist_ok=True)
         (self.out / f"grad_probe.rank{rank}.json").write_text(json.dumps(self.record))
+
+    def on_save(self, args, state, control, **kw):
         if self.fail_at and state.global_step == self.fail_at:
-            raise SystemExit(f"simulated kill after update {state.global_step}")
+            raise SystemExit(f"simulated kill after the checkpoint of update {state.global_step}")
 
 
 if __name__ == "__main__":

@@ -60,7 +60,7 @@ def test_fsdp_through_the_trainer_keeps_gradients_sharded_checkpoints_once_and_r
 ):
     killed = fsdp_spec(tmp_path / "killed", tiny_lm_dir, it_data)
     with pytest.raises(subprocess.CalledProcessError):
-        run(killed, monkeypatch, fail_at=3)
+        run(killed, monkeypatch, fail_at=2)  # killed once checkpoint-2 is written
     ckpt = Path(killed["checkpoint_dir"]) / "checkpoint-2"
     files = {p.relative_to(ckpt).parts[0] for p in ckpt.rglob("*") if p.is_file()}
     # one copy of the model, sharded by the ranks (torch.distributed.checkpoint), the optimizer sharded likewise:
@@ -69,10 +69,12 @@ def test_fsdp_through_the_trainer_keeps_gradients_sharded_checkpoints_once_and_r
     assert not {"model.safetensors", "pytorch_model_fsdp.bin", "optimizer.bin", "optimizer.pt"} & files
     assert not Path(killed["output_dir"], CHECKPOINT_INFO).exists()  # a failed job leaves no final model
 
-    run(killed, monkeypatch)  # the job re-run: resumes from checkpoint-2
+    with pytest.raises(subprocess.CalledProcessError):
+        run(killed, monkeypatch, fail_at=4)  # re-run: resumes from checkpoint-2, killed after the last checkpoint
+    run(killed, monkeypatch)  # re-run: nothing left to train, the final model is saved from checkpoint-4
     info = json.loads(Path(killed["output_dir"], CHECKPOINT_INFO).read_text())
     assert info["sharding"] == "fsdp" and info["processes"] == 2 and info["steps"] == 4
-    assert info["resumed_from"].endswith("checkpoint-2")
+    assert info["resumed_from"].endswith("checkpoint-4")
     assert info["gradient_accumulation"] == 2 and info["micro_batches_per_update"] == 4
     # tokens per update counted the release's way (padding included), within the budget
     assert info["tokens_per_update"] <= info["padded_tokens_per_update"] <= 4 * 64
