@@ -327,10 +327,19 @@ def xlit_chat_template(model):
 
 
 def train_gpus(wildcards):
-    """GPUs for one training job: the model's count for full fine-tuning, one for LoRA."""
-    run = run_of(wildcards)
-    gpus = gpus_of_model(run.model)
-    return min(gpus, 1) if run.adaptation == "lora" else gpus
+    """GPUs for one training job: the model's count for full fine-tuning, one for LoRA (xlit.plan.train_gpus)."""
+    from xlit.plan import train_gpus as gpus
+
+    return gpus(config, run_of(wildcards))
+
+
+def train_mem_mb(wildcards):
+    """Host memory of one training job (MB, SLURM's MiB), from the adaptation and the GPU count: the plan's
+    estimate for a GPU job (xlit.plan.train_mem_mb, `xlit plan`'s host GiB), the model's mem_mb on CPU. A
+    resource: changing it re-runs nothing."""
+    from xlit.plan import train_mem_mb as mem_mb
+
+    return mem_mb(config, run_of(wildcards))
 
 
 # ---- used by generate.smk ------------------------------------------------------------------------------

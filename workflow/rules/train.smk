@@ -1,5 +1,7 @@
-# Instruction tuning: one job per (run, learning rate). The GPU count is a resource, not a param: moving a
-# run to more GPUs keeps the recipe's tokens per update and rebuilds nothing. Trainer checkpoints live under
+# Instruction tuning: one job per (run, learning rate). The GPU count and the memory are resources, not params:
+# moving a run to more GPUs keeps the recipe's tokens per update and rebuilds nothing; the memory asked for is
+# the plan's host RAM of the job (train_mem_mb: LoRA's bf16 base, or rank 0's copy of a fully fine-tuned model,
+# plus cluster.process_mem_gb per process). Trainer checkpoints live under
 # results/checkpoints/ (not a declared output, so a killed job resumes from them when re-run). With
 # selection.steps, the job also writes the model after each of those steps below max_steps (SAVED_STEPS) in the
 # final one's layout, inside it: results/models/{run}/lr{lr}/step{N}/ (evaluated as checkpoint `{lr}-step{N}`).
@@ -23,7 +25,7 @@ rule train:
     threads: lambda wc: cpu_threads(train_gpus(wc))
     resources:
         gpu=train_gpus,
-        mem_mb=lambda wc: model_cfg(run_of(wc).model)["mem_mb"],
+        mem_mb=train_mem_mb,
         runtime=lambda wc: model_cfg(run_of(wc).model)["runtime"],
     params:
         spec=canonical(train_spec),
