@@ -334,18 +334,21 @@ def _local_tokenizer(config: dict, model: str):
 
 def example_lengths(rows: list[dict], max_length: int, tokenizer=None, chat_template: str | None = None) -> list[int]:
     """Tokens per training example as `xlit.train` feeds them (chat template, cut at `max_length`): counted by
-    `tokenizer` when given, else estimated from UTF-8 bytes (`CHARS_PER_TOKEN`, `TOKENS_PER_MESSAGE`)."""
-    out = []
-    for row in rows:
-        msgs = row["messages"]
-        if tokenizer is not None:
-            ids = tokenizer.apply_chat_template(msgs, chat_template=chat_template, tokenize=True)
-            n = len(ids["input_ids"] if hasattr(ids, "keys") else ids)
-        else:
-            text = sum(len(str(m.get("content", "")).encode("utf-8")) for m in msgs)
-            n = math.ceil(text / CHARS_PER_TOKEN) + TOKENS_PER_MESSAGE * len(msgs)
-        out.append(min(n, max_length))
-    return out
+    `tokenizer` when given (the template rendered, then tokenised in one batch without added special tokens, as
+    `apply_chat_template(tokenize=True)` does), else estimated from UTF-8 bytes (`CHARS_PER_TOKEN`,
+    `TOKENS_PER_MESSAGE`)."""
+    if tokenizer is not None:
+        texts = tokenizer.apply_chat_template(
+            [r["messages"] for r in rows], chat_template=chat_template, tokenize=False
+        )
+        counts = [len(ids) for ids in tokenizer(texts, add_special_tokens=False)["input_ids"]]
+    else:
+        counts = [
+            math.ceil(sum(len(str(m.get("content", "")).encode("utf-8")) for m in r["messages"]) / CHARS_PER_TOKEN)
+            + TOKENS_PER_MESSAGE * len(r["messages"])
+            for r in rows
+        ]
+    return [min(n, max_length) for n in counts]
 
 
 def micro_batches(lengths: list[int], tokens_per_batch: int) -> dict:
