@@ -26,12 +26,13 @@ weights, r = 2). Term by term:
   - the LM head: trl's fused head (`trl.trainer.utils.add_fused_lm_head`, `ChunkedLogProbFunction`) never
     builds the [T, V] logits: it projects tiles of at most 4,096 tokens x 32,768 vocabulary entries (into one
     buffer of that size, c bytes, whatever V) into running log-sum-exp statistics and recomputes them in the
-    backward; it saves the hidden
-    states (r T h), accumulates their gradient in fp32 (4 T h, then cast) and, for full fine-tuning, the head's
-    weight gradient in fp32 (4 V h, then cast; under FSDP the head is gathered and reduce-scattered too);
+    backward; it saves the hidden states (r T h), accumulates their gradient in fp32 (4 T h, then cast) and,
+    for full fine-tuning, the head's weight gradient in fp32 (4 V h, then cast; under FSDP the head is
+    gathered and reduce-scattered too);
   - bf16-mixed on one GPU: autocast's bf16 copies of every weight, held until the forward ends (2 P).
-The parts follow the saved tensors of the installed transformers/peft exactly (tests/test_plan.py counts them
-with autograd's saved-tensor hooks); kernels' workspaces and the embedding's backward are left out.
+`layer_saved` is exactly what the installed transformers/peft save (tests/test_plan.py counts it with
+autograd's saved-tensor hooks) and the whole estimate is within 5% of a peak measured on CPU (torch's
+MemTracker); kernels' workspaces and the embedding's backward are left out.
 
 Host RAM (the `train` job's `mem_mb`): rank 0 holds the whole model on the CPU once, when loading (the others
 build it on the meta device) and when the final model is gathered and cast for saving; plus
