@@ -2,7 +2,7 @@
 vLLM (the `vllm` backend), on the paper's workload, with the memory-bandwidth ceiling.
 
     python bench/gpu_generate.py [--hf-batches 4] [--prompts 113 --langs 4 --new-tokens 512]
-    python bench/gpu_generate.py --shapes tiny --device cpu --skip vllm --new-tokens 8   # smoke test, no GPU
+    python bench/gpu_generate.py --tiny      # CPU smoke test (tests/test_vllm.py): tiny shapes, a few prompts
 
 No hub access is assumed: the model is a random-init Llama with LLaMA-2-7B's shapes (hidden 4096, 32 layers,
 32 heads, MLP 11008, vocabulary 32000) in bf16; transformers builds it on the GPU, vLLM with
@@ -12,14 +12,20 @@ in vLLM, `min_new_tokens` in transformers), greedy, repetition penalty 1.2.
 
 - hf: the first `--hf-batches` batches of 16 prompts (longest first, as `hf_complete` orders them), output
   tokens/s extrapolated to the whole workload (each batch makes the same number of tokens);
-- vllm: all langs x prompts in one `generate` call (continuous batching), output tokens/s;
-- ceiling: a decoding step reads every weight once, so steps/s <= HBM bandwidth / weight bytes and output
-  tokens/s <= that x the batch (16 for hf; vLLM's running batch, at most its max_num_seqs, 256). KV-cache
-  reads and compute are ignored, so the ceiling is loose at large batches; the compute ceiling
-  (peak bf16 FLOP/s / (2 x parameters) tokens/s) is printed beside it.
+- vllm: all langs x prompts in one `generate` call (continuous batching), output tokens/s, and the running batch
+  it measured: generated tokens per engine step (from vLLM's own step statistics), beside its `max_num_seqs`
+  and how many sequences its KV cache holds at the workload's mean length (vLLM is KV-cache bound);
+- ceiling: a decoding step reads every weight once and the KV cache of every running sequence, so for a batch
+  of B sequences whose context is L tokens on average, steps/s <= HBM bandwidth / (weight bytes + B x L x KV
+  bytes per token) and output tokens/s <= B x that. hf reads its padded batch (L = the batch's longest prompt
+  + half the new tokens, averaged over the timed batches); vLLM its measured running batch (L = the mean
+  prompt + half the new tokens). The compute ceiling (peak bf16 FLOP/s / (2 x parameters) tokens/s) is
+  printed beside it; attention FLOPs are left out of it.
 
-Each backend runs in its own process (GPU memory is returned between them). Prints one line per figure and
-a JSON summary. Needs CUDA, torch, transformers and vLLM (`pip install -e ".[vllm]"`); ~3-5 minutes on an H100/H200.
+Each backend runs in its own process (GPU memory is returned between them); vLLM's in the generation
+environment, as the workflow runs it (`xlit.vllm_job.vllm_python`: this interpreter when it has vLLM, else
+config `vllm.python`'s default, `.venv-vllm/bin/python`, or `--vllm-python`; `make vllm VLLM_TARGET=cuda`).
+Prints one line per figure and a JSON summary. Needs CUDA for real figures; ~3-5 minutes on an H100/H200.
 """
 
 from __future__ import annotations
@@ -47,7 +53,7 @@ LLAMA2_7B = dict(
     tie_word_embeddings=False,
     torch_dtype="bfloat16",
 )
-#: `--shapes tiny`: a smoke test of this script (e.g. `--shapes tiny --device cpu --skip vllm`), not a figure
+#: `--shapes tiny` (`--tiny`): a smoke test of this script, not a figure; head size 32 (vLLM's CPU attention)
 TINY = {
     **LLAMA2_7B,
     "hidden_size": 64,
@@ -74,6 +80,12 @@ def n_params(c: dict) -> int:
     h, i, v, n = c["hidden_size"], c["intermediate_size"], c["vocab_size"], c["num_hidden_layers"]
     per_layer = 4 * h * h + 3 * h * i + 2 * h  # attention, MLP, two norms
     return n * per_layer + 2 * v * h + h  # embeddings, LM head, final norm
+
+
+def kv_bytes_per_token(c: dict) -> int:
+    """K and V of every layer for one token, bf16."""
+    head_dim = c["hidden_size"] // c["num_attention_heads"]
+    return 2 * c["num_hidden_layers"] * c["num_key_value_heads"] * head_dim * 2
 
 
 def workload(langs: int, prompts: int, seed: int = 0) -> list[list[int]]:
@@ -124,9 +136,12 @@ def run_hf(a) -> dict:
         )
         if b:  # the first batch warms up kernels and the allocator
             timed, tokens = timed + wall, tokens + made
+    timed_widths = [max(map(len, b)) for b in batches[1 : a.hf_batches + 1]]
     return {
         "load_s": round(load_s, 1),
         "timed_batches": a.hf_batches,
+        "batch": a.hf_batch,
+        "mean_padded_prompt": round(sum(timed_widths) / max(1, len(timed_widths)), 1),
         "tokens": tokens,
         "wall_s": round(timed, 2),
         "tokens_per_s": round(tokens / timed, 1),
@@ -159,10 +174,12 @@ def run_vllm(a) -> dict:
             model=d,
             load_format="dummy",
             skip_tokenizer_init=True,
-            dtype="bfloat16",
+            dtype=a.dtype,
             seed=0,
             max_model_len=1024,
-            gpu_memory_utilization=0.9,
+            gpu_memory_utilization=a.gpu_memory_utilization,
+            enforce_eager=a.tiny,
+            disable_log_stats=False,  # the step statistics give the running batch
         )
         load_s = time.perf_counter() - t0
         params = SamplingParams(
@@ -170,21 +187,48 @@ def run_vllm(a) -> dict:
         )
         prompts = [TokensPrompt(prompt_token_ids=p) for p in workload(a.langs, a.prompts)]
         llm.generate(prompts[:8], params, use_tqdm=False)  # warm-up
+        before = step_stats(llm)
         t0 = time.perf_counter()
         outs = llm.generate(prompts, params, use_tqdm=False)
         wall = time.perf_counter() - t0
+        after = step_stats(llm)
+        engine = llm.llm_engine.vllm_config
+        kv_tokens = engine.cache_config.num_gpu_blocks * engine.cache_config.block_size
     tokens = sum(len(o.outputs[0].token_ids) for o in outs)
-    try:
-        max_num_seqs = llm.llm_engine.vllm_config.scheduler_config.max_num_seqs
-    except AttributeError:
-        max_num_seqs = None
+    steps = after["steps"] - before["steps"]
+    mean_len = sum(len(p["prompt_token_ids"]) for p in prompts) / len(prompts) + a.new_tokens
     return {
         "load_s": round(load_s, 1),
         "tokens": tokens,
         "wall_s": round(wall, 2),
         "tokens_per_s": round(tokens / wall, 1),
-        "max_num_seqs": max_num_seqs,
+        "engine_steps": steps,
+        "running_batch": round((after["generated"] - before["generated"]) / steps, 1) if steps else None,
+        "max_num_seqs": engine.scheduler_config.max_num_seqs,
+        "kv_cache_tokens": kv_tokens,
+        "kv_cache_seqs": int(kv_tokens // mean_len),  # sequences of the mean final length the KV cache holds
     }
+
+
+def step_stats(llm) -> dict:
+    """vLLM's engine steps so far and the tokens they generated (its Prometheus metrics)."""
+    out = {"steps": 0, "generated": 0}
+    for m in llm.get_metrics():
+        if m.name == "vllm:iteration_tokens_total":
+            out["steps"] += m.count
+        elif m.name == "vllm:generation_tokens":
+            out["generated"] += m.value
+    return out
+
+
+def python(a, phase: str) -> str:
+    """hf: this interpreter; vllm: the generation environment's, as the workflow picks it (xlit.vllm_job)."""
+    if phase == "hf":
+        return sys.executable
+    from xlit.config import section_defaults
+    from xlit.vllm_job import vllm_python
+
+    return vllm_python({"vllm": {**section_defaults("vllm"), **({"python": a.vllm_python} if a.vllm_python else {})}})
 
 
 def gpu_figures(a) -> dict:
@@ -208,7 +252,14 @@ def main() -> None:
     ap.add_argument("--skip", choices=["hf", "vllm"], action="append", default=[])
     ap.add_argument("--shapes", choices=["llama2-7b", "tiny"], default="llama2-7b")
     ap.add_argument("--device", default="cuda", help="hf phase only (cpu: smoke test)")
+    ap.add_argument("--dtype", default="bfloat16", help="vLLM's dtype (--tiny: float32)")
+    ap.add_argument("--gpu-memory-utilization", type=float, default=0.9, help="vLLM's (--tiny: 0.08 of the RAM)")
+    ap.add_argument("--vllm-python", help="the generation environment's interpreter (default: as the workflow's)")
+    ap.add_argument("--tiny", action="store_true", help="CPU smoke test: tiny shapes, 2 x 8 prompts, 8 new tokens")
     a = ap.parse_args()
+    if a.tiny:
+        a.shapes, a.device, a.dtype, a.gpu_memory_utilization = "tiny", "cpu", "float32", 0.08
+        a.langs, a.prompts, a.new_tokens, a.hf_batch, a.hf_batches = 2, 8, 8, 4, 2
     if a.phase:
         print("RESULT " + json.dumps(run_hf(a) if a.phase == "hf" else run_vllm(a)), flush=True)
         return
@@ -219,7 +270,12 @@ def main() -> None:
     for phase in ("hf", "vllm"):
         if phase in a.skip:
             continue
-        cmd = [sys.executable, __file__, "--phase", phase] + [x for x in sys.argv[1:] if x != "--phase"]
+        try:
+            cmd = [python(a, phase), __file__, "--phase", phase] + [x for x in sys.argv[1:] if x != "--phase"]
+        except RuntimeError as e:  # no generation environment
+            summary[phase] = {"error": str(e)}
+            print(f"{phase}: {e}", flush=True)
+            continue
         t0 = time.perf_counter()
         try:  # at most 3.5 + 4.5 minutes in all
             proc = subprocess.run(cmd, stdout=subprocess.PIPE, text=True, timeout={"hf": 210, "vllm": 270}[phase])
@@ -234,32 +290,43 @@ def main() -> None:
             continue
         summary[phase] = {**json.loads(line[7:]), "process_s": round(time.perf_counter() - t0, 1)}
         print(f"{phase}: {summary[phase]['tokens_per_s']:,.0f} output tokens/s ({summary[phase]})", flush=True)
-    p = n_params(shapes(a))
+    c = shapes(a)
+    p = n_params(c)
     weight_gb = 2 * p / 1e9
+    kv_per_token = kv_bytes_per_token(c)
     summary["params_b"] = round(p / 1e9, 3)
+    summary["kv_kb_per_token"] = round(kv_per_token / 1e3, 1)
+    mean_prompt = sum(map(len, workload(a.langs, a.prompts))) / (a.langs * a.prompts)
     if summary["hbm_tbps"]:
-        steps = summary["hbm_tbps"] * 1e12 / (2 * p)
-        summary["ceiling"] = {
+        ceiling = {
             "weight_gb": round(weight_gb, 2),
-            "steps_per_s": round(steps, 1),
-            "hf_batch16_tokens_per_s": round(steps * a.hf_batch),
-            "batch256_tokens_per_s": round(steps * 256),
+            "weights_only_steps_per_s": round(summary["hbm_tbps"] * 1e12 / (2 * p), 1),
         }
         if summary["bf16_tflops"]:
-            summary["ceiling"]["compute_tokens_per_s"] = round(summary["bf16_tflops"] * 1e12 / (2 * p))
-        c = summary["ceiling"]
-        print(
-            f"ceiling on {summary['gpu']}: {weight_gb:.1f} GB of weights / {summary['hbm_tbps']} TB/s = "
-            f"{c['steps_per_s']} steps/s: {c['hf_batch16_tokens_per_s']:,} tokens/s at batch 16, "
-            f"{c['batch256_tokens_per_s']:,} at batch 256; "
-            f"compute ceiling {c.get('compute_tokens_per_s', '?')} tokens/s"
-        )
-        for phase, batch in (("hf", a.hf_batch), ("vllm", 256)):
-            if "tokens_per_s" in summary.get(phase, {}):
-                print(
-                    f"{phase}: {summary[phase]['tokens_per_s'] / (steps * batch):.0%} "
-                    f"of the batch-{batch} bandwidth ceiling"
-                )
+            ceiling["compute_tokens_per_s"] = round(summary["bf16_tflops"] * 1e12 / (2 * p))
+        for phase, context in (("hf", "mean_padded_prompt"), ("vllm", None)):
+            r = summary.get(phase, {})
+            batch = r.get("batch") if phase == "hf" else r.get("running_batch")
+            if "tokens_per_s" not in r or not batch:
+                continue
+            length = (r[context] if context else mean_prompt) + a.new_tokens / 2
+            step_bytes = 2 * p + batch * length * kv_per_token
+            bound = batch * summary["hbm_tbps"] * 1e12 / step_bytes
+            ceiling[phase] = {
+                "batch": batch,
+                "mean_context": round(length, 1),
+                "kv_gb_per_step": round(batch * length * kv_per_token / 1e9, 2),
+                "tokens_per_s": round(bound),
+                "share": round(r["tokens_per_s"] / bound, 3),
+            }
+            print(
+                f"{phase}: batch {batch}, mean context {length:.0f} tokens: a step reads {weight_gb:.2f} GB of weights"
+                f" + {ceiling[phase]['kv_gb_per_step']} GB of KV cache; ceiling {bound:,.0f} tokens/s on "
+                f"{summary['gpu']} ({summary['hbm_tbps']} TB/s); measured {r['tokens_per_s']:,.0f} "
+                f"= {ceiling[phase]['share']:.0%}"
+            )
+        summary["ceiling"] = ceiling
+        print(f"compute ceiling {ceiling.get('compute_tokens_per_s', '?')} tokens/s")
     if "tokens_per_s" in summary.get("hf", {}) and "tokens_per_s" in summary.get("vllm", {}):
         summary["vllm_over_hf"] = round(summary["vllm"]["tokens_per_s"] / summary["hf"]["tokens_per_s"], 1)
         print(f"vLLM / hf: {summary['vllm_over_hf']}x")

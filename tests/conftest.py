@@ -89,7 +89,9 @@ class FakeSnakemake:
         from pathlib import Path
 
         runpy.run_path(
-            str(Path(__file__).resolve().parents[1] / "workflow" / "scripts" / script), init_globals={"snakemake": self}
+            str(Path(__file__).resolve().parents[1] / "workflow" / "scripts" / script),
+            init_globals={"snakemake": self},
+            run_name="__main__",  # as Snakemake runs it (the body is guarded against re-imports)
         )
 
 

@@ -1,9 +1,10 @@
-"""Generation: every eval set of a checkpoint in one pass (hf), and the vLLM backend against hf (GPU only)."""
+"""Generation: every eval set of a checkpoint in one pass (hf), and the vLLM backend's wiring against a stand-in
+`vllm` (real vLLM against hf, through the workflow: tests/test_vllm.py)."""
 
-import importlib.util
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -83,97 +84,6 @@ def test_unknown_backend_and_vllm_never_imported_on_the_default_path(tiny_lm_dir
     subprocess.run([sys.executable, "-c", code], check=True, timeout=300)
 
 
-# ---- GPU: vLLM against transformers ---------------------------------------------------------------
-
-
-def _cuda() -> bool:
-    try:
-        import torch
-    except ImportError:
-        return False
-    return torch.cuda.is_available()
-
-
-needs_vllm = pytest.mark.skipif(
-    not _cuda() or importlib.util.find_spec("vllm") is None,
-    reason="needs a CUDA GPU and vLLM (pip install -e '.[vllm]')",
-)
-
-
-@pytest.fixture(scope="module")
-def peaked_llama(tmp_path_factory):
-    """A random-init Llama (head size 64, as vLLM's kernels like) with a large init scale, so that its
-    next-token distributions are peaked and greedy decoding does not hinge on rounding."""
-    import torch
-    from transformers import LlamaConfig, LlamaForCausalLM
-
-    from xlit.chat import LLAMA2_TEMPLATE
-    from xlit.demo import lm_tokenizer
-
-    texts = [t for ts in PROMPTS.values() for t in ts] * 20 + ["The river flows past the old mill."] * 20
-    tok = lm_tokenizer(texts, 400, LLAMA2_TEMPLATE)
-    torch.manual_seed(0)
-    cfg = LlamaConfig(
-        vocab_size=len(tok),
-        hidden_size=256,
-        num_hidden_layers=2,
-        num_attention_heads=4,
-        num_key_value_heads=4,
-        intermediate_size=512,
-        max_position_embeddings=1024,
-        initializer_range=0.3,
-        bos_token_id=tok.bos_token_id,
-        eos_token_id=tok.eos_token_id,
-        pad_token_id=tok.pad_token_id,
-        tie_word_embeddings=False,
-    )
-    out = tmp_path_factory.mktemp("peaked_llama")
-    LlamaForCausalLM(cfg).save_pretrained(out)
-    tok.save_pretrained(out)
-    return out
-
-
-@pytest.fixture
-def vllm_in_process(monkeypatch):
-    """vLLM's engine in this process (no spawned engine process under pytest, after torch used CUDA)."""
-    monkeypatch.setenv("VLLM_ENABLE_V1_MULTIPROCESSING", "0")
-
-
-@needs_vllm
-def test_vllm_greedy_matches_hf(peaked_llama, vllm_in_process):
-    import random
-
-    rng = random.Random(0)
-    words = "river mill capital France hello name answer the old past flows one word say".split()
-    prompts = [
-        {"id": str(i), "instruction": " ".join(rng.choice(words) for _ in range(rng.randint(2, 12)))} for i in range(64)
-    ]
-    kw = dict(max_new_tokens=32, repetition_penalty=1.2, batch_size=16)
-    hf = generate_sets(load_generator(peaked_llama, "hf", gpus=1, dtype="float16"), {"en": ("en", prompts)}, **kw)
-    vl = generate_sets(
-        load_generator(peaked_llama, "vllm", gpus=1, dtype="float16", enforce_eager=True, gpu_memory_utilization=0.3),
-        {"en": ("en", prompts)},
-        **kw,
-    )
-    same = sum(a["response"] == b["response"] for a, b in zip(hf["en"], vl["en"]))
-    assert sum(r["n_tokens"] for r in hf["en"]) > 10 * len(prompts)  # not a test of empty strings
-    assert same >= 0.95 * len(prompts), f"{same}/{len(prompts)} identical"
-
-
-@needs_vllm
-def test_vllm_fluency_matches_hf(peaked_llama, vllm_in_process):
-    import torch
-
-    from xlit.surface import FluencyLM
-    from xlit.vllm_backend import VLLMFluency
-
-    texts = ["The river flows past the old mill.", "Say hello.", "", "Quelle est la capitale de la France ?"]
-    ref = FluencyLM(peaked_llama, device="cuda", dtype=torch.float16).nll(texts)
-    got = VLLMFluency(peaked_llama, gpus=1, dtype="float16", enforce_eager=True, gpu_memory_utilization=0.3).nll(texts)
-    for (a, n), (b, m) in zip(ref, got):
-        assert n == m and (a != a and b != b or b == pytest.approx(a, rel=0.02))
-
-
 # ---- CPU: the vLLM backend's wiring, against a stand-in `vllm` module ------------------------------------
 
 
@@ -188,8 +98,8 @@ def fake_vllm(monkeypatch):
         def __init__(self, **kw):
             seen["llm"].append(kw)
 
-        def generate(self, prompts, params, lora_request=None, use_tqdm=True):
-            seen["generate"].append((prompts, params, lora_request))
+        def generate(self, prompts, params, use_tqdm=True):
+            seen["generate"].append((prompts, params))
             ids = [p["prompt_token_ids"] for p in prompts]
             out = []
             for x in ids:
@@ -204,54 +114,135 @@ def fake_vllm(monkeypatch):
     mods = {
         "vllm": types.ModuleType("vllm"),
         "vllm.inputs": types.ModuleType("vllm.inputs"),
-        "vllm.lora": types.ModuleType("vllm.lora"),
-        "vllm.lora.request": types.ModuleType("vllm.lora.request"),
+        "vllm.platforms": types.ModuleType("vllm.platforms"),
     }
     mods["vllm"].LLM = LLM
     mods["vllm"].SamplingParams = lambda **kw: kw
     mods["vllm.inputs"].TokensPrompt = lambda **kw: kw
-    mods["vllm.lora.request"].LoRARequest = lambda *a: a
+    mods["vllm.platforms"].current_platform = types.SimpleNamespace(
+        is_cuda_alike=lambda: seen["gpu"], has_device_capability=lambda c: seen["gpu"]
+    )
+    seen["gpu"] = False
     for name, mod in mods.items():
         monkeypatch.setitem(sys.modules, name, mod)
     return seen
 
 
-def test_vllm_backend_wiring(fake_vllm, tiny_lm_dir, tmp_path):
-    import shutil
-
+def test_vllm_backend_wiring(fake_vllm, tiny_lm_dir):
     from transformers import AutoTokenizer
-
-    from xlit.train import CHECKPOINT_INFO
 
     eos = AutoTokenizer.from_pretrained(tiny_lm_dir).eos_token_id
     fake_vllm["answer"] = [5, 7, eos, 9]
-    gen = load_generator(tiny_lm_dir, "vllm", gpus=2, dtype="float16")
+    gen = load_generator(tiny_lm_dir, "vllm", gpus=2, dtype="float16", enforce_eager=True)
     rows = generate_sets(
         gen, {"fr": ("fr", prompt_rows("fr"))}, max_new_tokens=4, repetition_penalty=1.2, batch_size=16
     )["fr"]
     llm = fake_vllm["llm"][0]
     assert llm["model"] == str(tiny_lm_dir) and llm["tensor_parallel_size"] == 2 and llm["dtype"] == "float16"
-    assert "enable_lora" not in llm
-    prompts, params, lora = fake_vllm["generate"][0]
+    assert llm["enforce_eager"] and "enable_lora" not in llm
+    prompts, params = fake_vllm["generate"][0]
     assert params["temperature"] == 0.0 and params["max_tokens"] == 4 and params["repetition_penalty"] == 1.2
-    assert params["stop_token_ids"] == [gen.tokenizer.eos_token_id] and lora is None
+    assert params["stop_token_ids"] == [gen.tokenizer.eos_token_id]
     tok = gen.tokenizer
     from xlit.generate import encode_prompts
 
     assert [p["prompt_token_ids"] for p in prompts] == encode_prompts(tok, prompt_rows("fr"))
     # the generated ids are decoded here, up to EOS
     assert all(r["n_tokens"] == 2 and r["response"] == tok.decode([5, 7]).strip() for r in rows)
+    # the dtype, as the hf backend's: float32 on a CPU, bfloat16 on a GPU (vLLM's platform says which)
+    load_generator(tiny_lm_dir, "vllm")
+    fake_vllm["gpu"] = True
+    load_generator(tiny_lm_dir, "vllm")
+    assert [c["dtype"] for c in fake_vllm["llm"][1:]] == ["float32", "bfloat16"]
 
-    lora_dir = tmp_path / "lora"
-    shutil.copytree(tiny_lm_dir, lora_dir)
-    (lora_dir / CHECKPOINT_INFO).write_text(json.dumps({"adapter": True, "base": "/models/base"}))
-    (lora_dir / "adapter_config.json").write_text(json.dumps({"r": 12}))
-    gen = load_generator(lora_dir, "vllm", gpus=1)
-    generate_sets(gen, {"en": ("en", prompt_rows("en"))}, max_new_tokens=4, repetition_penalty=1.2, batch_size=16)
-    llm = fake_vllm["llm"][1]
-    assert llm["model"] == "/models/base" and llm["tokenizer"] == str(lora_dir)
-    assert llm["enable_lora"] and llm["max_lora_rank"] == 16
-    assert fake_vllm["generate"][1][2] == ("xlit-adapter", 1, str(lora_dir))
+
+@pytest.fixture
+def lora_checkpoint(tiny_lm_dir, tmp_path):
+    """A LoRA checkpoint of tiny_lm_dir as `train` saves it: the adapter (non-zero B: it changes the model), the
+    tokenizer and xlit_checkpoint.json naming the base."""
+    import torch
+    from peft import LoraConfig, get_peft_model
+    from transformers import AutoModelForCausalLM, AutoTokenizer
+
+    from xlit.train import CHECKPOINT_INFO
+
+    torch.manual_seed(0)
+    model = get_peft_model(
+        AutoModelForCausalLM.from_pretrained(tiny_lm_dir), LoraConfig(r=4, lora_alpha=8, target_modules="all-linear")
+    )
+    with torch.no_grad():
+        for name, p in model.named_parameters():
+            if "lora_B" in name:
+                p.normal_(0, 0.5)
+    out = tmp_path / "lora"
+    model.save_pretrained(out)
+    AutoTokenizer.from_pretrained(tiny_lm_dir).save_pretrained(out)
+    (out / CHECKPOINT_INFO).write_text(json.dumps({"adapter": True, "base": str(tiny_lm_dir)}))
+    return out
+
+
+def test_vllm_serves_a_lora_checkpoint_merged_into_its_base(fake_vllm, lora_checkpoint, tmp_path):
+    """The merged model vLLM is given is the hf backend's (`load_model` merges too), in the base's dtype, in a
+    job-local temporary directory that is gone with the generator."""
+    import torch
+    from safetensors.torch import load_file
+
+    seen = {}
+
+    class Spy:
+        def __init__(self, **kw):
+            seen["weights"] = load_file(str(Path(kw["model"]) / "model.safetensors"))
+            seen["config"] = json.loads((Path(kw["model"]) / "config.json").read_text())
+            seen["files"] = sorted(p.name for p in Path(kw["model"]).iterdir())
+            fake_vllm["llm"].append(kw)
+
+    sys.modules["vllm"].LLM = Spy
+    gen = load_generator(lora_checkpoint, "vllm", tmpdir=str(tmp_path))
+    merged_dir = Path(fake_vllm["llm"][0]["model"])
+    assert merged_dir.parent == tmp_path and "enable_lora" not in fake_vllm["llm"][0]
+    assert "tokenizer.json" in seen["files"] and "adapter_config.json" not in seen["files"]
+    model, _ = load_model(lora_checkpoint, device="cpu")
+    ref = model.state_dict()
+    assert set(seen["weights"]) <= set(ref) and seen["config"]["dtype"] == "float32"
+    for name, w in seen["weights"].items():
+        assert torch.equal(w, ref[name]), name
+    base = load_file(
+        str(Path(json.loads((lora_checkpoint / "xlit_checkpoint.json").read_text())["base"]) / "model.safetensors")
+    )
+    assert any(not torch.equal(base[k], w) for k, w in seen["weights"].items() if k in base)  # the adapter counts
+    del gen
+    import gc
+
+    gc.collect()
+    assert not merged_dir.exists()
+
+
+def test_nothing_touches_cuda_before_the_engine_starts(fake_vllm, lora_checkpoint, tiny_lm_dir, monkeypatch):
+    """vLLM starts its engine process with `spawn` once torch.cuda is initialised in the parent; the backend's
+    set-up (tokenizer, LoRA merge, dtype) must leave it alone, even on a machine where CUDA is available."""
+    import torch
+
+    touched = []
+
+    def lazy_init():
+        touched.append("torch.cuda._lazy_init")
+        raise RuntimeError("CUDA initialised before vllm.LLM()")
+
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: True)
+    monkeypatch.setattr(torch.cuda, "_lazy_init", lazy_init)
+
+    class LLM:
+        def __init__(self, **kw):
+            assert not touched and not torch.cuda.is_initialized()
+            fake_vllm["llm"].append(kw)
+
+    sys.modules["vllm"].LLM = LLM
+    load_generator(tiny_lm_dir, "vllm")
+    load_generator(lora_checkpoint, "vllm")
+    from xlit.surface import load_fluency
+
+    load_fluency(tiny_lm_dir, "vllm")
+    assert len(fake_vllm["llm"]) == 3 and not touched
 
 
 def test_vllm_fluency_reads_prompt_logprobs(fake_vllm, tiny_lm_dir):

@@ -4,12 +4,14 @@ checkpoint in one pass.
 A generator (`load_generator`) is the checkpoint loaded once with its tokenizer, behind one method:
 `complete(encoded, max_new_tokens=, repetition_penalty=, batch_size=) -> generated token ids per prompt`.
 Backends: `hf` (transformers `generate`, left-padded batches of prompts sorted by length) and `vllm`
-(`xlit.vllm_backend`, continuous batching; the optional extra `pip install -e ".[vllm]"`, imported only
-when asked for). Both receive the same token ids: prompts are rendered and tokenized here, by the
-checkpoint's own tokenizer and chat template, and the generated ids are decoded here too.
+(`xlit.vllm_backend`, continuous batching, imported only when asked for, in the generation environment
+that `make vllm` builds; the workflow's job reaches it through `xlit.vllm_job`). Both receive the same token
+ids: prompts are rendered and tokenized here, by the checkpoint's own tokenizer and chat template, and the
+generated ids are decoded here too.
 
 `generate_sets(generator, {key: (lang, prompts)}, ...)` answers every (split, language) set in one call,
-generating once for prompts that are identical across sets, and returns the rows per set.
+generating once for prompts that are identical across sets, and returns the rows per set. `run_job(spec)` is
+the workflow's `generate` job (its script, or `xlit.vllm_job` in vLLM's environment).
 """
 
 from __future__ import annotations
@@ -133,7 +135,8 @@ def load_generator(
     **vllm_kw,
 ):
     """The checkpoint in `model_dir` loaded once by `backend` (`hf` or `vllm`) on `gpus` GPUs, in `dtype`
-    (e.g. "float16"; default bf16 on a GPU that has it). `vllm_kw` go to `vllm.LLM`."""
+    (e.g. "float16"; default bf16 on a GPU that has it, else float32). `vllm_kw` go to
+    `xlit.vllm_backend.VLLMGenerator` (`tmpdir`: where a LoRA checkpoint is merged) and `vllm.LLM`."""
     if backend == "hf":
         return HFGenerator(*load_model(model_dir, device=device, gpus=gpus, dtype=dtype))
     if backend == "vllm":
@@ -232,3 +235,25 @@ def read_eval_sets(files: Sequence[tuple[str, str, str]]) -> dict[tuple[str, str
     for split, paths in by_split.items():
         check_aligned({lang: sets[(split, lang)] for lang in paths}, paths)
     return sets
+
+
+def run_job(spec: dict) -> None:
+    """The `generate` job: `spec` = {model, prompts (a path per entry of sets), sets ([[split, lang], ...]),
+    generation (max_new_tokens, repetition_penalty, batch_size, backend), outputs (a path per entry of sets),
+    gpus, and for vLLM engine (`vllm.LLM` arguments) and tmpdir}; writes one JSONL file per set."""
+    from .io import write_jsonl
+
+    sets = [tuple(s) for s in spec["sets"]]
+    prompts = read_eval_sets([(split, lang, path) for (split, lang), path in zip(sets, spec["prompts"])])
+    g = spec["generation"]
+    extra = {"tmpdir": spec.get("tmpdir"), **spec.get("engine", {})} if g["backend"] == "vllm" else {}
+    generator = load_generator(spec["model"], backend=g["backend"], gpus=int(spec["gpus"]), **extra)
+    rows = generate_sets(
+        generator,
+        {key: (key[1], prompts[key]) for key in sets},
+        max_new_tokens=g["max_new_tokens"],
+        repetition_penalty=g["repetition_penalty"],
+        batch_size=g["batch_size"],
+    )
+    for key, path in zip(sets, spec["outputs"]):
+        write_jsonl(path, rows[key])

@@ -199,15 +199,15 @@ class FluencyLM:
         return [math.exp(s / n) if n else math.nan for s, n in self.nll(texts, batch_size)]
 
 
-def load_fluency(model_dir, backend: str = "hf", gpus: int = 0, device: str | None = None) -> FluencyLM:
+def load_fluency(model_dir, backend: str = "hf", gpus: int = 0, device: str | None = None, **vllm_kw) -> FluencyLM:
     """The reference LM loaded once: transformers (`hf`), or vLLM's prompt log-probabilities (`vllm`,
-    `xlit.vllm_backend.VLLMFluency`, over `gpus` GPUs)."""
+    `xlit.vllm_backend.VLLMFluency`, over `gpus` GPUs; `vllm_kw` go to `vllm.LLM`)."""
     if backend == "hf":
         return FluencyLM(model_dir, device=device)
     if backend == "vllm":
         from .vllm_backend import VLLMFluency
 
-        return VLLMFluency(model_dir, gpus=max(1, gpus))
+        return VLLMFluency(model_dir, gpus=max(1, gpus), **vllm_kw)
     raise ValueError(f"surface.fluency_backend: unknown backend {backend!r} (hf or vllm)")
 
 
@@ -373,3 +373,43 @@ def table_rows(summaries: list[dict]) -> list[dict]:
     for s in summaries:
         rows.append({k: (math.nan if s.get(k) is None else s.get(k)) for k in columns})
     return sorted(rows, key=lambda r: (r["run"], float(r["lr"]), float(r.get("step", 0)), r["split"], r["lang"]))
+
+
+def run_job(spec: dict) -> None:
+    """The `surface` job: `spec` = {generations (a path per entry of sets), sets ([[split, lang], ...]), fluency
+    (a model directory or source.json, or None), fluency_backend, lid_model, lid_label_map, threshold, min_chars,
+    batch_size, gpus, rows (a path per entry of sets), summary (a path), meta (the summaries' run fields: run,
+    model, data, strategy, adaptation, lr, step), and for vLLM engine (`vllm.LLM` arguments)}."""
+    import logging
+    import time
+
+    from .io import write_jsonl
+    from .lid import LID
+
+    log = logging.getLogger("xlit.surface")
+    t0 = time.time()
+    keys = [tuple(k) for k in spec["sets"]]
+    sets = {key: (key[1], read_generations(path, lang=key[1])) for key, path in zip(keys, spec["generations"])}
+    fluency, backend = spec["fluency"], spec["fluency_backend"]
+    lid = LID(spec["lid_model"] or None, spec["lid_label_map"] or None)
+    n = sum(len(rows) for _, rows in sets.values())
+    log.info("%d files, %d responses, LID %s, fluency model %s (%s)", len(sets), n, lid.model_path, fluency, backend)
+    engine = spec.get("engine", {}) if backend == "vllm" else {}
+    lm = load_fluency(fluency, backend, gpus=int(spec["gpus"]), **engine) if fluency else None
+    rows = surface_sets(
+        sets,
+        lid,
+        threshold=float(spec["threshold"]),
+        min_chars=int(spec["min_chars"]),
+        fluency=lm,
+        batch_size=int(spec["batch_size"]),
+    )
+    summaries = []
+    for (split, lang), rows_out in zip(keys, spec["rows"]):
+        summary = summarize(rows[(split, lang)])
+        write_jsonl(rows_out, json_safe(rows[(split, lang)]))
+        extra = {"lid_model": str(lid.model_path), "fluency_model": str(fluency) if fluency else None}
+        summaries.append(json_safe({**spec["meta"], "split": split, "lang": lang, **summary, **extra}))
+        log.info("%s %s: %s", split, lang, json_safe(summary))
+    write_jsonl(spec["summary"], summaries)
+    log.info("done in %.1fs", time.time() - t0)

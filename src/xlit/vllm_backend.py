@@ -1,6 +1,6 @@
 """vLLM for generation (`generation.backend: vllm`) and for the fluency perplexities
-(`surface.fluency_backend: vllm`). The optional extra `pip install -e ".[vllm]"` (CUDA only); this module
-is imported only when one of those settings asks for it.
+(`surface.fluency_backend: vllm`), imported only when one of those settings asks for it, in the generation
+environment (`make vllm`: vLLM's CPU build, or `VLLM_TARGET=cuda`; see `xlit.vllm_job`).
 
 Generation matches the `hf` backend (`xlit.generate.hf_complete`) by construction where it can:
 - the prompts are the same token ids (rendered by the checkpoint's chat template and tokenized in
@@ -14,62 +14,64 @@ Generation matches the `hf` backend (`xlit.generate.hf_complete`) by constructio
   without one (LLaMA-2) `load_model` pads with EOS, so rows of a batch that were padded have their EOS
   penalised; vLLM never pads. Greedy outputs can therefore differ for prompts shorter than the longest
   of their batch, at the step where EOS competes with another token.
-- LoRA checkpoints are served as adapters on their base model (`enable_lora`, one `LoRARequest`), not
-  merged (the `hf` backend merges); the base named in `xlit_checkpoint.json` must be loadable by vLLM.
-- With more than one GPU the model is split over them (tensor parallel).
+- a LoRA checkpoint is merged into its base (peft `merge_and_unload`, in the base's dtype, as the authors'
+  release loads it) in a job-local temporary directory, and vLLM serves the merged model;
+- the dtype is the hf backend's: bfloat16 on a GPU that has it, else float32 (vLLM's own "auto" would run a
+  float32 checkpoint in bfloat16 on a CPU). It is read from vLLM's platform (NVML), not from torch.cuda:
+  nothing initialises CUDA before `vllm.LLM(...)`, which would make vLLM start its engine with `spawn`;
+- with more than one GPU the model is split over them (tensor parallel).
+
+vLLM lives in its own environment (`make vllm`); the workflow's jobs reach it through `xlit.vllm_job`.
 """
 
 from __future__ import annotations
 
-import json
 import logging
 import math
+import tempfile
+import time
 from pathlib import Path
 
 from .surface import FluencyLM, resolve_model_dir
 
 log = logging.getLogger("xlit.vllm")
 
-#: LoRA ranks vLLM accepts for `max_lora_rank`; an adapter's rank is rounded up to the next one
-LORA_RANKS = (8, 16, 32, 64, 128, 256, 320, 512)
-
 
 def _dtype(dtype: str | None) -> str:
-    """bf16 where the GPU has it (as the hf backend), else fp16; an explicit choice as given."""
+    """As the hf backend: bf16 on a GPU that has it, else float32; an explicit choice as given. vLLM's platform
+    answers from NVML: torch.cuda is never initialised here."""
     if dtype:
         return dtype
-    import torch
+    from vllm.platforms import current_platform
 
-    return "bfloat16" if torch.cuda.is_available() and torch.cuda.is_bf16_supported() else "float16"
+    return "bfloat16" if current_platform.is_cuda_alike() and current_platform.has_device_capability(80) else "float32"
 
 
-def make_llm(
-    model: str,
-    *,
-    tokenizer: str | None = None,
-    gpus: int = 1,
-    dtype: str | None = None,
-    lora_rank: int | None = None,
-    seed: int = 0,
-    **kw,
-):
-    """A `vllm.LLM` over `gpus` GPUs (tensor parallel)."""
+def make_llm(model: str, *, gpus: int = 1, dtype: str | None = None, seed: int = 0, **kw):
+    """A `vllm.LLM` over `gpus` GPUs (tensor parallel); `kw`: more `vllm.LLM` arguments (config `vllm`)."""
     from vllm import LLM
 
-    args = dict(
-        model=str(model),
-        tokenizer=str(tokenizer or model),
-        tensor_parallel_size=max(1, int(gpus)),
-        dtype=_dtype(dtype),
-        seed=seed,
-        **kw,
-    )
-    if lora_rank:
-        args.update(
-            enable_lora=True, max_loras=1, max_lora_rank=next((r for r in LORA_RANKS if r >= lora_rank), lora_rank)
-        )
+    args = dict(model=str(model), tensor_parallel_size=max(1, int(gpus)), dtype=_dtype(dtype), seed=seed, **kw)
     log.info("vLLM %s", args)
     return LLM(**args)
+
+
+def merge_lora(model_dir: str | Path, out_dir: str | Path) -> Path:
+    """The LoRA checkpoint `model_dir` merged into its base (`xlit_checkpoint.json`'s `base`) with peft's
+    `merge_and_unload`, in the base's own dtype, saved with the checkpoint's tokenizer to `out_dir`."""
+    from peft import PeftModel
+    from transformers import AutoModelForCausalLM, AutoTokenizer
+
+    from .generate import checkpoint_info
+
+    t0 = time.time()
+    base = AutoModelForCausalLM.from_pretrained(checkpoint_info(model_dir)["base"], dtype="auto")
+    # on the CPU: peft would otherwise load the adapter onto a GPU, initialising CUDA before vllm.LLM()
+    merged = PeftModel.from_pretrained(base, str(model_dir), torch_device="cpu").merge_and_unload()
+    merged.save_pretrained(out_dir)
+    AutoTokenizer.from_pretrained(model_dir).save_pretrained(out_dir)
+    log.info("LoRA %s merged into its base (%s) in %s, %.1fs", model_dir, merged.dtype, out_dir, time.time() - t0)
+    return Path(out_dir)
 
 
 class VLLMGenerator:
@@ -78,25 +80,19 @@ class VLLMGenerator:
 
     backend = "vllm"
 
-    def __init__(self, model_dir: str | Path, gpus: int = 1, dtype: str | None = None, **llm_kw):
+    def __init__(
+        self, model_dir: str | Path, gpus: int = 1, dtype: str | None = None, tmpdir: str | None = None, **llm_kw
+    ):
         from transformers import AutoTokenizer
 
         from .generate import checkpoint_info
 
-        model_dir = Path(model_dir)
-        info = checkpoint_info(model_dir)
         self.tokenizer = AutoTokenizer.from_pretrained(model_dir)
-        self.lora = None
-        if info.get("adapter"):
-            from vllm.lora.request import LoRARequest
-
-            rank = int(json.loads((model_dir / "adapter_config.json").read_text())["r"])
-            self.llm = make_llm(
-                info["base"], tokenizer=str(model_dir), gpus=gpus, dtype=dtype, lora_rank=rank, **llm_kw
-            )
-            self.lora = LoRARequest("xlit-adapter", 1, str(model_dir))
-        else:
-            self.llm = make_llm(str(model_dir), gpus=gpus, dtype=dtype, **llm_kw)
+        self._merged = None
+        if checkpoint_info(model_dir).get("adapter"):
+            self._merged = tempfile.TemporaryDirectory(prefix="xlit-merged-", dir=tmpdir)
+            model_dir = merge_lora(model_dir, self._merged.name)
+        self.llm = make_llm(str(model_dir), gpus=gpus, dtype=dtype, **llm_kw)
 
     def complete(
         self,
@@ -121,7 +117,6 @@ class VLLMGenerator:
         outs = self.llm.generate(
             [TokensPrompt(prompt_token_ids=list(ids)) for ids in encoded],
             params,
-            lora_request=self.lora,
             use_tqdm=False,
         )
         return [list(o.outputs[0].token_ids) for o in outs]

@@ -1,5 +1,6 @@
 # Generation: one job per checkpoint answers every (split, language) of EVAL_SETS, loading the model once
 # (generation.backend: hf or vllm), and writes one file per (split, language). Greedy with repetition penalty.
+# vllm: the job runs in vLLM's own environment (config `vllm`; envs/vllm.yaml under --sdm conda).
 
 
 rule generate:
@@ -13,7 +14,7 @@ rule generate:
     benchmark:
         "benchmarks/generate/{run}_lr{lr}.tsv"
     conda:
-        "../../envs/train.yaml"
+        "../../envs/vllm.yaml" if GENERATION["backend"] == "vllm" else "../../envs/train.yaml"
     threads: lambda wc: cpu_threads(generate_gpus(wc))
     resources:
         gpu=generate_gpus,

@@ -3,6 +3,7 @@
 
 
 # One job per checkpoint: the fluency LM is loaded once and scores every (split, language) of EVAL_SETS.
+# fluency_backend vllm: the job runs in vLLM's own environment (config `vllm`; envs/vllm.yaml under --sdm conda).
 rule surface:
     input:
         generations=[generation_file("{run}", "{lr}", split, lang) for split, lang in EVAL_SETS],
@@ -15,7 +16,7 @@ rule surface:
     benchmark:
         "benchmarks/surface/{run}_lr{lr}.tsv"
     conda:
-        "../../envs/eval.yaml"
+        "../../envs/vllm.yaml" if config["surface"]["fluency_backend"] == "vllm" else "../../envs/eval.yaml"
     threads: 1
     resources:
         mem_mb=surface_mem_mb,

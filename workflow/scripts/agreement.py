@@ -14,10 +14,11 @@ from xlit.io import write_tsv
 from xlit.scores import load_scores, rating_rows
 from xlit.smk import job
 
-smk = snakemake  # noqa: F821 - set by Snakemake before the script runs
-with job(smk, "agreement") as log:
-    scores = load_scores(smk.input.judge, smk.input.human, smk.input.selected, smk.params.selection)
-    rows = agreement_table(rating_rows(scores), n_boot=int(smk.params.n_boot), seed=int(smk.params.seed))
-    write_tsv(smk.output[0], rows, COLUMNS)
-    pairs = sorted({(r["rater_a"], r["rater_b"]) for r in rows})
-    log.info("%d rows; pairs: %s", len(rows), pairs or "none (no humans and fewer than two judges)")
+if __name__ == "__main__":  # not when a spawned child process re-imports this file
+    smk = snakemake  # noqa: F821 - set by Snakemake before the script runs
+    with job(smk, "agreement") as log:
+        scores = load_scores(smk.input.judge, smk.input.human, smk.input.selected, smk.params.selection)
+        rows = agreement_table(rating_rows(scores), n_boot=int(smk.params.n_boot), seed=int(smk.params.seed))
+        write_tsv(smk.output[0], rows, COLUMNS)
+        pairs = sorted({(r["rater_a"], r["rater_b"]) for r in rows})
+        log.info("%d rows; pairs: %s", len(rows), pairs or "none (no humans and fewer than two judges)")

@@ -17,22 +17,23 @@ from pathlib import Path
 from xlit.human import write_guidelines, write_page, write_sheets
 from xlit.smk import job
 
-smk = snakemake  # noqa: F821 - set by Snakemake before the script runs
-with job(smk, "annotation_sheets") as log:
-    by_lang = defaultdict(list)
-    for (run, lr, lang), path in zip(smk.params.answers, smk.input.generations):
-        by_lang[lang].append((run, lr, path))
-    n_items = smk.params.n_items
-    for lang, sheet, page, key in zip(smk.params.langs, smk.output.sheets, smk.output.pages, smk.output.key_files):
-        outdir = Path(sheet).parent.parent
-        if Path(key) != outdir / "keys" / f"{lang}.csv":
-            raise ValueError(f"key {key} does not sit beside sheet {sheet} (expected {outdir}/keys/{lang}.csv)")
-        if not by_lang.get(lang):
-            raise ValueError(f"no generations for language {lang!r} among the inputs")
-        s, k = write_sheets(
-            by_lang[lang], outdir, lang, int(smk.params.seed), n_items=int(n_items) if n_items else None
-        )
-        page = write_page(s, page)
-        log.info("%s: sheet %s, page %s, key %s, %d checkpoints", lang, s, page, k, len(by_lang[lang]))
-    write_guidelines(smk.output.guidelines)
-    log.info("guidelines %s", smk.output.guidelines)
+if __name__ == "__main__":  # not when a spawned child process re-imports this file
+    smk = snakemake  # noqa: F821 - set by Snakemake before the script runs
+    with job(smk, "annotation_sheets") as log:
+        by_lang = defaultdict(list)
+        for (run, lr, lang), path in zip(smk.params.answers, smk.input.generations):
+            by_lang[lang].append((run, lr, path))
+        n_items = smk.params.n_items
+        for lang, sheet, page, key in zip(smk.params.langs, smk.output.sheets, smk.output.pages, smk.output.key_files):
+            outdir = Path(sheet).parent.parent
+            if Path(key) != outdir / "keys" / f"{lang}.csv":
+                raise ValueError(f"key {key} does not sit beside sheet {sheet} (expected {outdir}/keys/{lang}.csv)")
+            if not by_lang.get(lang):
+                raise ValueError(f"no generations for language {lang!r} among the inputs")
+            s, k = write_sheets(
+                by_lang[lang], outdir, lang, int(smk.params.seed), n_items=int(n_items) if n_items else None
+            )
+            page = write_page(s, page)
+            log.info("%s: sheet %s, page %s, key %s, %d checkpoints", lang, s, page, k, len(by_lang[lang]))
+        write_guidelines(smk.output.guidelines)
+        log.info("guidelines %s", smk.output.guidelines)

@@ -1,31 +1,36 @@
-"""Rule `generate`: one checkpoint answers every eval set, the model loaded once.
+"""Rule `generate`: one checkpoint answers every eval set, the model loaded once (xlit.generate.run_job).
 
 input:   model (results/models/{run}/lr{lr}, or a saved step's model), prompts (one file per entry of params.sets,
          same order)
 output:  results/generations/{run}/lr{lr}/{split}/{lang}.jsonl, one per entry of params.sets, same order
 params:  sets ([[split, lang], ...]), generation (max_new_tokens, repetition_penalty, batch_size, backend)
-threads: torch threads; resources: gpu (0: CPU; vllm: tensor parallel over them)
+threads: torch threads; resources: gpu (0: CPU; vllm: tensor parallel over them), tmpdir (vllm: a LoRA
+         checkpoint is merged there)
+config:  vllm (where vLLM runs and its engine arguments; read here, not params: they change no result)
+backend vllm: the job runs in vLLM's environment (xlit.vllm_job.hand_over), its output in this job's log.
 """
 
-from xlit.generate import generate_sets, load_generator, read_eval_sets
-from xlit.io import write_jsonl
+from xlit.generate import run_job
 from xlit.smk import job
+from xlit.vllm_job import hand_over
 
-smk = snakemake  # noqa: F821 - set by Snakemake before the script runs
-with job(smk, "generate") as log:
-    import torch
+if __name__ == "__main__":  # not when a spawned child process re-imports this file
+    smk = snakemake  # noqa: F821 - set by Snakemake before the script runs
+    with job(smk, "generate") as log:
+        spec = {
+            "model": smk.input.model,
+            "prompts": list(smk.input.prompts),
+            "sets": smk.params.sets,
+            "generation": dict(smk.params.generation),
+            "outputs": list(smk.output),
+            "gpus": int(smk.resources.get("gpu", 0) or 0),
+            "threads": smk.threads,
+            "tmpdir": smk.resources.get("tmpdir"),
+        }
+        if spec["generation"]["backend"] == "vllm":
+            hand_over("generate", spec, smk.config, smk.log[0] if smk.log else None)
+        else:
+            import torch
 
-    torch.set_num_threads(smk.threads)
-    sets = [tuple(s) for s in smk.params.sets]
-    prompts = read_eval_sets([(split, lang, path) for (split, lang), path in zip(sets, smk.input.prompts)])
-    g = smk.params.generation
-    generator = load_generator(smk.input.model, backend=g["backend"], gpus=int(smk.resources.get("gpu", 0) or 0))
-    rows = generate_sets(
-        generator,
-        {key: (key[1], prompts[key]) for key in sets},
-        max_new_tokens=g["max_new_tokens"],
-        repetition_penalty=g["repetition_penalty"],
-        batch_size=g["batch_size"],
-    )
-    for key, path in zip(sets, smk.output):
-        write_jsonl(path, rows[key])
+            torch.set_num_threads(smk.threads)
+            run_job(spec)

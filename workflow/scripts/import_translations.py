@@ -13,43 +13,44 @@ from pathlib import Path
 from xlit.io import write_json, write_jsonl
 from xlit.smk import job
 
-smk = snakemake  # noqa: F821 - set by Snakemake before the script runs
-with job(smk, "import_translations") as log:
-    from xlit.data import fetch_hf_dataset
-    from xlit.lid import LID
-    from xlit.mt import given_translations
+if __name__ == "__main__":  # not when a spawned child process re-imports this file
+    smk = snakemake  # noqa: F821 - set by Snakemake before the script runs
+    with job(smk, "import_translations") as log:
+        from xlit.data import fetch_hf_dataset
+        from xlit.lid import LID
+        from xlit.mt import given_translations
 
-    p, ds = smk.params, smk.params.dataset
-    if smk.input.source:
-        source = smk.input.source[0]
-    else:  # a hub dataset: the same download, with the same ids, as translate_it_data
-        source = fetch_hf_dataset(ds["hf"], Path(p.cache_dir) / "translate" / "sources" / f"{p.data}.jsonl")
-    rows, quality = given_translations(
-        source,
-        ds["format"],
-        p.lang,
-        smk.input.given,
-        data=p.data,
-        max_examples=ds.get("max_examples"),
-        reference=smk.input.reference[0] if smk.input.reference else None,
-        lid=LID(p.lid_model),
-        lid_threshold=p.lid_threshold,
-        drop_failed_lid=p.drop_failed_lid,
-    )
-    write_jsonl(smk.output.data, rows)
-    write_json(smk.output.quality, quality)
-    log.info(
-        "%s -> %s given in %s: %d examples (%d missing, %d dropped by LID), LID ok %.3f, empty %.4f, "
-        "untranslated %.4f, chrF %s, BLEU %s",
-        p.data,
-        p.lang,
-        smk.input.given,
-        quality["n"],
-        quality["missing"],
-        quality["dropped"],
-        quality["lid_ok_share"],
-        quality["empty_share"],
-        quality["untranslated_share"],
-        quality["chrf"],
-        quality["bleu"],
-    )
+        p, ds = smk.params, smk.params.dataset
+        if smk.input.source:
+            source = smk.input.source[0]
+        else:  # a hub dataset: the same download, with the same ids, as translate_it_data
+            source = fetch_hf_dataset(ds["hf"], Path(p.cache_dir) / "translate" / "sources" / f"{p.data}.jsonl")
+        rows, quality = given_translations(
+            source,
+            ds["format"],
+            p.lang,
+            smk.input.given,
+            data=p.data,
+            max_examples=ds.get("max_examples"),
+            reference=smk.input.reference[0] if smk.input.reference else None,
+            lid=LID(p.lid_model),
+            lid_threshold=p.lid_threshold,
+            drop_failed_lid=p.drop_failed_lid,
+        )
+        write_jsonl(smk.output.data, rows)
+        write_json(smk.output.quality, quality)
+        log.info(
+            "%s -> %s given in %s: %d examples (%d missing, %d dropped by LID), LID ok %.3f, empty %.4f, "
+            "untranslated %.4f, chrF %s, BLEU %s",
+            p.data,
+            p.lang,
+            smk.input.given,
+            quality["n"],
+            quality["missing"],
+            quality["dropped"],
+            quality["lid_ok_share"],
+            quality["empty_share"],
+            quality["untranslated_share"],
+            quality["chrf"],
+            quality["bleu"],
+        )

@@ -16,44 +16,45 @@ import logging
 from xlit.judge import cost_row, judge_files, load_template, summary
 from xlit.smk import job
 
-smk = snakemake  # noqa: F821 - set by Snakemake before the script runs
-with job(smk, "judge") as log:
-    for noisy in ("httpx2", "httpcore", "httpcore2", "openai"):
-        logging.getLogger(noisy).setLevel(logging.WARNING)
-    try:
-        import torch
+if __name__ == "__main__":  # not when a spawned child process re-imports this file
+    smk = snakemake  # noqa: F821 - set by Snakemake before the script runs
+    with job(smk, "judge") as log:
+        for noisy in ("httpx2", "httpcore", "httpcore2", "openai"):
+            logging.getLogger(noisy).setLevel(logging.WARNING)
+        try:
+            import torch
 
-        torch.set_num_threads(max(1, int(smk.threads)))
-    except ImportError:
-        pass
-    w = smk.wildcards
-    cfg = dict(smk.params.judge)
-    jobs = list(zip(smk.input.responses, smk.output, smk.params.langs))
-    tolerance = smk.config["judge"]
-    per_file = judge_files(
-        jobs,
-        w.judge,
-        cfg,
-        template=load_template(smk.params.prompt),
-        cache_dir=smk.params.cache_dir,
-        base_dir=smk.params.base_dir,
-        max_error_share=float(tolerance["max_error_share"]),
-        reasks=int(tolerance["reask_unparsed"]),
-    )
-    for (_, _, lang), rows in zip(jobs, per_file):
-        s, c = summary(rows), cost_row(rows, cfg, w.judge, w.run, w.lr, lang)
-        log.info(
-            "%s: %d rows, %d from cache, %d errors, %d unparsed, %d missing scores; tokens in %d out %d; "
-            "cost $%.4f (new $%.4f); means %s",
-            lang,
-            s["n"],
-            s["cached"],
-            s["errors"],
-            s["unparsed"],
-            s["missing_scores"],
-            c["prompt_tokens"],
-            c["completion_tokens"],
-            c["cost_usd"],
-            c["new_cost_usd"],
-            s["means"],
+            torch.set_num_threads(max(1, int(smk.threads)))
+        except ImportError:
+            pass
+        w = smk.wildcards
+        cfg = dict(smk.params.judge)
+        jobs = list(zip(smk.input.responses, smk.output, smk.params.langs))
+        tolerance = smk.config["judge"]
+        per_file = judge_files(
+            jobs,
+            w.judge,
+            cfg,
+            template=load_template(smk.params.prompt),
+            cache_dir=smk.params.cache_dir,
+            base_dir=smk.params.base_dir,
+            max_error_share=float(tolerance["max_error_share"]),
+            reasks=int(tolerance["reask_unparsed"]),
         )
+        for (_, _, lang), rows in zip(jobs, per_file):
+            s, c = summary(rows), cost_row(rows, cfg, w.judge, w.run, w.lr, lang)
+            log.info(
+                "%s: %d rows, %d from cache, %d errors, %d unparsed, %d missing scores; tokens in %d out %d; "
+                "cost $%.4f (new $%.4f); means %s",
+                lang,
+                s["n"],
+                s["cached"],
+                s["errors"],
+                s["unparsed"],
+                s["missing_scores"],
+                c["prompt_tokens"],
+                c["completion_tokens"],
+                c["cost_usd"],
+                c["new_cost_usd"],
+                s["means"],
+            )

@@ -17,30 +17,33 @@ from xlit.names import CRITERIA
 from xlit.simrater import FLUENCY_PPL, simulate_sheet
 from xlit.smk import job
 
-smk = snakemake  # noqa: F821 - set by Snakemake before the script runs
-with job(smk, "simulated_rating") as log:
-    p = smk.params.sim
-    rater = p["rater"]
-    files = zip(smk.params.langs, smk.input.sheets, smk.input.key_files, smk.input.answers, smk.output)
-    for lang, sheet, key, answers, out in files:
-        surface = [(run, lr, path) for (run, lr, l), path in zip(smk.params.surface, smk.input.surface) if l == lang]
-        rows = simulate_sheet(
-            sheet,
-            key,
-            answers,
-            surface,
-            out,
-            seed=rater["seed"],
-            noise=float(rater["noise"]),
-            bands=[float(x) for x in (p.get("fluency_ppl") or FLUENCY_PPL)],
-            threshold=float(p["threshold"]),
-        )
-        for c in CRITERIA:
-            log.info(
-                "%s %s: truth %s, rated %s",
-                lang,
-                c,
-                dict(sorted(Counter(r["truth"][c] for r in rows).items())),
-                dict(sorted(Counter(r["scores"][c] for r in rows).items())),
+if __name__ == "__main__":  # not when a spawned child process re-imports this file
+    smk = snakemake  # noqa: F821 - set by Snakemake before the script runs
+    with job(smk, "simulated_rating") as log:
+        p = smk.params.sim
+        rater = p["rater"]
+        files = zip(smk.params.langs, smk.input.sheets, smk.input.key_files, smk.input.answers, smk.output)
+        for lang, sheet, key, answers, out in files:
+            surface = [
+                (run, lr, path) for (run, lr, l), path in zip(smk.params.surface, smk.input.surface) if l == lang
+            ]
+            rows = simulate_sheet(
+                sheet,
+                key,
+                answers,
+                surface,
+                out,
+                seed=rater["seed"],
+                noise=float(rater["noise"]),
+                bands=[float(x) for x in (p.get("fluency_ppl") or FLUENCY_PPL)],
+                threshold=float(p["threshold"]),
             )
-        log.info("simulated rater %s: %s, %d items -> %s", smk.wildcards.rater, lang, len(rows), out)
+            for c in CRITERIA:
+                log.info(
+                    "%s %s: truth %s, rated %s",
+                    lang,
+                    c,
+                    dict(sorted(Counter(r["truth"][c] for r in rows).items())),
+                    dict(sorted(Counter(r["scores"][c] for r in rows).items())),
+                )
+            log.info("simulated rater %s: %s, %d items -> %s", smk.wildcards.rater, lang, len(rows), out)

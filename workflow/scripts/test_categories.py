@@ -12,20 +12,21 @@ from xlit.evalsets import join_categories, load_alpaca_eval
 from xlit.io import write_jsonl
 from xlit.smk import job
 
-smk = snakemake  # noqa: F821 - set by Snakemake before the script runs
-with job(smk, "test_categories") as log:
-    langs = smk.params.langs
-    paths = dict(zip(langs, smk.input.prompts))
-    prompts = {l: load_prompts(p) for l, p in paths.items()}
-    check_aligned(prompts, paths)
-    joined, stats = join_categories(prompts, load_alpaca_eval(smk.input.source), english=langs[0])
-    for lang, path in zip(langs, smk.output):
-        write_jsonl(path, joined[lang])
-    log.info(
-        "test categories: %d prompts, %d had one, %d joined from %s, %d without",
-        stats["n"],
-        stats["had_category"],
-        stats["matched"],
-        smk.input.source,
-        stats["none"],
-    )
+if __name__ == "__main__":  # not when a spawned child process re-imports this file
+    smk = snakemake  # noqa: F821 - set by Snakemake before the script runs
+    with job(smk, "test_categories") as log:
+        langs = smk.params.langs
+        paths = dict(zip(langs, smk.input.prompts))
+        prompts = {l: load_prompts(p) for l, p in paths.items()}
+        check_aligned(prompts, paths)
+        joined, stats = join_categories(prompts, load_alpaca_eval(smk.input.source), english=langs[0])
+        for lang, path in zip(langs, smk.output):
+            write_jsonl(path, joined[lang])
+        log.info(
+            "test categories: %d prompts, %d had one, %d joined from %s, %d without",
+            stats["n"],
+            stats["had_category"],
+            stats["matched"],
+            smk.input.source,
+            stats["none"],
+        )

@@ -11,19 +11,20 @@ threads: torch threads; resources: gpu (over 1: FSDP through accelerate)
 from xlit.smk import job
 from xlit.train import launch, resolve_base, train
 
-smk = snakemake  # noqa: F821 - set by Snakemake before the script runs
-with job(smk, "train") as log:
-    spec = {
-        **smk.params.spec,
-        "base": resolve_base(smk.input.base),
-        "data": smk.input.data,
-        "output_dir": smk.output[0],
-        "threads": smk.threads,
-    }
-    spec["step_dirs"] = dict(zip(spec.pop("save_at", []), smk.output.get("steps", [])))
-    gpus = int(smk.resources.gpu)
-    if gpus > 1:
-        # multi-GPU full fine-tuning: one process per GPU through accelerate (FSDP), same entry point
-        launch(spec, gpus, log)
-    else:
-        train(spec)
+if __name__ == "__main__":  # not when a spawned child process re-imports this file
+    smk = snakemake  # noqa: F821 - set by Snakemake before the script runs
+    with job(smk, "train") as log:
+        spec = {
+            **smk.params.spec,
+            "base": resolve_base(smk.input.base),
+            "data": smk.input.data,
+            "output_dir": smk.output[0],
+            "threads": smk.threads,
+        }
+        spec["step_dirs"] = dict(zip(spec.pop("save_at", []), smk.output.get("steps", [])))
+        gpus = int(smk.resources.gpu)
+        if gpus > 1:
+            # multi-GPU full fine-tuning: one process per GPU through accelerate (FSDP), same entry point
+            launch(spec, gpus, log)
+        else:
+            train(spec)

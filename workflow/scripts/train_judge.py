@@ -21,42 +21,43 @@ from xlit.smk import job
 from xlit.surface import FluencyLM
 from xlit.train import resolve_base, train
 
-smk = snakemake  # noqa: F821 - set by Snakemake before the script runs
-with job(smk, "train_judge") as log:
-    p = smk.params.spec
-    langs = list(p["langs"])
-    rows = training_rows(
-        dict(zip(langs, smk.input.prompts)),
-        dict(zip(langs, smk.input.answers)),
-        list(smk.input.generations),
-        LID(),
-        FluencyLM(resolve_base(smk.input.fluency)),
-        template=template_for({"template": p.get("template")}, None),
-        seed=int(p["seed"]),
-        bands=[float(x) for x in (p.get("fluency_ppl") or FLUENCY_PPL)],
-        threshold=float(p["threshold"]),
-    )
-    write_jsonl(smk.output.data, rows)
-    log.info("%d training pairs: %s", len(rows), dict(sorted(Counter(r["kind"] for r in rows).items())))
-    for c in CRITERIA:
-        log.info("labels %s: %s", c, dict(sorted(Counter(r["scores"][c] for r in rows).items())))
-    info = train(
-        {
-            "adaptation": "ft",
-            "lr": float(p["lr"]),
-            "lora": None,
-            "training": p["training"],
-            "chat_template": p["chat_template"],
-            "checkpoint_dir": p["checkpoint_dir"],
-            "base": resolve_base(smk.input.base),
-            "data": smk.output.data,
-            "output_dir": smk.output.model,
-            "threads": smk.threads,
-        }
-    )
-    log.info(
-        "judge trained: %d steps, loss %s, %.1f s",
-        info.get("steps", 0),
-        info.get("train_loss"),
-        info.get("wall_s") or 0,
-    )
+if __name__ == "__main__":  # not when a spawned child process re-imports this file
+    smk = snakemake  # noqa: F821 - set by Snakemake before the script runs
+    with job(smk, "train_judge") as log:
+        p = smk.params.spec
+        langs = list(p["langs"])
+        rows = training_rows(
+            dict(zip(langs, smk.input.prompts)),
+            dict(zip(langs, smk.input.answers)),
+            list(smk.input.generations),
+            LID(),
+            FluencyLM(resolve_base(smk.input.fluency)),
+            template=template_for({"template": p.get("template")}, None),
+            seed=int(p["seed"]),
+            bands=[float(x) for x in (p.get("fluency_ppl") or FLUENCY_PPL)],
+            threshold=float(p["threshold"]),
+        )
+        write_jsonl(smk.output.data, rows)
+        log.info("%d training pairs: %s", len(rows), dict(sorted(Counter(r["kind"] for r in rows).items())))
+        for c in CRITERIA:
+            log.info("labels %s: %s", c, dict(sorted(Counter(r["scores"][c] for r in rows).items())))
+        info = train(
+            {
+                "adaptation": "ft",
+                "lr": float(p["lr"]),
+                "lora": None,
+                "training": p["training"],
+                "chat_template": p["chat_template"],
+                "checkpoint_dir": p["checkpoint_dir"],
+                "base": resolve_base(smk.input.base),
+                "data": smk.output.data,
+                "output_dir": smk.output.model,
+                "threads": smk.threads,
+            }
+        )
+        log.info(
+            "judge trained: %d steps, loss %s, %.1f s",
+            info.get("steps", 0),
+            info.get("train_loss"),
+            info.get("wall_s") or 0,
+        )

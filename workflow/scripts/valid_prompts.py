@@ -11,21 +11,22 @@ from xlit.evalsets import load_alpaca_eval, sample_valid
 from xlit.io import write_json, write_jsonl
 from xlit.smk import job
 
-smk = snakemake  # noqa: F821 - set by Snakemake before the script runs
-with job(smk, "valid_prompts") as log:
-    pool = load_alpaca_eval(smk.input.source)
-    test = load_prompts(smk.input.test)
-    rows, stats = sample_valid(pool, test, smk.params.n, smk.params.seed, source=smk.input.source)
-    write_jsonl(smk.output.prompts, rows)
-    write_json(smk.output.stats, stats)
-    log.info(
-        "%s: %d prompts, %d of them test prompts (%s), %d repeats; sampled %d of %d (seed %d)",
-        smk.input.source,
-        stats["pool"],
-        stats["test_overlap"],
-        smk.input.test,
-        stats["repeats"],
-        stats["n"],
-        stats["candidates"],
-        stats["seed"],
-    )
+if __name__ == "__main__":  # not when a spawned child process re-imports this file
+    smk = snakemake  # noqa: F821 - set by Snakemake before the script runs
+    with job(smk, "valid_prompts") as log:
+        pool = load_alpaca_eval(smk.input.source)
+        test = load_prompts(smk.input.test)
+        rows, stats = sample_valid(pool, test, smk.params.n, smk.params.seed, source=smk.input.source)
+        write_jsonl(smk.output.prompts, rows)
+        write_json(smk.output.stats, stats)
+        log.info(
+            "%s: %d prompts, %d of them test prompts (%s), %d repeats; sampled %d of %d (seed %d)",
+            smk.input.source,
+            stats["pool"],
+            stats["test_overlap"],
+            smk.input.test,
+            stats["repeats"],
+            stats["n"],
+            stats["candidates"],
+            stats["seed"],
+        )

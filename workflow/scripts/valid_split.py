@@ -12,26 +12,27 @@ from xlit.evalsets import assemble_split, overlap
 from xlit.io import InputError, read_jsonl, write_json, write_jsonl
 from xlit.smk import job
 
-smk = snakemake  # noqa: F821 - set by Snakemake before the script runs
-with job(smk, "valid_split") as log:
-    langs = smk.params.langs
-    english = read_jsonl(smk.input.english)
-    paths = dict(zip(langs[1:], smk.input.translated))
-    files, stats = assemble_split(english, {l: read_jsonl(p) for l, p in paths.items()}, paths, src=langs[0])
-    same = overlap(files[langs[0]], load_prompts(smk.input.test))
-    if same:
-        raise InputError(
-            smk.input.english, f"{len(same)} prompts are test prompts ({smk.input.test}), e.g. {same[0][:80]!r}"
+if __name__ == "__main__":  # not when a spawned child process re-imports this file
+    smk = snakemake  # noqa: F821 - set by Snakemake before the script runs
+    with job(smk, "valid_split") as log:
+        langs = smk.params.langs
+        english = read_jsonl(smk.input.english)
+        paths = dict(zip(langs[1:], smk.input.translated))
+        files, stats = assemble_split(english, {l: read_jsonl(p) for l, p in paths.items()}, paths, src=langs[0])
+        same = overlap(files[langs[0]], load_prompts(smk.input.test))
+        if same:
+            raise InputError(
+                smk.input.english, f"{len(same)} prompts are test prompts ({smk.input.test}), e.g. {same[0][:80]!r}"
+            )
+        if not files[langs[0]]:
+            raise InputError(smk.input.english, "every prompt failed the translation gate in some language")
+        for lang, path in zip(langs, smk.output.prompts):
+            write_jsonl(path, files[lang])
+        write_json(smk.output.stats, stats)
+        log.info(
+            "validation split: %d of %d prompts kept, %d dropped (failed per language: %s)",
+            stats["kept"],
+            stats["n"],
+            stats["dropped"],
+            stats["failed_by_lang"],
         )
-    if not files[langs[0]]:
-        raise InputError(smk.input.english, "every prompt failed the translation gate in some language")
-    for lang, path in zip(langs, smk.output.prompts):
-        write_jsonl(path, files[lang])
-    write_json(smk.output.stats, stats)
-    log.info(
-        "validation split: %d of %d prompts kept, %d dropped (failed per language: %s)",
-        stats["kept"],
-        stats["n"],
-        stats["dropped"],
-        stats["failed_by_lang"],
-    )

@@ -1,0 +1,126 @@
+"""A `generate` or `surface` job whose backend is vLLM, run in the generation environment.
+
+vLLM pins its own torch and transformers, so it lives in an environment of its own: `.venv-vllm` (`make vllm`;
+`make vllm VLLM_TARGET=cuda` on a GPU cluster), or `envs/vllm.yaml` under `--sdm conda`. The workflow script
+(`workflow/scripts/generate.py`, `surface.py`) writes its job as a spec and hands it over with `hand_over`:
+
+    <python> -m xlit.vllm_job SPEC.json
+
+where <python> is the job's own interpreter when it has vLLM (`--sdm conda`), else config `vllm.python`. The
+child runs the same job function as the `hf` path (`xlit.generate.run_job`, `xlit.surface.run_job`); its output
+(vLLM's engine process included) is streamed into the job's log, and a non-zero exit fails the job. Because the
+child's `__main__` is this module, run with `-m` and guarded, vLLM's engine process (started with `spawn` when
+the parent has touched CUDA) can re-import it safely; nothing here touches CUDA before `vllm.LLM(...)`.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import json
+import logging
+import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+log = logging.getLogger("xlit.vllm_job")
+
+#: job name -> its function (module:function), called with the spec
+JOBS = {"generate": "xlit.generate:run_job", "surface": "xlit.surface:run_job"}
+#: config `vllm.*` keys that are `vllm.LLM` arguments (the rest say where vLLM runs)
+ENGINE_KEYS = ("gpu_memory_utilization", "max_num_seqs", "enforce_eager")
+
+
+class VLLMJobFailed(RuntimeError):
+    """The child failed; its own message is in the job's log just above."""
+
+    one_line = True
+
+
+def engine_args(config: dict) -> dict:
+    """`vllm.LLM` arguments from config `vllm` (null ones left to vLLM's defaults)."""
+    return {k: v for k, v in config["vllm"].items() if k in ENGINE_KEYS and v is not None}
+
+
+def vllm_python(config: dict) -> str:
+    """The interpreter that runs vLLM: this one when it has vLLM (`--sdm conda`: envs/vllm.yaml), else config
+    `vllm.python` (the generation environment, `make vllm`)."""
+    if importlib.util.find_spec("vllm") is not None:
+        return sys.executable
+    python = Path(config["vllm"]["python"])
+    if not python.exists():
+        raise VLLMJobFailed(
+            f"vllm.python: {python} does not exist: make the generation environment with `make vllm` "
+            "(`make vllm VLLM_TARGET=cuda` on a GPU cluster), or point vllm.python at one"
+        )
+    return str(python)
+
+
+def hand_over(job: str, spec: dict, config: dict, log_file: str | None = None) -> None:
+    """Run `JOBS[job](spec)` in vLLM's environment as a child process; its stdout and stderr go to this
+    process's stderr and are appended to `log_file`. Raises `VLLMJobFailed` when the child fails."""
+    python = vllm_python(config)
+    spec = {**spec, "job": job, "engine": {**engine_args(config), **spec.get("engine", {})}}
+    with tempfile.TemporaryDirectory(prefix=f"xlit-{job}-", dir=spec.get("tmpdir")) as tmp:
+        spec_file = Path(tmp) / "spec.json"
+        spec_file.write_text(json.dumps(spec, indent=1), encoding="utf-8")
+        cmd = [python, "-m", "xlit.vllm_job", str(spec_file)]
+        log.info("vLLM in %s: %s", python, " ".join(cmd[1:]))
+        for h in logging.getLogger().handlers:
+            h.flush()
+        sink = open(log_file, "a", encoding="utf-8") if log_file else None
+        try:
+            proc = subprocess.Popen(
+                cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, errors="replace", env=child_env(spec)
+            )
+            for line in proc.stdout:
+                sys.stderr.write(line)
+                if sink:
+                    sink.write(line)
+                    sink.flush()
+            rc = proc.wait()
+        finally:
+            if sink:
+                sink.close()
+    if rc:
+        raise VLLMJobFailed(f"the {job} job in {python} exited with status {rc} (its output is above)")
+
+
+def child_env(spec: dict) -> dict:
+    """The child's environment: this process's xlit first on the path (parent and child run the same code, even
+    where the vLLM environment was made from another checkout); unbuffered output; the job's threads (vLLM's CPU
+    worker uses OMP_NUM_THREADS and, unless told otherwise, is not pinned to cores: by default two jobs side by
+    side are pinned to the same one)."""
+    src = str(Path(__file__).resolve().parents[1])
+    path = [src] + [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p]
+    env = {**os.environ, "PYTHONUNBUFFERED": "1", "PYTHONPATH": os.pathsep.join(path)}
+    if spec.get("threads"):
+        env["OMP_NUM_THREADS"] = str(spec["threads"])
+    env.setdefault("VLLM_CPU_OMP_THREADS_BIND", "nobind")
+    return env
+
+
+def run_spec(spec: dict) -> None:
+    """The child's side: the spec's job, in this process."""
+    module, func = JOBS[spec["job"]].split(":")
+    getattr(importlib.import_module(module), func)(spec)
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s", stream=sys.stderr, force=True
+    )
+    spec = json.loads(Path(argv[0]).read_text(encoding="utf-8"))
+    try:
+        run_spec(spec)
+    except Exception as e:
+        log.error("%s failed: %s", spec["job"], e, exc_info=not isinstance(e, ValueError))
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
