@@ -20,6 +20,15 @@ def test_require_gpus_names_what_is_missing():
         require_gpus(2)
 
 
+def test_a_test_cluster_with_fake_gpus_runs_gpu_jobs_on_the_cpu_and_says_so(monkeypatch, caplog):
+    monkeypatch.setenv("XLIT_FAKE_GPUS", "1")  # tests/slurm/run_e2e.sh: the test cluster's GPU is fake
+    require_gpus(1)
+    assert "running on the CPU because XLIT_FAKE_GPUS=1" in caplog.text
+    monkeypatch.setenv("XLIT_FAKE_GPUS", "0")
+    with pytest.raises(NoGPU):
+        require_gpus(1)
+
+
 def test_a_job_given_a_gpu_on_a_cpu_machine_fails_in_one_line(tmp_path):
     (tmp_path / "config.yaml").write_text(yaml.safe_dump(minimal_config(), sort_keys=False))
     cmd = [sys.executable, "-m", "snakemake", "--snakefile", str(ROOT / "Snakefile"), "--directory", str(tmp_path)]

@@ -18,11 +18,30 @@ import yaml
 
 DEMO_RULES = ["demo_world", "build_base", "prepare_it_data", "train"]
 GPU_MODEL = "fake"  # the site file written by run_e2e.sh
-TRAIN_TARGET = "results/models/tiny-en_demo-dolly_en_ft/lr0.0003"
+TRAIN_RUN, TRAIN_LR = "tiny-en_demo-dolly_en_ft", "0.0003"
+TRAIN_TARGET = f"results/models/{TRAIN_RUN}/lr{TRAIN_LR}"
 
 RE_SBATCH = re.compile(r"sbatch call: (sbatch .*)")
 RE_SUBMITTED = re.compile(r"Job (\d+) has been submitted with SLURM jobid (\d+)(?: \(log: (\S+)\))?")
 RE_RULE = re.compile(r"^(?:local)?rule (\w+):\s*$")
+
+
+def merged(base: dict, over: dict) -> dict:
+    """`over` merged into `base` key by key, as Snakemake merges --configfile files."""
+    out = dict(base)
+    for k, v in over.items():
+        out[k] = merged(out[k], v) if isinstance(v, dict) and isinstance(out.get(k), dict) else v
+    return out
+
+
+def plan_mem_mb(proj: Path) -> int:
+    """The train job's host memory as the workflow asks for it: the plan's figure for the merged config."""
+    from xlit.config import runs, validate
+    from xlit.plan import train_mem_mb
+
+    cfg = merged(*(yaml.safe_load(read(proj / f)) for f in ("config/config.yaml", "tests/slurm/gpu.yaml")))
+    cfg = validate(cfg)
+    return train_mem_mb(cfg, runs(cfg)[TRAIN_RUN])
 
 
 def read(path):
@@ -255,10 +274,17 @@ def main(workdir, profile_path):
         train.get("gpus") == f"{GPU_MODEL}:1" and train_job.get("resources", {}).get("gpu") == 1,
         f"--gpus={train.get('gpus')}",
     )
+    mem = plan_mem_mb(w / "proj")
     rep.check(
-        "demo: train's --mem/-t are tiny-en's mem_mb/runtime from the config",
-        train.get("mem") == str(tiny_en.get("mem_mb")) and train.get("time") == str(tiny_en.get("runtime")),
-        f"--mem {train.get('mem')} -t {train.get('time')} vs {tiny_en.get('mem_mb')}/{tiny_en.get('runtime')}",
+        "demo: train's --mem is the plan's host memory for a 1-GPU job, -t tiny-en's runtime from the config",
+        train.get("mem") == str(mem) and train.get("time") == str(tiny_en.get("runtime")),
+        f"--mem {train.get('mem')} -t {train.get('time')} vs {mem}/{tiny_en.get('runtime')}",
+    )
+    log = read(w / "proj" / "logs" / "train" / f"{TRAIN_RUN}_lr{TRAIN_LR}.log")
+    rep.check(
+        "demo: train ran on the CPU under XLIT_FAKE_GPUS=1, and its log says so",
+        "XLIT_FAKE_GPUS=1" in log,
+        log[-300:],
     )
     out = w / "proj" / TRAIN_TARGET
     rep.check("demo: the trained checkpoint exists", out.is_dir() and any(out.iterdir()), str(out))

@@ -106,6 +106,9 @@ export XLIT_SLURM_SITE="$W/site.yaml"
 export XLIT_SLURM_EXTRA="--nice=2"
 unset XLIT_SLURM_PARTITION XLIT_SLURM_ACCOUNT XLIT_SLURM_GPU_MODEL XLIT_SLURM_QOS XLIT_SLURM_CONSTRAINT
 export HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1 HF_DATASETS_OFFLINE=1
+# The test cluster's GPU is fake (gres "fake", no CUDA): GPU-tagged jobs run on the CPU and say so in their log
+# (xlit.smk.require_gpus; without it they fail at once, as on a real node without a usable GPU).
+export XLIT_FAKE_GPUS=1
 export HF_HOME="$W/hf-home"
 
 # CI-cluster specifics, on the command line (they override nothing in the profile):
