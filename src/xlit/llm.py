@@ -5,11 +5,18 @@ Shared by the LLM judge and by anything else that sends many chat requests (e.g.
 API
 ---
 ``Endpoint`` (frozen dataclass; ``Endpoint.from_config(mapping)`` ignores unknown keys)
-    ``model`` (required), ``base_url`` (None: the client's default / ``OPENAI_BASE_URL``),
-    ``api_key_env`` (NAME of the environment variable holding the key, default ``OPENAI_API_KEY``; None or
-    an unset variable is allowed only with a ``base_url``: local servers get a placeholder key). The key
-    itself is read at call time, is never stored on the Endpoint, and is scrubbed from every error message;
-    a key that cannot be had raises ``EndpointError`` (a RuntimeError) naming the variable only.
+    ``model`` (required), ``base_url`` (None: ``OPENAI_BASE_URL``, else OpenAI's API), ``api_key_env``
+    (the NAME of the environment variable holding the key), ``entry`` (where the config holds this
+    endpoint, e.g. ``judges.gpt35``: named in errors). Which key goes where is decided in one place,
+    ``api_key(endpoint)`` (``key_variable``: which variable, if any), for every client (``make_client``:
+    judge, translation, anything else): a variable named by ``api_key_env`` is sent to that endpoint and
+    must be set; without one, OpenAI's own API (an https URL on ``api.openai.com``) gets ``OPENAI_API_KEY``
+    and any other server gets no key (the placeholder ``no-key-needed``), so a misspelled ``api_key_env``
+    never sends the OpenAI key to a local or third-party server. The client sends that one Authorization
+    header and, to a server other than OpenAI's, none of the SDK's environment extras (``OPENAI_ORG_ID``,
+    ``OPENAI_PROJECT_ID``, an Authorization in ``OPENAI_CUSTOM_HEADERS``). The key is read at call time, is
+    never stored on the Endpoint, and is scrubbed from every error message; a key that cannot be had raises
+    ``EndpointError`` (a RuntimeError): one line naming the entry and the variable, never the value.
     ``temperature`` (0.0), ``max_tokens`` (None), ``logprobs`` (False), ``top_logprobs`` (None),
     ``extra_body`` (dict, extra request fields, part of the cache key), ``timeout`` (s per attempt, 60),
     ``concurrency`` (in-flight requests, 8), ``max_retries`` (6: at most 1 + 6 attempts),
@@ -64,6 +71,7 @@ import time
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any, Callable, Collection, Mapping, Sequence
+from urllib.parse import urlsplit
 
 from xlit.cache import FileCache
 
@@ -72,7 +80,10 @@ log = logging.getLogger("xlit.llm")
 Messages = Sequence[Mapping[str, Any]]
 
 RETRY_STATUS = frozenset({408, 409, 429})
-PLACEHOLDER_KEY = "no-key-needed"
+PLACEHOLDER_KEY = "no-key-needed"  # what a server that needs no key gets (the openai client wants a string)
+OPENAI_URL = "https://api.openai.com/v1"
+OPENAI_HOST = "api.openai.com"
+DEFAULT_KEY_ENV = "OPENAI_API_KEY"  # sent by default to OpenAI's own API only
 
 
 class EndpointError(RuntimeError):
@@ -83,7 +94,7 @@ class EndpointError(RuntimeError):
 class Endpoint:
     model: str
     base_url: str | None = None
-    api_key_env: str | None = "OPENAI_API_KEY"
+    api_key_env: str | None = None  # None: OPENAI_API_KEY for OpenAI's API, no key for any other server
     backend: str = "openai"
     temperature: float = 0.0
     max_tokens: int | None = None
@@ -96,6 +107,7 @@ class Endpoint:
     backoff_base: float = 1.0
     backoff_max: float = 60.0
     retry_after_max: float = 600.0
+    entry: str | None = None  # where the config holds this endpoint (e.g. "judges.gpt35"), for messages
 
     def __post_init__(self):
         if not self.model:
@@ -130,17 +142,88 @@ class Endpoint:
             p["extra_body"] = dict(self.extra_body)
         return p
 
+    def url(self) -> str:
+        """The URL requests go to: ``base_url``, else ``OPENAI_BASE_URL``, else OpenAI's API (the openai
+        client's own order; the client is given this URL, so the key rule and the client agree)."""
+        return self.base_url or os.environ.get("OPENAI_BASE_URL") or OPENAI_URL
+
     def api_key(self) -> str:
-        """The key, read from the environment now (never stored). Raises naming the variable only."""
-        if self.api_key_env:
-            value = os.environ.get(self.api_key_env)
-            if value:
-                return value
-            if not self.base_url:
-                raise EndpointError(f"the API key environment variable {self.api_key_env} is not set")
-        elif not self.base_url:
-            raise EndpointError("endpoint without base_url needs api_key_env (the OpenAI API needs a key)")
+        """The key for this endpoint (see `api_key`)."""
+        return api_key(self)
+
+
+def is_openai_url(url: str) -> bool:
+    """True for OpenAI's own API: an https URL whose host is api.openai.com."""
+    parts = urlsplit(url)
+    return parts.scheme == "https" and (parts.hostname or "").lower() == OPENAI_HOST
+
+
+def key_variable(endpoint: Endpoint) -> str | None:
+    """The environment variable whose value requests to `endpoint` carry: the one ``api_key_env`` names,
+    else ``OPENAI_API_KEY`` for OpenAI's own API; None for any other server (it gets no key). Reads no
+    value (config checks can ask it without sending anything)."""
+    if endpoint.api_key_env:
+        return endpoint.api_key_env
+    return DEFAULT_KEY_ENV if is_openai_url(endpoint.url()) else None
+
+
+def api_key(endpoint: Endpoint) -> str:
+    """The key a request to `endpoint` carries, read from the environment now (never stored); the one rule
+    for every client (`key_variable`): a variable the config names (``api_key_env``) is sent to that
+    endpoint and must be set; without one, OpenAI's own API gets ``OPENAI_API_KEY`` (which must be set) and
+    any other server the placeholder, never a real key. Raises EndpointError naming the entry and the
+    variable."""
+    where = f"{endpoint.entry}: " if endpoint.entry else ""
+    var = key_variable(endpoint)
+    if var is None:
         return PLACEHOLDER_KEY
+    value = os.environ.get(var)
+    if not value:
+        if endpoint.api_key_env:
+            key = f"{endpoint.entry}.api_key_env: " if endpoint.entry else "api_key_env: "
+            raise EndpointError(
+                f"{key}the API key environment variable {var} is not set; set it, "
+                "or remove api_key_env for a server that needs no key"
+            )
+        raise EndpointError(
+            f"{where}OpenAI's API needs a key: the environment variable {var} is not set "
+            "(or name another one in api_key_env)"
+        )
+    url = endpoint.url()
+    if var == DEFAULT_KEY_ENV and not is_openai_url(url):
+        _warn_once(
+            (endpoint.entry, url),
+            f"{where}sending {DEFAULT_KEY_ENV} to {urlsplit(url).netloc or url}, a server other than OpenAI's, "
+            "because api_key_env names it",
+        )
+    return value
+
+
+_warned: set = set()
+
+
+def _warn_once(key, message: str) -> None:
+    if key not in _warned:
+        _warned.add(key)
+        log.warning("%s", message)
+
+
+def make_client(endpoint: Endpoint):
+    """(AsyncOpenAI client, its key) for `endpoint`: the only place a client is built. The key is
+    `api_key(endpoint)`'s and the client's one Authorization header (an Authorization in the environment's
+    ``OPENAI_CUSTOM_HEADERS`` is dropped); a server other than OpenAI's gets no ``OPENAI_ORG_ID`` /
+    ``OPENAI_PROJECT_ID`` headers either. No retries of the client's own (`_Runner` retries)."""
+    import openai
+
+    secret = api_key(endpoint)
+    url = endpoint.url()
+    headers: dict[str, Any] = {"Authorization": f"Bearer {secret}"}
+    if not is_openai_url(url):
+        headers.update({"OpenAI-Organization": openai.Omit(), "OpenAI-Project": openai.Omit()})
+    client = openai.AsyncOpenAI(
+        api_key=secret, base_url=url, default_headers=headers, max_retries=0, timeout=endpoint.timeout
+    )
+    return client, secret
 
 
 def request_key(endpoint: Endpoint, messages: Messages, backend: str | None = None) -> str:
@@ -415,10 +498,7 @@ async def arun_chat(
     if not pending:
         return results  # type: ignore[return-value]
 
-    import openai
-
-    secret = endpoint.api_key()
-    client = openai.AsyncOpenAI(api_key=secret, base_url=endpoint.base_url, max_retries=0, timeout=endpoint.timeout)
+    client, secret = make_client(endpoint)
     sem = asyncio.Semaphore(endpoint.concurrency)
     n_done = 0
     t0 = time.monotonic()

@@ -10,10 +10,13 @@ from xlit.judge.core import DEFAULT_MAX_TOKENS, Item, judge_chat, one_turn
 from xlit.llm import Endpoint, request_key, run_chat
 
 
-def endpoint_of(cfg: Mapping[str, Any]) -> Endpoint:
-    """The openai Endpoint of a judge config (logprobs on unless `logprobs: false`; max_tokens 256)."""
+def endpoint_of(cfg: Mapping[str, Any], name: str | None = None) -> Endpoint:
+    """The openai Endpoint of a judge config (logprobs on unless `logprobs: false`; max_tokens 256); `name`,
+    the judge's entry in `judges`, is what a missing key's error names. Which key it sends, if any, is
+    `xlit.llm.api_key`'s rule: `api_key_env`, else OPENAI_API_KEY for OpenAI's own API only."""
     return Endpoint.from_config(
         cfg,
+        entry=f"judges.{name}" if name else None,
         backend="openai",
         logprobs=bool(cfg.get("logprobs", True)),
         max_tokens=cfg.get("max_tokens") or DEFAULT_MAX_TOKENS,
@@ -25,7 +28,7 @@ def judge(
     items: Sequence[Item], judge: str, cfg: Mapping[str, Any], template: str, cache_dir, base_dir, on_row, reasks: int
 ) -> list[dict]:
     """Rows for `items`; an answer that does not parse is asked again up to `reasks` times."""
-    ep = endpoint_of(cfg)
+    ep = endpoint_of(cfg, judge)
     return judge_chat(
         items,
         judge,

@@ -176,7 +176,8 @@ class OpenAIBackend:
         ep = dict(cfg.get("endpoint") or {})
         if cfg.get("model") and "model" not in ep:
             ep["model"] = cfg["model"]
-        self.endpoint = llm.Endpoint.from_config(ep)
+        # the key it sends, if any, is xlit.llm.api_key's rule (api_key_env, else OPENAI_API_KEY for OpenAI only)
+        self.endpoint = llm.Endpoint.from_config(ep, entry="translation.endpoint")
         self.chat_cache = llm.ChatCache(Path(cache_dir) / "llm" if cache_dir is not None else None)
         self.n_calls = 0
         self.n_failed = 0
