@@ -253,3 +253,74 @@ def test_cli_error_exit_code(tmp_path, capsys):
     bad = _write(tmp_path / "b.csv", "id,criterion,score\nq1,fluency,x\n")
     assert main(["agreement", str(good), str(bad)]) == 2
     assert "b.csv:2" in capsys.readouterr().err
+
+
+# ------------------------------------------------------------------ the workflow's own sheets (issue 21)
+def _completed_sheets(tmp_path, langs=("fr",)):
+    """Blank sheets and keys written by the workflow's code (xlit.human.write_sheets), completed by two
+    annotators as the rating page or a spreadsheet saves them (alice and bob differ on every 4th item)."""
+    import csv
+    import json
+
+    from xlit.human import SHEET_ENCODING, write_sheets
+    from xlit.names import CRITERIA
+
+    keys, files = [], {"alice": [], "bob": []}
+    for lang in langs:
+        gen = tmp_path / f"gen.{lang}.jsonl"
+        gen.write_text(
+            "".join(
+                json.dumps({"id": str(i), "lang": lang, "prompt": f"Q{i}", "response": f"-{i} = answer"}) + "\n"
+                for i in range(24)
+            )
+        )
+        sheet, key = write_sheets([("run", "1e-05", gen)], tmp_path / "human", lang, seed=0)
+        keys.append(key)
+        with open(sheet, encoding=SHEET_ENCODING, newline="") as f:
+            rows = list(csv.reader(f))
+        for who in files:
+            out = tmp_path / f"{who}.{lang}.csv"
+            with open(out, "w", encoding=SHEET_ENCODING, newline="") as f:
+                w = csv.writer(f)
+                w.writerow(rows[0])
+                for i, r in enumerate(rows[1:]):
+                    s = [(i + j) % 3 for j in range(len(CRITERIA))]
+                    if who == "bob" and i % 4 == 0:
+                        s = [(x + 1) % 3 for x in s]
+                    w.writerow(r[:3] + [str(x) for x in s])
+            files[who].append(out)
+    return files, keys
+
+
+def test_cli_reads_the_workflows_sheets(tmp_path, capsys):
+    from xlit.cli import main
+
+    files, keys = _completed_sheets(tmp_path)
+    a, b = files["alice"][0], files["bob"][0]
+    assert main(["agreement", str(a), str(b), "--n-boot", "20", "--tsv"]) == 0
+    rows = [line.split("\t") for line in capsys.readouterr().out.splitlines()]
+    assert rows[0] == agr.COLUMNS
+    body = {(r[2], r[3]): r for r in rows[1:]}
+    assert set(body) == {(c, "all") for c in agr.CRITERIA}  # no key: items by their sheet id, no language
+    assert all(r[:2] == ["alice.fr", "bob.fr"] and r[4] == "24" and float(r[5]) == 0.75 for r in body.values())
+    # with the keys: checkpoints' items, a row per language, each response checked against its key
+    args = ["agreement", str(a), str(b), "--n-boot", "20", "--tsv", "--keys", str(keys[0])]
+    assert main(args) == 0
+    rows = [line.split("\t") for line in capsys.readouterr().out.splitlines()[1:]]
+    assert {(r[2], r[3]) for r in rows} == {(c, lang) for c in agr.CRITERIA for lang in ("fr", "all")}
+    assert all(r[4] == "24" and float(r[5]) == 0.75 for r in rows)
+
+
+def test_cli_sheet_errors_are_the_imports(tmp_path, capsys):
+    """A sheet is read by the workflow's import: its checks, its one-line-first error."""
+    from xlit.cli import main
+
+    files, keys = _completed_sheets(tmp_path)
+    bad = tmp_path / "carol.csv"
+    lines = files["bob"][0].read_text(encoding="utf-8-sig").splitlines()
+    lines[2] = lines[2][: lines[2].rindex(",")] + ",7"
+    bad.write_text("\n".join(lines) + "\n", encoding="utf-8-sig")
+    assert main(["agreement", str(files["alice"][0]), str(bad), "--n-boot", "0"]) == 2
+    err = capsys.readouterr().err
+    assert "carol.csv:3: field 'harmlessness': score '7' is out of range" in err
+    assert "no 'id' column" not in err

@@ -396,7 +396,13 @@ def read_rating_file(path: str | os.PathLike, rater: str | None = None) -> list[
         header = [h.strip() for h in (reader.fieldnames or [])]
         for col in ("id", "criterion", "score"):
             if col not in header:
-                raise InputError(path, f"no '{col}' column (columns: {', '.join(header) or 'none'})", line=1, field=col)
+                raise InputError(
+                    path,
+                    f"no '{col}' column (columns: {', '.join(header) or 'none'}; expected id criterion score "
+                    f"[lang], one row per rating, or a rating sheet: item and the criteria {' '.join(CRITERIA)})",
+                    line=1,
+                    field=col,
+                )
         reader.fieldnames = header
         out, seen = [], {}
         for rowno, row in enumerate(reader, 2):

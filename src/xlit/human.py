@@ -4,6 +4,11 @@ Sheets (``<outdir>/sheets/<lang>.csv``, UTF-8 with a byte-order mark so spreadsh
 Cyrillic correctly): columns ``item prompt response`` then one empty column per criterion. Rows are the
 responses of the given checkpoints, shuffled with the seed; items get opaque ids (``<lang>-0001``...
 in shuffled order), so nothing in a sheet tells which run, learning rate or model wrote a response.
+Prompts and responses are untrusted text: a cell a spreadsheet would read as a formula (leading ``=``,
+``+``, ``-``, ``@``, tab or carriage return) is written with one ``'`` before it (OWASP's advice against
+CSV injection), as is a cell that starts with ``'`` followed by one of those or another ``'``
+(:func:`sheet_cell`); every reader of sheets takes exactly that quote off again (:func:`read_cell`), so
+the text round-trips unchanged, and a cell saved back without it reads the same.
 
 Pages (``<outdir>/sheets/<lang>.html``, :func:`write_page`): the same items in the same order under the
 same ids, as one self-contained HTML file to rate in a browser (template ``human_page.html``, package
@@ -43,6 +48,24 @@ from .names import CRITERIA
 SHEET_ENCODING = "utf-8-sig"
 KEY_COLUMNS = ["item", "run", "lr", "lang", "id", "category", "digest"]
 HUMAN_COLUMNS = ["annotator", "run", "lr", "lang", "id", "category", "criterion", "score"]
+
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")  # what makes a spreadsheet read a cell as a formula (OWASP)
+_QUOTED = (*FORMULA_START, "'")
+
+
+def sheet_cell(text: Any) -> str:
+    """`text` as a sheet cell a spreadsheet shows as text: one ``'`` before a value that would start a
+    formula, or that starts with ``'`` followed by such a character or another ``'`` (so :func:`read_cell`
+    can tell the added quote from the text's own); anything else as it is."""
+    s = str(text)
+    return "'" + s if s.startswith(FORMULA_START) or (s[:1] == "'" and s[1:].startswith(_QUOTED)) else s
+
+
+def read_cell(cell: str) -> str:
+    """The text of a sheet cell: the one ``'`` that :func:`sheet_cell` adds taken off (a leading ``'``
+    followed by a formula character or another ``'``); any other cell as it is."""
+    return cell[1:] if cell[:1] == "'" and cell[1:].startswith(_QUOTED) else cell
 
 
 def digest(prompt: str, response: str) -> str:
@@ -116,7 +139,7 @@ def write_sheets(
         w.writerow(["item", "prompt", "response", *criteria])
         for i, it in enumerate(items, 1):
             it["item"] = f"{lang}-{i:0{width}d}"
-            w.writerow([it["item"], it["prompt"], it["response"], *([""] * len(criteria))])
+            w.writerow([sheet_cell(it[c]) for c in ("item", "prompt", "response")] + [""] * len(criteria))
     with atomic_path(key_path) as tmp, open(tmp, "w", encoding="utf-8", newline="") as f:
         w = csv.writer(f)
         w.writerow(KEY_COLUMNS)
@@ -258,7 +281,8 @@ _PAGE_SLOTS = ("/*XLIT_DATA*/", "XLIT_LANG")
 
 
 def read_sheet(path: str | os.PathLike, criteria: Sequence[str] = CRITERIA) -> list[dict[str, str]]:
-    """A blank sheet as written by :func:`write_sheets` -> ``[{item, prompt, response}]`` in its order."""
+    """A blank sheet as written by :func:`write_sheets` -> ``[{item, prompt, response}]`` in its order (the
+    text as generated: :func:`read_cell`)."""
     path = os.fspath(path)
     with open(path, encoding="utf-8-sig", newline="") as f:
         reader = csv.reader(f)
@@ -269,7 +293,7 @@ def read_sheet(path: str | os.PathLike, criteria: Sequence[str] = CRITERIA) -> l
         for rowno, r in enumerate(reader, 2):
             if len(r) < 3:
                 raise InputError(path, f"{len(r)} cells, expected item, prompt and response", line=rowno)
-            items.append({"item": r[0], "prompt": r[1], "response": r[2]})
+            items.append({"item": read_cell(r[0]), "prompt": read_cell(r[1]), "response": read_cell(r[2])})
         return items
 
 
@@ -340,18 +364,28 @@ def read_keys(key_paths: Iterable[str | os.PathLike]) -> dict[str, dict[str, str
     return keys
 
 
+def is_sheet(path: str | os.PathLike, criteria: Sequence[str] = CRITERIA) -> bool:
+    """Whether the CSV file at `path` has a rating sheet's columns (``item`` and every criterion), as
+    written by :func:`write_sheets` and exported by the rating page."""
+    with open(path, encoding="utf-8-sig", newline="") as f:
+        header = {h.strip() for h in next(csv.reader(f), [])}
+    return {"item", *criteria} <= header
+
+
 def load_ratings(
     sheets: Iterable[tuple[str, str | os.PathLike]],
-    key_paths: Iterable[str | os.PathLike],
+    key_paths: Iterable[str | os.PathLike] | None,
     criteria: Sequence[str] = CRITERIA,
 ) -> list[dict[str, Any]]:
     """Completed sheets -> rows ``annotator run lr lang id category criterion score`` (score int).
 
     ``sheets``: ``(annotator, path)`` pairs; an annotator may have several sheets (one per language) and
     several annotators may rate the same items. Nothing is returned unless every sheet is valid; see the
-    module docstring for what is checked and how errors are reported.
+    module docstring for what is checked and how errors are reported. ``key_paths=None`` reads sheets
+    without their keys (``xlit agreement``): ``id`` is then the sheet's item, ``run``, ``lr``, ``lang`` and
+    ``category`` are empty and the prompt and response are not checked.
     """
-    keys = read_keys(key_paths)
+    keys = read_keys(key_paths) if key_paths is not None else None
     errors: list[tuple[str, int | None, str | None, str]] = []
     out: list[dict[str, Any]] = []
     rated: dict[tuple[str, str], str] = {}  # (annotator, item) -> where
@@ -383,7 +417,7 @@ def load_ratings(
                 if not item:
                     errors.append((path, rowno, "item", "empty item"))
                     continue
-                key = keys.get(item)
+                key = keys.get(item) if keys is not None else dict.fromkeys(KEY_COLUMNS, "") | {"id": item}
                 if key is None:
                     errors.append((path, rowno, "item", f"unknown item {item!r} (not in any key file)"))
                     continue
@@ -399,7 +433,9 @@ def load_ratings(
                     continue
                 rated[(annotator, item)] = f"{path} row {rowno}"
                 if key.get("digest") and "prompt" in col and "response" in col:
-                    if digest(_raw(cells, col["prompt"]), _raw(cells, col["response"])) != key["digest"]:
+                    prompt, response = _raw(cells, col["prompt"]), _raw(cells, col["response"])
+                    # the sheet's text with its added quotes, or as exported by the page (no quotes)
+                    if key["digest"] not in (digest(read_cell(prompt), read_cell(response)), digest(prompt, response)):
                         errors.append(
                             (
                                 path,
