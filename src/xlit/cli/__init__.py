@@ -8,7 +8,9 @@ One parser with a subcommand per module of this package (`COMMANDS`); each modul
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+from pathlib import Path
 
 from ..config import ConfigError
 from ..io import InputError
@@ -42,11 +44,48 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+#: subcommands that read a config's relative paths (data/, results/, cache/) from the current directory
+WORKDIR_COMMANDS = ("validate", "plan", "judge")
+
+
 def main(argv=None) -> int:
     """Exit codes: 0 done; 1 the work failed (e.g. judge requests that still failed after retries: one line,
-    the answers that arrived are cached); 2 bad input (config, files, arguments: one line); 130 Ctrl-C."""
-    args = build_parser().parse_args(argv)
+    the answers that arrived are cached); 2 bad input (config, files, arguments: one line); 130 Ctrl-C;
+    141 its output was cut off (`xlit grid C.yaml | head -1`: quietly, as a program killed by SIGPIPE)."""
+    try:
+        args = build_parser().parse_args(argv)
+    except BrokenPipeError:  # `xlit --help | head -1`
+        _stdout_to_devnull()
+        return 141
+    except SystemExit:  # --help printed, or a usage error: flushed here, where a closed pipe is caught
+        try:
+            sys.stdout.flush()
+        except BrokenPipeError:
+            _stdout_to_devnull()
+            return 141
+        raise
+    if args.command in WORKDIR_COMMANDS:
+        root = enclosing_workdir()
+        if root is not None:
+            print(
+                f"xlit: warning: {Path.cwd()} is inside the work directory {root}: the config's relative paths "
+                f"(data/, results/, cache/) are read from here, not from there; run it from {root}",
+                file=sys.stderr,
+            )
     return run_command(args.func, args)
+
+
+def enclosing_workdir(cwd: str | os.PathLike | None = None) -> Path | None:
+    """The work directory (one holding `Snakefile` and `config/`) that `cwd` (default: the current
+    directory) lies inside, when `cwd` is not a work directory itself; None otherwise."""
+    here = Path(cwd if cwd is not None else os.getcwd()).resolve()
+    if _is_workdir(here):
+        return None
+    return next((d for d in here.parents if _is_workdir(d)), None)
+
+
+def _is_workdir(d: Path) -> bool:
+    return (d / "Snakefile").is_file() and (d / "config").is_dir()
 
 
 def run_command(func, args) -> int:
@@ -55,7 +94,12 @@ def run_command(func, args) -> int:
     from ..llm import EndpointError
 
     try:
-        return int(func(args) or 0)
+        code = int(func(args) or 0)
+        sys.stdout.flush()  # a reader that went away shows here, not at exit
+        return code
+    except BrokenPipeError:  # before OSError: the reader (`| head`) closed the pipe; nothing to report
+        _stdout_to_devnull()
+        return 141
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
@@ -72,3 +116,17 @@ def run_command(func, args) -> int:
     except ValueError as e:  # a bad argument value the library rejects (e.g. an unknown language code)
         print(f"error: {e}", file=sys.stderr)
         return 2
+
+
+def _stdout_to_devnull() -> None:
+    """Point stdout at /dev/null, so the interpreter's last flush at exit does not fail again (Python's
+    recipe for SIGPIPE: https://docs.python.org/3/library/signal.html#note-on-sigpipe)."""
+    try:
+        fd = sys.stdout.fileno()
+    except (AttributeError, OSError, ValueError):  # not a real file (a test's capture)
+        return
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, fd)
+    finally:
+        os.close(devnull)
