@@ -26,6 +26,14 @@ include: "workflow/rules/human.smk"
 include: "workflow/rules/figures.smk"
 
 
+# Before any job: each input file named by its config key, a judge's missing API key (see common.smk).
+check_inputs()
+
+
+onstart:
+    refuse_judging_without_keys()
+
+
 report: "workflow/report/workflow.rst"
 
 

@@ -57,7 +57,7 @@ def test_paper_grid_matches_the_study():
         (lambda c: c["runs"][0].update(strategy="xx"), "runs.0.strategy: expected one of ['en', 'dt']"),
         (lambda c: c["runs"][0].pop("adaptation"), "runs.0.adaptation: required key is missing"),
         (lambda c: c["adaptations"]["lora"].update(r=0), "adaptations.lora.r"),
-        (lambda c: c.update(bogus=1), "unknown key(s): 'bogus'"),
+        (lambda c: c.update(bogus=1), "my.yaml: unknown key 'bogus' (known: adaptations,"),
         (lambda c: c["runs"][0].update(model="nope"), "runs.0.model: 'nope' is not defined in `base_models`"),
         (lambda c: c["eval_sets"]["test"].pop("ru"), "eval_sets.test: no prompt file for language(s) ['ru']"),
         (lambda c: c["runs"].append(dict(c["runs"][0])), "duplicate run"),

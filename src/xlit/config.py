@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import copy
+import difflib
+import functools
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -10,8 +13,14 @@ import yaml
 
 from .names import SPLITS, checkpoint_id, lr_str
 from .names import run_name as _run_name
+from .paths import RESULTS, VALID_DIR
 
-SCHEMA = Path(__file__).resolve().parents[2] / "config" / "schema" / "config.schema.yaml"
+#: the one schema (package data: an installed xlit validates too); every default of the workflow is in it
+SCHEMA = Path(__file__).with_name("schema") / "config.schema.yaml"
+#: what Snakemake reads as a config file (`--configfile`): anything else given there was most likely a target
+CONFIG_SUFFIXES = (".yaml", ".yml", ".json")
+#: the top-level keys of a judges-only file (`xlit judge --config`; `xlit validate` checks it as one)
+JUDGES_FILE_KEYS = ("judges", "judge", "cache_dir")
 
 
 class ConfigError(ValueError):
@@ -20,6 +29,17 @@ class ConfigError(ValueError):
 
 def _key(path) -> str:
     return ".".join(str(p) for p in path) or "(top level)"
+
+
+def unknown_keys(keys, known) -> str:
+    """`unknown key 'critrion' (did you mean 'criterion'?)`: each unknown key with the closest known one
+    (difflib), or, where none is close, the known keys."""
+    known = sorted(map(str, known))
+    parts = []
+    for k in keys:
+        close = difflib.get_close_matches(str(k), known, n=1)
+        parts.append(f"{str(k)!r} " + (f"(did you mean {close[0]!r}?)" if close else f"(known: {', '.join(known)})"))
+    return ("unknown key " if len(parts) == 1 else "unknown keys ") + ", ".join(parts)
 
 
 def _one_line(error) -> str:
@@ -33,7 +53,9 @@ def _one_line(error) -> str:
         missing = error.message.split("'")[1] if "'" in error.message else error.message
         return f"{_key(list(error.absolute_path) + [missing])}: required key is missing"
     if v == "additionalProperties":
-        return f"{key}: unknown key(s): {error.message.split('(')[-1].rstrip(')')}"
+        known = error.schema.get("properties", {})
+        what = unknown_keys([k for k in error.instance if k not in known], known)
+        return f"{key}: {what}" if error.absolute_path else what
     if v == "enum":
         return f"{key}: expected one of {error.validator_value}, got {error.instance!r}"
     if v == "type":
@@ -41,31 +63,40 @@ def _one_line(error) -> str:
     return f"{key}: {error.message}"
 
 
+@functools.cache
 def _schema() -> dict:
-    return yaml.safe_load(SCHEMA.read_text())
+    """The schema (read once; callers do not modify it)."""
+    return yaml.safe_load(SCHEMA.read_text(encoding="utf-8"))
 
 
-def check_schema(config: dict, source: str = "config") -> None:
-    """Raise ConfigError with one line naming the offending key if `config` breaks the schema."""
+def check_schema(config: dict, source: str = "config", required: list[str] | None = None) -> None:
+    """Raise ConfigError with one line naming the offending key if `config` breaks the schema (every section
+    is closed: an unknown key is named, with the closest known one). `required`: the top-level keys required
+    instead of the schema's (a partial config). Then each judge's settings of the other backend (x-backend)."""
     import jsonschema
 
-    validator = jsonschema.Draft202012Validator(_schema())
-    errors = sorted(validator.iter_errors(config), key=lambda e: list(map(str, e.absolute_path)))
+    schema = _schema() if required is None else {**_schema(), "required": list(required)}
+    errors = sorted(
+        jsonschema.Draft202012Validator(schema).iter_errors(config),
+        key=lambda e: (list(map(str, e.absolute_path)), e.validator != "additionalProperties"),
+    )
     if errors:
         raise ConfigError(f"{source}: {_one_line(errors[0])}")
+    props = schema["properties"]["judges"]["additionalProperties"]["properties"]
+    for name, judge in (config.get("judges") or {}).items():
+        for key, value in judge.items():
+            only = props[key].get("x-backend")
+            if only and only != judge["backend"] and value != props[key].get("default"):
+                raise ConfigError(
+                    f"{source}: judges.{name}.{key}: a setting of `backend: {only}` judges; this one's backend is "
+                    f"{judge['backend']}"
+                )
 
 
 def check_sections(config: dict, required: list[str], source: str = "config") -> dict:
     """Schema check of a partial config (e.g. a judges-only file for `xlit judge`): the same rules as the
     workflow's config for the keys present, only `required` required. Returns a copy with defaults."""
-    import jsonschema
-
-    schema = {**_schema(), "required": list(required)}
-    errors = sorted(
-        jsonschema.Draft202012Validator(schema).iter_errors(config), key=lambda e: list(map(str, e.absolute_path))
-    )
-    if errors:
-        raise ConfigError(f"{source}: {_one_line(errors[0])}")
+    check_schema(config, source, required)
     return fill_defaults(config)
 
 
@@ -134,7 +165,18 @@ def check_semantics(config: dict, source: str = "config") -> None:
                 raise ConfigError(f"{source}: eval_sets.{split}.{lang}: language not in `languages` {langs}")
         missing = [l for l in langs if l not in config["eval_sets"][split]]
         if missing:
-            raise ConfigError(f"{source}: eval_sets.{split}: no prompt file for language(s) {missing}")
+            built = f" (valid_split builds them: {VALID_DIR}/<lang>.jsonl)" if "valid_split" in config else ""
+            raise ConfigError(
+                f"{source}: eval_sets.{split}: no prompt file for language(s) {missing}: every language of "
+                f"`languages` needs its own valid{built} and test prompts, aligned by id with the others'"
+            )
+    translator = (config.get("translation") or {}).get("translator")
+    if translator:
+        from .demo.tiny_mt import DEFAULTS
+
+        unknown = [k for k in translator if k not in DEFAULTS]
+        if unknown:
+            raise ConfigError(f"{source}: translation.translator: {unknown_keys(unknown, DEFAULTS)}")
     for name, d in config["it_datasets"].items():
         for lang in d.get("translations") or {}:
             if lang not in langs[1:]:
@@ -199,7 +241,8 @@ def check_steps(config: dict, source: str = "config") -> None:
 
 def check_languages(config: dict, source: str = "config") -> None:
     """Every study language must be one the LID model knows (the default lid.176: checked without loading
-    it; another model is checked when it is loaded) and, with `dt` runs, one the translation model knows."""
+    it; another model is checked when it is loaded), one the demo world writes (with `demo:`) and one the
+    translation model knows (it translates `dt` data and the validation split)."""
     from .lid import LID176_LANGS, check_lang
 
     if not (config.get("surface") or {}).get("lid_model"):
@@ -208,7 +251,18 @@ def check_languages(config: dict, source: str = "config") -> None:
                 check_lang(lang, LID176_LANGS, "the LID model lid.176")
             except ValueError as e:
                 raise ConfigError(f"{source}: languages.{i}: {e}") from None
-    if "translation" in config and any(r["strategy"] == "dt" for r in config["runs"]):
+    if "demo" in config:
+        from .demo.grammar import LANGS
+
+        bad = [l for l in config["languages"] if l not in LANGS]
+        if bad:
+            raise ConfigError(
+                f"{source}: languages: the demo world writes {', '.join(LANGS)} only, not {', '.join(bad)}; "
+                "another language needs real data (a config without `demo:`, like config/paper.yaml): its own "
+                "valid and test prompts in eval_sets, IT data or an MT model for `dt` runs (translation), "
+                "a language the LID model knows"
+            )
+    if "translation" in config:
         from .mt.codes import UnsupportedLanguage
         from .mt.codes import check_languages as check_mt
 
@@ -229,19 +283,106 @@ def validate(config: dict, source: str = "config") -> dict:
     return config
 
 
-def load(path: str | Path) -> dict:
-    path = Path(path)
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except OSError as e:
-        raise ConfigError(f"{path}: cannot read ({e.strerror or e})") from None
-    except yaml.YAMLError as e:
-        mark = getattr(e, "problem_mark", None)
-        where = f":{mark.line + 1}" if mark else ""
-        raise ConfigError(f"{path}{where}: not valid YAML ({getattr(e, 'problem', e)})") from None
-    if not isinstance(data, dict):
-        raise ConfigError(f"{path}: expected a mapping at the top level")
-    return validate(data, str(path))
+def read(*paths: str | Path) -> dict:
+    """The config files merged as `snakemake --configfile A B` merges them (snakemake.utils.update_config:
+    later files override, mappings merged key by key). Not validated."""
+    from snakemake.utils import update_config
+
+    merged: dict = {}
+    for path in map(Path, paths):
+        try:
+            data = yaml.safe_load(path.read_text(encoding="utf-8"))
+            error = None if isinstance(data, dict) else f"{path}: expected a mapping at the top level"
+        except OSError as e:
+            error = f"{path}: cannot read ({e.strerror or e})"
+        except UnicodeDecodeError:
+            error = f"{path}: not a text file"
+        except yaml.YAMLError as e:
+            mark = getattr(e, "problem_mark", None)
+            error = f"{path}{f':{mark.line + 1}' if mark else ''}: not valid YAML ({getattr(e, 'problem', e)})"
+        if error and path.suffix.lower() not in CONFIG_SUFFIXES:  # `--configfile a.yaml results/fig2.pdf`
+            error = (
+                f"{path}: not a config file ({', '.join(CONFIG_SUFFIXES)}): a target after --configfile is read "
+                "as one: put targets before --configfile, or end the list with --"
+            )
+        if error:
+            raise ConfigError(error)
+        update_config(merged, data)
+    return merged
+
+
+def _source(paths) -> str:
+    return " + ".join(map(str, paths))
+
+
+def is_judges_file(data: dict) -> bool:
+    """A judges-only file (`judges`, optionally `judge` and `cache_dir`), as `xlit judge --config` takes."""
+    return "judges" in data and set(data) <= set(JUDGES_FILE_KEYS)
+
+
+def load(*paths: str | Path) -> dict:
+    """The workflow config of these files (merged in Snakemake's order), validated, defaults filled."""
+    data, source = read(*paths), _source(paths)
+    if is_judges_file(data):
+        raise ConfigError(
+            f"{source}: a judges-only file ({', '.join(JUDGES_FILE_KEYS)}: what `xlit judge --config` takes, "
+            "`xlit validate` checks it), not a workflow config"
+        )
+    return validate(data, source)
+
+
+def load_judges(*paths: str | Path) -> dict:
+    """A judges-only file (`is_judges_file`), checked against the workflow's schema with `judges` the only
+    required key, or else a workflow config, validated as a whole. Returns it with defaults filled."""
+    data, source = read(*paths), _source(paths)
+    return check_sections(data, ["judges"], source) if is_judges_file(data) else validate(data, source)
+
+
+# ---- inputs, checked before any job (xlit validate, the workflow's parse) -------------------------------
+
+
+def input_files(config: dict) -> list[tuple[str, str]]:
+    """(config key, path) of every file a validated config reads as given: prompts, IT data, its given
+    translations and references, ratings, the judge prompt, a LID model (not the AlpacaEval `source` of
+    valid_split and test_categories: the first jobs read it)."""
+    out = [(f"eval_sets.{s}.{l}", p) for s in SPLITS for l, p in config["eval_sets"][s].items()]
+    for name, d in config["it_datasets"].items():
+        if "path" in d:
+            out.append((f"it_datasets.{name}.path", d["path"]))
+        for kind in ("translations", "references"):
+            out += [(f"it_datasets.{name}.{kind}.{l}", p) for l, p in (d.get(kind) or {}).items()]
+    out += [(f"human.ratings.{i}.path", r["path"]) for i, r in enumerate(config["human"]["ratings"])]
+    out += [(f"judge.{k}", config["judge"][k]) for k in ("prompt",) if config["judge"][k]]
+    out += [(f"surface.{k}", config["surface"][k]) for k in ("lid_model", "lid_label_map")]
+    return [(key, path) for key, path in out if isinstance(path, str)]
+
+
+def check_inputs(config: dict, source: str = "config", produced=None) -> None:
+    """Every input file (`input_files`) exists or is made: a `downloads:` entry, or `produced(path)` (the
+    workflow: a rule's output; without it, a path under results/, the workflow's own)."""
+    downloads = {os.path.normpath(p) for p in config.get("downloads") or {}}
+    made = produced or (lambda p: Path(p).parts[:1] == (RESULTS,))
+    for key, path in input_files(config):
+        if not os.path.exists(path) and os.path.normpath(path) not in downloads and not made(path):
+            raise ConfigError(
+                f"{source}: {key}: {path} does not exist" + ("" if produced is None else " and no rule makes it")
+            )
+
+
+def missing_api_keys(config: dict, source: str = "config") -> list[str]:
+    """One line per `backend: openai` judge whose API key variable is unset: the one `api_key_env` names, or,
+    without it, OPENAI_API_KEY for OpenAI's own API (`base_url` null). Any other server without
+    `api_key_env` needs no key (it is sent none)."""
+    out = []
+    for name, j in sorted(config["judges"].items()):
+        var = j.get("api_key_env") or (None if j.get("base_url") else "OPENAI_API_KEY")
+        if j["backend"] == "openai" and var and not os.environ.get(var):
+            default = "" if j.get("api_key_env") else " (the default, for OpenAI's API)"
+            out.append(
+                f"{source}: judges.{name}.api_key_env: {var}{default} is not set: export the judge's API key "
+                "before the judge jobs run"
+            )
+    return out
 
 
 # ---- the grid -----------------------------------------------------------------------------------

@@ -1,8 +1,10 @@
 # Configuration, the study grid and input functions shared by every rule file. Every results path comes from
 # xlit.paths (imported here for the rules), names (criteria, splits, checkpoint ids) from xlit.names.
 import re
+import sys
 
 import xlit.config as xc
+from snakemake.exceptions import WorkflowError
 from xlit import names
 from xlit.config import canonical  # every rule's params: compared by meaning, not key order
 from xlit.paths import (
@@ -49,10 +51,6 @@ from xlit.paths import (
 # The one schema check (a line naming the key and what was expected, before any job starts), the schema's
 # defaults filled in (rules and scripts read `config[...]` without fallbacks), then the cross-reference checks.
 config = xc.validate(config, "config")
-if "translation" in config:
-    from xlit.mt import check_languages
-
-    check_languages(config["translation"], config["languages"][1:], src=config["languages"][0])
 
 LANGS = config["languages"]
 RUNS = xc.runs(config)
@@ -441,3 +439,22 @@ def train_judge_params(wildcards):
         },
         "checkpoint_dir": judge_checkpoint_dir(wildcards.judge),
     }
+
+
+# ---- before any job (the Snakefile calls these once every rule is defined) ----------------------------------
+def check_inputs():
+    """Every file the config names (xlit.config.input_files) exists, is a download or a rule's output: one line
+    naming the config key, at every plan of the main process (a fresh dry run and a finished study's re-plan
+    alike). A judge's unset API key variable is a warning here (a dry run, or targets that judge nothing, need
+    none); `refuse_judging_without_keys` stops a real run whose jobs would judge."""
+    if workflow.is_main_process:
+        xc.check_inputs(config, "config", produced=lambda path: any(r.is_producer(path) for r in workflow.rules))
+        for line in xc.missing_api_keys(config):
+            print(f"warning: {line}", file=sys.stderr)
+
+
+def refuse_judging_without_keys():
+    """onstart (a real run, before its first job): refuse a run with judge jobs to come when a key is missing."""
+    missing = xc.missing_api_keys(config)
+    if missing and any(job.rule.name in ("judge", "judge_table") for job in workflow.dag.needrun_jobs()):
+        raise WorkflowError(missing[0])

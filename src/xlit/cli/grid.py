@@ -1,4 +1,4 @@
-"""`xlit grid CONFIG`: the (run, learning rate) checkpoints a config trains, as TSV."""
+"""`xlit grid CONFIG...`: the (run, learning rate) checkpoints a config trains, as TSV."""
 
 from __future__ import annotations
 
@@ -6,11 +6,11 @@ from ..config import checkpoints, load, runs
 from . import validate
 
 HELP = "list the (run, learning rate) checkpoints a config trains"
-add_arguments = validate.add_arguments  # the same argument: a config file
+add_arguments = validate.add_arguments  # the same argument: config files, merged in Snakemake's order
 
 
 def run(args) -> int:
-    cfg = load(args.config)
+    cfg = load(*args.config)
     print("run\tmodel\tdata\tstrategy\tadaptation\tlr")
     for name, lr in checkpoints(cfg):
         r = runs(cfg)[name]

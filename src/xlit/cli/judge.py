@@ -19,9 +19,7 @@ import json
 import sys
 from pathlib import Path
 
-import yaml
-
-from ..config import ConfigError, check_sections, load
+from ..config import ConfigError, load_judges
 from ..paths import BASE_DIR
 
 HELP = "rate responses with an LLM judge (or --estimate the cost)"
@@ -53,27 +51,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def load_config(path: str) -> dict:
-    """A full workflow config (validated by xlit.config) or a judges-only file (checked against the same
-    schema, with `judges` the only required key)."""
-    try:
-        data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
-    except OSError as e:
-        raise ConfigError(f"{path}: cannot read ({e.strerror})") from None
-    except yaml.YAMLError as e:
-        raise ConfigError(f"{path}: not valid YAML ({e})") from None
-    if not isinstance(data, dict):
-        raise ConfigError(f"{path}: expected a mapping at the top level")
-    if "runs" in data:
-        data = load(path)
-    else:
-        data = check_sections(data, ["judges"], path)
-    judges = data.get("judges")
-    if not isinstance(judges, dict) or not judges:
-        raise ConfigError(f"{path}: judges: required: a mapping of judge names to settings")
-    for name, cfg in judges.items():
-        if not isinstance(cfg, dict) or cfg.get("backend") not in ("openai", "transformers") or not cfg.get("model"):
-            raise ConfigError(f"{path}: judges.{name}: needs `backend` (openai or transformers) and `model`")
-    return data
+    """A judges-only file or a full workflow config, checked against the same schema (xlit.config.load_judges)."""
+    return load_judges(path)
 
 
 def _pick(config: dict, name: str | None, path: str) -> tuple[str, dict]:

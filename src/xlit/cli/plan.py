@@ -1,4 +1,4 @@
-"""`xlit plan CONFIG`: the training plan: GiB per GPU, GPUs needed, host RAM and disk per job, the grid's disk."""
+"""`xlit plan CONFIG...`: the training plan: GiB per GPU, GPUs needed, host RAM and disk per job, the grid's disk."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ HELP = "training plan: GiB per GPU, GPUs needed, host RAM and disk per job, the 
 
 
 def add_arguments(parser) -> None:
-    validate.add_arguments(parser)  # the config file
+    validate.add_arguments(parser)  # the config files
     parser.add_argument(
         "--no-data",
         action="store_true",
@@ -20,7 +20,7 @@ def add_arguments(parser) -> None:
 def run(args) -> int:
     from ..plan import disk_totals, format_plan, plan
 
-    cfg = load(args.config)
+    cfg = load(*args.config)
     cluster, tr = cfg["cluster"], cfg["training"]
     rows = plan(cfg, read_data=not args.no_data)
     print(format_plan(rows, cluster.get("gpu_mem_gb")))
