@@ -183,7 +183,7 @@ def test_unparsed_answers_are_asked_again_and_counted(server, tmp_path, capsys):
 
 
 def test_ctrl_c_says_what_was_kept_and_exits_130(server, tmp_path):
-    server.latency = 0.15
+    server.latency = 0.4  # 24 answers still to come (~5 s) when the signal is sent: room for a loaded machine
     conf = write_config(tmp_path, server, concurrency=2, timeout=5)
     resp = responses(tmp_path / "r.jsonl", 30)
     proc = subprocess.Popen(

@@ -36,7 +36,7 @@ import random
 import re
 from typing import Any, Iterable, Mapping, Sequence
 
-from .human import SHEET_ENCODING, read_keys, read_sheet
+from .human import SHEET_ENCODING, read_keys, read_sheet, sheet_cell
 from .io import InputError, atomic_path, iter_jsonl, require
 from .names import CRITERIA
 from .surface import LID_THRESHOLD
@@ -160,5 +160,6 @@ def simulate_sheet(
         w = csv.writer(f)
         w.writerow(["item", "prompt", "response", *CRITERIA])
         for d in done:
-            w.writerow([d["item"], d["prompt"], d["response"], *(d["scores"][c] for c in CRITERIA)])
+            text = [sheet_cell(d[c]) for c in ("item", "prompt", "response")]  # model text: formulas neutralised
+            w.writerow([*text, *(d["scores"][c] for c in CRITERIA)])
     return [{"item": d["item"], "scores": d["scores"], "truth": d["truth"]} for d in done]

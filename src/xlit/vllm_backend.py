@@ -53,7 +53,22 @@ def make_llm(model: str, *, gpus: int = 1, dtype: str | None = None, seed: int =
 
     args = dict(model=str(model), tensor_parallel_size=max(1, int(gpus)), dtype=_dtype(dtype), seed=seed, **kw)
     log.info("vLLM %s", args)
-    return LLM(**args)
+    llm = LLM(**args)
+    ENGINES.append(llm)
+    return llm
+
+
+#: every `vllm.LLM` this process started, for `shutdown_engines`
+ENGINES: list = []
+
+
+def shutdown_engines() -> None:
+    """Stop every engine this process started, waiting for its engine process (vLLM's `MPClient.shutdown`), so
+    that the interpreter can leave without vLLM's own teardown (`xlit.vllm_job.exit_now`)."""
+    while ENGINES:
+        core = getattr(getattr(ENGINES.pop(), "llm_engine", None), "engine_core", None)
+        if hasattr(core, "shutdown"):
+            core.shutdown()
 
 
 def merge_lora(model_dir: str | Path, out_dir: str | Path) -> Path:
