@@ -1,14 +1,15 @@
 """The judge prompt: a built-in template (our wording of the released structure), custom template files,
-and rendering with delimiter imitation neutralised.
+and rendering with delimiter imitation defused.
 
 Templates contain `{instruction}` and `{response}` (a file with other placeholders, such as the authors'
 `%%%TASK%%%` and `%%%SUBMISSION%%%`, is read through `load_template(path, placeholders)`); nothing else is
 substituted (JSON braces in a template are left alone). Values are substituted in one pass, so a response
-containing the text `{instruction}` is not expanded. Before substitution, any text inside the instruction or
-the response that imitates one of the template's data-block markers (the delimiter-like lines around each
-placeholder, and the text before a placeholder on its own line, e.g. `[Submission]:`; see `markers`) is
-neutralised: its bracket-like characters are replaced by look-alikes, so it can no longer close the data
-block.
+containing the text `{instruction}` is not expanded. The instruction and the response are pasted as they are,
+markdown included (`**bold**`, `*`, `#`, code fences, tables), as the authors' judge read them: only a line
+that imitates one of the template's data-block markers where the template places them (see `markers` and
+`neutralise`: a marker line such as `[END DATA]` or `***` on a line of its own, or a label such as
+`[Submission]:` opening a line) has that marker's symbols replaced by look-alikes, so it can no longer close
+the data block or open a field of its own.
 """
 
 from __future__ import annotations
@@ -184,29 +185,40 @@ def markers(template: str) -> list[str]:
     return list(dict.fromkeys(found))
 
 
+def _named(marker: str) -> bool:
+    return any(c.isalnum() for c in marker)
+
+
 @lru_cache(maxsize=256)
 def _marker_regex(marker: str) -> re.Pattern:
-    """Whitespace- and case-tolerant pattern; a run of one repeated symbol matches 2+ of it."""
-    parts = []
-    for tok in re.findall(r"(\w+|(\W)\2*)", marker):
-        t = tok[0]
-        if not t.strip():
-            continue
-        if len(t) >= 2 and len(set(t)) == 1 and not t[0].isalnum():
-            parts.append(re.escape(t[0]) + "{2,}")
-        else:
-            parts.append(re.escape(t))
-    return re.compile(r"\s*".join(parts), re.IGNORECASE)
+    """Where a line of a value imitates `marker` as the template uses it (group 1: the imitation).
+
+    A marker with a word in it (`[END DATA]`, `[Submission]:`, `<<<BEGIN DATA>>>`) is matched at the start of
+    a line, the line's case and the spaces between its parts ignored: the whole line (`[END DATA]`) or a label
+    opening it (`[Submission]: ...`). A marker of symbols only (`***`) is matched as a whole line, exactly: the
+    same symbols, as many (`**`, `****` and `***bold***` are markdown and stay)."""
+    space = r"[^\S\n]*"  # horizontal white space only: a match never spans lines
+    if _named(marker):
+        parts = [re.escape(t[0]) for t in re.findall(r"(\w+|(\W)\2*)", marker) if t[0].strip()]
+        return re.compile(rf"^{space}({space.join(parts)})", re.IGNORECASE | re.MULTILINE)
+    return re.compile(rf"^{space}({re.escape(marker.strip())}){space}$", re.MULTILINE)
 
 
 def neutralise(text: str, template_markers: list[str]) -> str:
-    """`text` with every imitation of a marker defused (brackets/symbols swapped for look-alikes)."""
+    """`text` with every line that imitates a marker defused: the imitated marker's symbols swapped for
+    look-alikes (`[END DATA]` -> `❨END DATA❩`), the rest of the text byte for byte. A plain word is no
+    delimiter and is never touched; neither is markdown that is not exactly a marker line of the template."""
     for m in sorted(template_markers, key=len, reverse=True):
         if not re.search(r"[^\w\s]", m):
             continue  # a plain word is no delimiter; leave the user's text alone
-        pat = _marker_regex(m)
-        text = pat.sub(lambda mo: mo.group(0).translate(_LOOKALIKE), text)
+        text = _marker_regex(m).sub(_defuse, text)
     return text
+
+
+def _defuse(mo: re.Match) -> str:
+    i, j = mo.start(1) - mo.start(0), mo.end(1) - mo.start(0)
+    line = mo.group(0)
+    return line[:i] + line[i:j].translate(_LOOKALIKE) + line[j:]
 
 
 def render(template: str, instruction: str, response: str, template_markers: list[str] | None = None) -> str:
