@@ -3,15 +3,10 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from .animals import Animal
 from .geography import CAPITALS, LANGUAGES, WEATHER, City, Country
 from .grammar import F, R, T, Unit, clock, date, degrees, duration, euros, join_list, num
-from .lexicon import Person, Product
-
-if TYPE_CHECKING:
-    from .world import Event, Trip
+from .lexicon import Event, Person, Product, Trip
 
 
 class Facts:

@@ -1,5 +1,6 @@
 """The demo world's vocabulary for people and events: the names, professions, hobbies, products and event kinds
-from which `World` draws its seeded people and events; each entity kind with its inflected forms (`Ent.forms`)."""
+from which `World` draws its seeded people and events; each entity kind with its inflected forms (`Ent.forms`); an
+`Event` and a `Trip` (a journey) as `World` draws them."""
 
 from __future__ import annotations
 
@@ -404,3 +405,22 @@ EVENT_TYPES = [
         ),
     ]
 ]
+
+
+@dataclass(frozen=True)
+class Event:
+    kind: EventType
+    city: str
+    month: int
+    day: int
+    price: int
+    organizer: int  # index into World.people
+
+
+@dataclass(frozen=True)
+class Trip:
+    a: str
+    b: str
+    train: bool
+    dep: int  # minutes after midnight
+    minutes: int

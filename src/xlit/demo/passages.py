@@ -3,15 +3,10 @@ a mixin of `World`, which holds the entities these methods read and its facts (`
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from .animals import Animal
 from .geography import CAPITALS, WEATHER, City, Country
 from .grammar import LANGS, F, J, R, T, Unit, date, degrees, euros, join_list, num
-from .lexicon import Person
-
-if TYPE_CHECKING:
-    from .world import Event
+from .lexicon import Event, Person
 
 
 class Passages:

@@ -4,34 +4,25 @@ arithmetic, number and appointment sentences without limit for the corpus and th
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from random import Random
 
 from .animals import ANIMALS
 from .facts import Facts
 from .geography import CITIES, COUNTRIES, RIVERS, SNOWY, WEATHER, City, Country
 from .grammar import R, T, Unit, clock, date
-from .lexicon import EVENT_TYPES, FIRST_NAMES, HOBBIES, LAST_NAMES, PRODUCTS, PROFESSIONS, EventType, Person, Product
+from .lexicon import (
+    EVENT_TYPES,
+    FIRST_NAMES,
+    HOBBIES,
+    LAST_NAMES,
+    PRODUCTS,
+    PROFESSIONS,
+    Event,
+    Person,
+    Product,
+    Trip,
+)
 from .passages import Passages
-
-
-@dataclass(frozen=True)
-class Event:
-    kind: EventType
-    city: str
-    month: int
-    day: int
-    price: int
-    organizer: int  # index into World.people
-
-
-@dataclass(frozen=True)
-class Trip:
-    a: str
-    b: str
-    train: bool
-    dep: int  # minutes after midnight
-    minutes: int
 
 
 # --------------------------------------------------------------------------------------------
