@@ -8,6 +8,7 @@ import pytest
 import yaml
 
 from xlit import config as xc
+from xlit.names import lr_str
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -91,7 +92,7 @@ def test_yaml_syntax_error_names_line(tmp_path):
 
 def test_lr_strings_and_grid():
     cfg = xc.load(ROOT / "config" / "config.yaml")
-    assert xc.lr_str(1e-5) == "1e-05" and xc.lr_str(3e-4) == "0.0003"
+    assert lr_str(1e-5) == "1e-05" and lr_str(3e-4) == "0.0003"
     ckpts = xc.checkpoints(cfg)
     n = sum(len(cfg["adaptations"][r["adaptation"]]["learning_rates"]) for r in cfg["runs"])
     assert len(ckpts) == n == len(set(ckpts))

@@ -1,30 +1,42 @@
-"""Configuration: schema validation with one-line errors, defaults, and the study grid."""
+"""A workflow config loaded and checked as a whole (`validate`, `load`, `load_judges`): the schema with one-line
+errors, the defaults filled, the cross-references, then what needs other modules (the languages the LID model, the
+demo world and the MT model serve, the demo translator's settings, the training plan: `xlit.plan.check_plan`); the
+input files (`check_inputs`), the judges' API keys (`missing_api_keys`), `canonical` rule params.
+
+The top of the config modules: the library reads a config through `xlit.settings` (`ConfigError`, the schema's
+defaults, the grid), which imports none of xlit's other modules; its names are importable from here too."""
 
 from __future__ import annotations
 
-import copy
 import difflib
-import functools
 import os
-from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
 
-from .names import SPLITS, checkpoint_id, lr_str
-from .names import run_name as _run_name
+from .llm import Endpoint, key_variable
+from .names import SPLITS
 from .paths import RESULTS, VALID_DIR
+from .settings import (  # noqa: F401  (the grid and the defaults, importable from xlit.config as before)
+    MINIMAL,
+    SCHEMA,
+    ConfigError,
+    Run,
+    _schema,
+    checkpoints,
+    default_training,
+    fill_defaults,
+    learning_rates,
+    run_name,
+    runs,
+    section_defaults,
+    selection_steps,
+)
 
-#: the one schema (package data: an installed xlit validates too); every default of the workflow is in it
-SCHEMA = Path(__file__).with_name("schema") / "config.schema.yaml"
 #: what Snakemake reads as a config file (`--configfile`): anything else given there was most likely a target
 CONFIG_SUFFIXES = (".yaml", ".yml", ".json")
 #: the top-level keys of a judges-only file (`xlit judge --config`; `xlit validate` checks it as one)
 JUDGES_FILE_KEYS = ("judges", "judge", "cache_dir")
-
-
-class ConfigError(ValueError):
-    pass
 
 
 def _key(path) -> str:
@@ -63,12 +75,6 @@ def _one_line(error) -> str:
     return f"{key}: {error.message}"
 
 
-@functools.cache
-def _schema() -> dict:
-    """The schema (read once; callers do not modify it)."""
-    return yaml.safe_load(SCHEMA.read_text(encoding="utf-8"))
-
-
 def check_schema(config: dict, source: str = "config", required: list[str] | None = None) -> None:
     """Raise ConfigError with one line naming the offending key if `config` breaks the schema (every section
     is closed: an unknown key is named, with the closest known one). `required`: the top-level keys required
@@ -98,61 +104,6 @@ def check_sections(config: dict, required: list[str], source: str = "config") ->
     workflow's config for the keys present, only `required` required. Returns a copy with defaults."""
     check_schema(config, source, required)
     return fill_defaults(config)
-
-
-def fill_defaults(config: dict) -> dict:
-    """A copy of `config` with the schema's defaults filled in (nested objects included)."""
-    config = copy.deepcopy(config)
-
-    def fill(node, schema, root):
-        if "$ref" in schema:
-            ref = schema["$ref"].lstrip("#/").split("/")
-            target = root
-            for part in ref:
-                target = target[part]
-            schema = target
-        if not isinstance(node, dict):
-            return
-        for key, sub in schema.get("properties", {}).items():
-            if key not in node and "default" in sub:
-                node[key] = copy.deepcopy(sub["default"])
-            if key in node:
-                fill(node[key], sub, root)
-        extra = schema.get("additionalProperties")
-        if isinstance(extra, dict):
-            for key in node:
-                if key not in schema.get("properties", {}):
-                    fill(node[key], extra, root)
-        if isinstance(schema.get("items"), dict) and isinstance(node, list):
-            for item in node:
-                fill(item, schema["items"], root)
-
-    schema = _schema()
-    fill(config, schema, schema)
-    return config
-
-
-#: the smallest config the schema's required keys allow (defaults are filled around it)
-MINIMAL = {
-    "languages": ["en"],
-    "base_models": {},
-    "it_datasets": {},
-    "eval_sets": {},
-    "adaptations": {},
-    "runs": [],
-    "judges": {},
-}
-
-
-def section_defaults(section: str) -> dict:
-    """The schema's defaults of one section (e.g. `translation`, optional in a config, read by rules that are
-    defined whether or not it is present)."""
-    return fill_defaults({**MINIMAL, section: {}})[section]
-
-
-def default_training(**over) -> dict:
-    """The schema's `training` section with its defaults, updated with `over` (tests, benchmarks)."""
-    return {**section_defaults("training"), **over}
 
 
 def check_semantics(config: dict, source: str = "config") -> None:
@@ -370,65 +321,21 @@ def check_inputs(config: dict, source: str = "config", produced=None) -> None:
 
 
 def missing_api_keys(config: dict, source: str = "config") -> list[str]:
-    """One line per `backend: openai` judge whose API key variable is unset: the one `api_key_env` names, or,
-    without it, OPENAI_API_KEY for OpenAI's own API (`base_url` null). Any other server without
-    `api_key_env` needs no key (it is sent none)."""
+    """One line per `backend: openai` judge whose API key variable is unset, by the one rule of which key goes
+    where (`xlit.llm.key_variable`): the variable `api_key_env` names, or, without it, OPENAI_API_KEY for OpenAI's
+    own API. Any other server without `api_key_env` needs no key (it is sent none)."""
     out = []
     for name, j in sorted(config["judges"].items()):
-        var = j.get("api_key_env") or (None if j.get("base_url") else "OPENAI_API_KEY")
-        if j["backend"] == "openai" and var and not os.environ.get(var):
+        if j["backend"] != "openai":
+            continue
+        var = key_variable(Endpoint.from_config(j, entry=f"judges.{name}"))
+        if var and not os.environ.get(var):
             default = "" if j.get("api_key_env") else " (the default, for OpenAI's API)"
             out.append(
                 f"{source}: judges.{name}.api_key_env: {var}{default} is not set: export the judge's API key "
                 "before the judge jobs run"
             )
     return out
-
-
-# ---- the grid -----------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Run:
-    model: str
-    data: str
-    strategy: str
-    adaptation: str
-
-    @property
-    def name(self) -> str:
-        return _run_name(self.model, self.data, self.strategy, self.adaptation)
-
-
-def run_name(run: dict) -> str:
-    """The id of a config `runs` entry."""
-    return Run(run["model"], run["data"], run["strategy"], run["adaptation"]).name
-
-
-def runs(config: dict) -> dict[str, Run]:
-    return {run_name(r): Run(r["model"], r["data"], r["strategy"], r["adaptation"]) for r in config["runs"]}
-
-
-def learning_rates(config: dict, run: Run) -> list[str]:
-    return [lr_str(lr) for lr in config["adaptations"][run.adaptation]["learning_rates"]]
-
-
-def selection_steps(config: dict) -> list[int]:
-    """The training steps `selection.steps` keeps and evaluates; [] for `last` (the final model only)."""
-    steps = (config.get("selection") or {}).get("steps", "last")
-    return [] if steps == "last" else [int(s) for s in steps]
-
-
-def checkpoints(config: dict) -> list[tuple[str, str]]:
-    """Every (run name, checkpoint id) the grid evaluates: one per lr, or one per (lr, step) with
-    `selection.steps`."""
-    steps = selection_steps(config) or [None]
-    return [
-        (name, checkpoint_id(lr, s))
-        for name, run in runs(config).items()
-        for lr in learning_rates(config, run)
-        for s in steps
-    ]
 
 
 # ---- rule params ----------------------------------------------------------------------------------

@@ -16,25 +16,17 @@ the workflow's `generate` job (its script, or `xlit.vllm_job` in vLLM's environm
 
 from __future__ import annotations
 
-import json
 import logging
 import time
 from pathlib import Path
 from typing import Hashable, Mapping, Sequence
 
 from .chat import user_prompt
+from .checkpoints import checkpoint_info
 
 log = logging.getLogger("xlit.generate")
 
 BACKENDS = ("hf", "vllm")
-
-
-def checkpoint_info(model_dir: str | Path) -> dict:
-    """`xlit_checkpoint.json` of a trained checkpoint (`adapter`, `base`, ...), or {} for a plain model."""
-    from .train import CHECKPOINT_INFO
-
-    path = Path(model_dir) / CHECKPOINT_INFO
-    return json.loads(path.read_text()) if path.exists() else {}
 
 
 def load_model(model_dir: str | Path, device: str | None = None, gpus: int = 1, dtype=None):

@@ -55,7 +55,7 @@ import math
 from dataclasses import dataclass
 from pathlib import Path
 
-from .config import ConfigError, learning_rates, runs, selection_steps
+from .settings import ConfigError, learning_rates, runs, selection_steps
 from .train import tokens_per_update_target
 
 GPU_COUNTS = (1, 2, 4, 8)  # GPUs of one node a job may ask for
@@ -313,12 +313,13 @@ def train_mem_mb(config: dict, run) -> int:
 def _local_tokenizer(config: dict, model: str):
     """The base's tokenizer if it is on this machine (the workflow's `source.json`, a local directory, a built
     tiny model, or the hub cache; nothing is downloaded), else None."""
+    from .checkpoints import read_source
     from .paths import base_model_dir, base_source
 
     m = config["base_models"][model]
     candidates = [base_model_dir(model)] if "tiny" in m else []
     if Path(base_source(model)).is_file():
-        candidates.insert(0, json.loads(Path(base_source(model)).read_text())["path"])
+        candidates.insert(0, read_source(base_source(model)))
     if "hf" in m:
         candidates.append(str(m["hf"]))
     for path in candidates:

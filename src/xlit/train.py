@@ -14,14 +14,9 @@ import sys
 import time
 from pathlib import Path
 
+from .checkpoints import CHECKPOINT_INFO
+
 log = logging.getLogger("xlit.train")
-
-CHECKPOINT_INFO = "xlit_checkpoint.json"
-
-
-def resolve_base(source_json: str | Path) -> str:
-    return json.loads(Path(source_json).read_text())["path"]
-
 
 PRECISIONS = ("auto", "fp32", "bf16-mixed", "bf16-pure")
 

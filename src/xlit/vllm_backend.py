@@ -32,7 +32,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from .surface import FluencyLM, resolve_model_dir
+from .checkpoints import checkpoint_info, resolve_model_dir
+from .fluency import FluencyLM
 
 log = logging.getLogger("xlit.vllm")
 
@@ -77,8 +78,6 @@ def merge_lora(model_dir: str | Path, out_dir: str | Path) -> Path:
     from peft import PeftModel
     from transformers import AutoModelForCausalLM, AutoTokenizer
 
-    from .generate import checkpoint_info
-
     t0 = time.time()
     base = AutoModelForCausalLM.from_pretrained(checkpoint_info(model_dir)["base"], dtype="auto")
     # on the CPU: peft would otherwise load the adapter onto a GPU, initialising CUDA before vllm.LLM()
@@ -99,8 +98,6 @@ class VLLMGenerator:
         self, model_dir: str | Path, gpus: int = 1, dtype: str | None = None, tmpdir: str | None = None, **llm_kw
     ):
         from transformers import AutoTokenizer
-
-        from .generate import checkpoint_info
 
         self.tokenizer = AutoTokenizer.from_pretrained(model_dir)
         self._merged = None

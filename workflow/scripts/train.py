@@ -8,15 +8,16 @@ params:  spec (adaptation, lr, lora, training, chat_template, checkpoint_dir, sa
 threads: torch threads; resources: gpu (over 1: FSDP through accelerate)
 """
 
+from xlit.checkpoints import read_source
 from xlit.smk import job
-from xlit.train import launch, resolve_base, train
+from xlit.train import launch, train
 
 if __name__ == "__main__":  # not when a spawned child process re-imports this file
     smk = snakemake  # noqa: F821 - set by Snakemake before the script runs
     with job(smk, "train") as log:
         spec = {
             **smk.params.spec,
-            "base": resolve_base(smk.input.base),
+            "base": read_source(smk.input.base),
             "data": smk.input.data,
             "output_dir": smk.output[0],
             "threads": smk.threads,

@@ -11,6 +11,8 @@ threads: torch threads
 
 from collections import Counter
 
+from xlit.checkpoints import read_source
+from xlit.fluency import FluencyLM
 from xlit.io import write_jsonl
 from xlit.judge import template_for
 from xlit.judge_train import training_rows
@@ -18,8 +20,7 @@ from xlit.lid import LID
 from xlit.names import CRITERIA
 from xlit.simrater import FLUENCY_PPL
 from xlit.smk import job
-from xlit.surface import FluencyLM
-from xlit.train import resolve_base, train
+from xlit.train import train
 
 if __name__ == "__main__":  # not when a spawned child process re-imports this file
     smk = snakemake  # noqa: F821 - set by Snakemake before the script runs
@@ -31,7 +32,7 @@ if __name__ == "__main__":  # not when a spawned child process re-imports this f
             dict(zip(langs, smk.input.answers)),
             list(smk.input.generations),
             LID(),
-            FluencyLM(resolve_base(smk.input.fluency)),
+            FluencyLM(read_source(smk.input.fluency)),
             template=template_for({"template": p.get("template")}, None),
             seed=int(p["seed"]),
             bands=[float(x) for x in (p.get("fluency_ppl") or FLUENCY_PPL)],
@@ -49,7 +50,7 @@ if __name__ == "__main__":  # not when a spawned child process re-imports this f
                 "training": p["training"],
                 "chat_template": p["chat_template"],
                 "checkpoint_dir": p["checkpoint_dir"],
-                "base": resolve_base(smk.input.base),
+                "base": read_source(smk.input.base),
                 "data": smk.output.data,
                 "output_dir": smk.output.model,
                 "threads": smk.threads,

@@ -14,8 +14,8 @@ import json
 import sys
 from pathlib import Path
 
-from ..config import section_defaults
 from ..io import InputError, iter_jsonl_lines, read_text
+from ..settings import section_defaults
 
 HELP = "surface features of a responses file (summary as JSON)"
 DESCRIPTION = __doc__

@@ -15,9 +15,9 @@ import re
 from pathlib import Path
 from typing import Any
 
-from xlit.config import section_defaults
 from xlit.io import InputError, read_jsonl
 from xlit.mt.segment import reassemble, segment
+from xlit.settings import section_defaults
 
 #: config translation.lid_threshold (its one default, in the schema)
 LID_THRESHOLD = section_defaults("translation")["lid_threshold"]
