@@ -68,8 +68,9 @@ def main() -> None:
 
     from xlit.chat import LLAMA2_TEMPLATE
     from xlit.demo import build_llama, lm_tokenizer
+    from xlit.fluency import FluencyLM
     from xlit.lid import LID
-    from xlit.surface import FluencyLM, response_features
+    from xlit.surface import response_features
 
     torch.set_num_threads(args.threads)
     data = responses(args.n)

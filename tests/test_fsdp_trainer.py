@@ -15,7 +15,8 @@ import torch
 from safetensors.torch import load_file
 from test_train import spec
 
-from xlit.train import CHECKPOINT_INFO, launch
+from xlit.checkpoints import CHECKPOINT_INFO
+from xlit.train import launch
 
 ENTRY = str(Path(__file__).with_name("fsdp_cpu_entry.py"))
 log = logging.getLogger("test_fsdp")

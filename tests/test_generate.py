@@ -164,7 +164,7 @@ def lora_checkpoint(tiny_lm_dir, tmp_path):
     from peft import LoraConfig, get_peft_model
     from transformers import AutoModelForCausalLM, AutoTokenizer
 
-    from xlit.train import CHECKPOINT_INFO
+    from xlit.checkpoints import CHECKPOINT_INFO
 
     torch.manual_seed(0)
     model = get_peft_model(
@@ -246,7 +246,8 @@ def test_nothing_touches_cuda_before_the_engine_starts(fake_vllm, lora_checkpoin
 
 
 def test_vllm_fluency_reads_prompt_logprobs(fake_vllm, tiny_lm_dir):
-    from xlit.surface import FluencyLM, load_fluency
+    from xlit.fluency import FluencyLM
+    from xlit.surface import load_fluency
 
     lm = load_fluency(tiny_lm_dir, "vllm", gpus=1)
     texts = ["Hello world", "", "Paris."]

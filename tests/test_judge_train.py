@@ -100,7 +100,7 @@ def test_trained_tiny_judge_answers_parse(tmp_path):
 
     from xlit.chat import LLAMA2_TEMPLATE
     from xlit.demo import build_tiny_base
-    from xlit.surface import FluencyLM
+    from xlit.fluency import FluencyLM
     from xlit.train import train
 
     torch.set_num_threads(1)

@@ -7,7 +7,8 @@ from safetensors.torch import load_file
 from test_train import spec
 
 from xlit.optim import AdamWFP32State, changed_share
-from xlit.train import batch_plan, resolve_precision, sharding_args, train
+from xlit.plan import job_precision
+from xlit.train import PRECISIONS, batch_plan, precision_for, resolve_precision, sharding_args, train
 
 torch.set_num_threads(1)
 
@@ -57,6 +58,29 @@ def test_resolve_precision():
     )
     with pytest.raises(ValueError, match="training.precision"):
         resolve_precision(True)
+
+
+@pytest.mark.parametrize("setting", PRECISIONS)
+@pytest.mark.parametrize(
+    "gpus, cuda, bf16",
+    [(0, False, False), (1, True, True), (4, True, True)],
+    ids=["cpu job", "one bf16 GPU", "four bf16 GPUs"],
+)
+def test_plan_predicts_the_precision_the_job_resolves(monkeypatch, setting, gpus, cuda, bf16):
+    """`training.precision` is decided once (`precision_for`): the plan's precision for a job (its memory and
+    host RAM) is the one the job resolves at run time on its device (here a CPU, or bf16 GPUs as the plan's
+    `cluster` describes)."""
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: cuda)
+    monkeypatch.setattr(torch.cuda, "is_bf16_supported", lambda *a, **k: bf16)
+    assert job_precision({"training": {"precision": setting}}, gpus) == resolve_precision(setting)
+
+
+def test_auto_without_bf16_is_fp32():
+    """A GPU without bf16 (a V100) trains `auto` in fp32; the plan assumes bf16 GPUs (A100/H100 class)."""
+    assert precision_for("auto", bf16_gpu=False) == "fp32" and precision_for("auto", bf16_gpu=True) == "bf16-mixed"
+    assert precision_for("bf16-pure", bf16_gpu=False) == "bf16-pure"
+    with pytest.raises(ValueError, match="training.precision"):
+        precision_for("bf16", bf16_gpu=True)
 
 
 def test_fp32_state_adamw_equals_torch_adamw_on_fp32_weights():

@@ -3,11 +3,11 @@ import math
 
 import pytest
 
+from xlit.fluency import FluencyLM
 from xlit.io import InputError
 from xlit.lid import LID, default_model_path, map_label
 from xlit.surface import (
     TABLE_COLUMNS,
-    FluencyLM,
     code_switch,
     fluency_ppl,
     max_line_run,

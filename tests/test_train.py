@@ -6,9 +6,10 @@ import torch
 from transformers import TrainerCallback
 
 from xlit.chat import LLAMA2_TEMPLATE
+from xlit.checkpoints import CHECKPOINT_INFO
 from xlit.config import default_training
 from xlit.generate import generate, load_model
-from xlit.train import CHECKPOINT_INFO, train
+from xlit.train import train
 
 torch.set_num_threads(1)
 

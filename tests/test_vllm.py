@@ -178,9 +178,10 @@ def test_workflow_generate_and_surface_on_vllm_match_hf(tmp_path, monkeypatch):
     vLLM (3 engine starts, with vLLM's default multiprocessing), then the same through the hf backend here."""
     from test_workflow import snakemake
 
+    from xlit.checkpoints import resolve_model_dir
+    from xlit.fluency import FluencyLM
     from xlit.generate import generate_sets, load_generator, read_eval_sets
     from xlit.paths import generation_file, surface_file, surface_summary
-    from xlit.surface import FluencyLM, resolve_model_dir
 
     assert "VLLM_ENABLE_V1_MULTIPROCESSING" not in os.environ
     cfg = vllm_config()

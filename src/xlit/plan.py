@@ -56,7 +56,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .settings import ConfigError, learning_rates, runs, selection_steps
-from .train import tokens_per_update_target
+from .train import precision_for, tokens_per_update_target
 
 GPU_COUNTS = (1, 2, 4, 8)  # GPUs of one node a job may ask for
 GIB = 2**30
@@ -291,10 +291,10 @@ def train_gpus(config: dict, run) -> int:
     return min(gpus, 1) if run.adaptation == "lora" else gpus
 
 
-def _precision(config: dict, gpus: int) -> str:
-    """What `auto` means on the job's device: bf16-mixed on a (bf16) GPU, fp32 on CPU."""
-    p = config["training"]["precision"]
-    return ("bf16-mixed" if gpus else "fp32") if p == "auto" else p
+def job_precision(config: dict, gpus: int) -> str:
+    """The precision the train job will resolve (`xlit.train.precision_for`, as `resolve_precision` at run time):
+    a job with GPUs on a GPU that supports bf16 (the A100/H100 class `cluster` describes), else on the CPU."""
+    return precision_for(config["training"]["precision"], bf16_gpu=gpus > 0)
 
 
 def train_mem_mb(config: dict, run) -> int:
@@ -305,7 +305,7 @@ def train_mem_mb(config: dict, run) -> int:
     if not gpus or shape is None:
         return int(m["mem_mb"])
     lora = run.adaptation == "lora"
-    gib = host_bytes(shape, _precision(config, gpus), lora, gpus, config["cluster"]["process_mem_gb"]) / GIB
+    gib = host_bytes(shape, job_precision(config, gpus), lora, gpus, config["cluster"]["process_mem_gb"]) / GIB
     return int(math.ceil(gib)) * 1024
 
 
@@ -403,7 +403,7 @@ def plan_run(config: dict, run, data: dict | None = None) -> dict:
     t, m = config["training"], config["base_models"][run.model]
     lora = run.adaptation == "lora"
     gpus = train_gpus(config, run)
-    precision = _precision(config, gpus)
+    precision = job_precision(config, gpus)
     bound = max(t["tokens_per_batch"], t["max_length"])
     out = {
         "run": run.name,

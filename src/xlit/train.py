@@ -21,20 +21,29 @@ log = logging.getLogger("xlit.train")
 PRECISIONS = ("auto", "fp32", "bf16-mixed", "bf16-pure")
 
 
-def resolve_precision(setting: str) -> str:
-    """The training precision a setting means on this machine (`training.precision`):
+def precision_for(setting: str, bf16_gpu: bool) -> str:
+    """The one decision of what `training.precision` means on a device (`bf16_gpu`: a GPU that supports bf16):
     fp32: fp32 weights, optimizer state and compute;
     bf16-mixed: fp32 master weights and optimizer state, bf16 compute (autocast; CPU autocast off a GPU);
     bf16-pure: bf16 weights, fp32 AdamW moments, each update computed in fp32 and rounded back into the
       bf16 weight (the authors' released recipe; updates under half a bf16 ulp are lost, see xlit.optim);
-    auto: bf16-mixed where the GPU supports bf16, else fp32."""
-    import torch
-
+    auto: bf16-mixed on a GPU that supports bf16, else fp32.
+    The job asks it at run time (`resolve_precision`), the plan (`xlit.plan.job_precision`) beforehand."""
     if setting not in PRECISIONS:
         raise ValueError(f"training.precision: expected one of {list(PRECISIONS)}, got {setting!r}")
     if setting == "auto":
-        return "bf16-mixed" if torch.cuda.is_available() and torch.cuda.is_bf16_supported() else "fp32"
+        return "bf16-mixed" if bf16_gpu else "fp32"
     return setting
+
+
+def resolve_precision(setting: str) -> str:
+    """The training precision a setting means on this machine (`precision_for`); the device is asked only
+    for `auto`."""
+    if setting != "auto":
+        return precision_for(setting, False)
+    import torch
+
+    return precision_for(setting, torch.cuda.is_available() and torch.cuda.is_bf16_supported())
 
 
 def model_dtype(precision: str, lora: bool):
