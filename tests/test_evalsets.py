@@ -1,5 +1,6 @@
-"""Eval prompt sets built from AlpacaEval: the validation split's sampling (disjoint from test, seeded),
-its alignment across languages, and task categories joined onto test prompts. The translation of the
+"""Eval prompt sets built from AlpacaEval: test prompts matched to it (exact, the fuzzy rule for edited prompts,
+the listed `test_matches`), the validation split's sampling (disjoint from test and from what is near it,
+seeded), its alignment across languages, and task categories joined onto test prompts. The translation of the
 split by the tiny translator is in test_translate.py."""
 
 from __future__ import annotations
@@ -9,7 +10,19 @@ import re
 
 import pytest
 
-from xlit.evalsets import assemble_split, join_categories, load_alpaca_eval, norm_text, overlap, sample_valid
+from xlit.evalsets import (
+    assemble_split,
+    join_categories,
+    load_alpaca_eval,
+    match_prompts,
+    norm_text,
+    overlap,
+    require_matched,
+    same_pairs,
+    sample_valid,
+    similarity,
+    words,
+)
 from xlit.io import InputError
 
 
@@ -94,10 +107,238 @@ def test_join_categories_by_english_text():
             {"id": "3", "instruction": "Inconnu", "category": ""},
         ],
     }
-    out, stats = join_categories(prompts, source)
+    # a prompt matched to nothing stops the job in one line naming it, unless it is listed (null: no original)
+    with pytest.raises(InputError, match=r"^en.jsonl: 1 test prompt\(s\) match no AlpacaEval prompt surely: 3 "):
+        join_categories(prompts, source, path="en.jsonl")
+    out, stats = join_categories(prompts, source, listed={"3": None})
     assert [p["category"] for p in out["en"]] == [p["category"] for p in out["fr"]] == ["koala", "mine", ""]
     assert out["fr"][0]["instruction"] == "Comment faire du pain ?"
-    assert stats == {"n": 3, "had_category": 1, "matched": 1, "none": 1}
+    assert stats == {
+        "n": 3,
+        "had_category": 1,
+        "matched": 1,
+        "exact": 1,
+        "fuzzy": 0,
+        "listed": 0,
+        "none": 1,
+        "edited": {},
+    }
+    out, stats = join_categories(prompts, source, listed={3: "alpaca_eval-1"})  # YAML may read the id as a number
+    assert out["ru" if "ru" in out else "fr"][2]["category"] == "selfinstruct" and stats["edited"] == {
+        "3": ["alpaca_eval-1", 0.0, "listed"]
+    }
+
+
+# AlpacaEval-like prompts (our own), and test prompts edited from some of them as the authors edited theirs
+EDIT_POOL = [
+    {"instruction": "How do I grow potatoes in a small garden?", "dataset": "helpful_base"},
+    {"instruction": "I want to get better at chess openings", "dataset": "koala"},
+    {"instruction": "Give me a sample 3 day itienary for a trip to Lisbon, starting from Porto", "dataset": "oasst"},
+    {
+        "instruction": "Rewrite the given sentence in a formal register.\n\nHey, what's up with the late report?",
+        "dataset": "selfinstruct",
+    },
+    {
+        "instruction": "Please give me a list of the rivers of Portugal. I am going to pick one to ask about later.",
+        "dataset": "vicuna",
+    },
+    {"instruction": "I'm trying to learn how to fix a leaking tap.", "dataset": "helpful_base"},
+    {"instruction": "What is the boiling point of water at high altitude?", "dataset": "oasst"},
+    {"instruction": "How do I grow tomatoes?", "dataset": "koala"},
+    {"instruction": "Write a haiku about autumn leaves.", "dataset": "vicuna"},
+]
+EDITED = [
+    # a word changed (and a typo fixed), punctuation: the rule is sure
+    ("1", "Give me a sample 3 day itinerary for a trip to Lisbon, starting from Porto.", "alpaca_eval-2", "fuzzy"),
+    # the input folded into the sentence after a colon
+    (
+        "2",
+        "Rewrite the given sentence in a formal register: Hey, what's up with the late report?",
+        "alpaca_eval-3",
+        "fuzzy",
+    ),
+    # the second sentence cut off
+    ("3", "Please give me a list of the rivers of Portugal.", "alpaca_eval-4", "fuzzy"),
+    # a sentence appended
+    (
+        "4",
+        "I'm trying to learn how to fix a leaking tap, tell me, how to do it step by step.",
+        "alpaca_eval-5",
+        "fuzzy",
+    ),
+    # case and spacing only
+    ("5", "what is the boiling point of  water at high altitude?", "alpaca_eval-6", "exact"),
+    # a statement made a question on a short prompt: near, but the rule is unsure
+    ("6", "How do I get better at chess openings?", None, "unsure"),
+    # nothing like it in the pool
+    ("7", "Explain the rules of cricket to a child.", None, "missing"),
+]
+
+
+def edited_sets():
+    pool = [
+        {"id": f"alpaca_eval-{i}", "instruction": r["instruction"], "category": r["dataset"]}
+        for i, r in enumerate(EDIT_POOL)
+    ]
+    test = [{"id": i, "instruction": t, "category": ""} for i, t, _, _ in EDITED]
+    return pool, test
+
+
+def test_the_fuzzy_rule_finds_edited_prompts():
+    pool, test = edited_sets()
+    matches = match_prompts(test, pool)
+    assert {m.id: (m.source, m.how) for m in matches.values()} == {i: (s, h) for i, _, s, h in EDITED}
+    assert matches["1"].score > 0.85 and matches["6"].near == ("alpaca_eval-1",) and matches["7"].near == ()
+    # the shorter contained word for word in the longer: sure from 8 words on, whatever the ratio
+    cut = similarity(words(EDITED[2][1]), words(EDIT_POOL[4]["instruction"]))
+    assert cut[0] < 0.85 and cut[1] is True
+    assert similarity(words("Please list rivers."), words("Please list rivers. Then pick one.")) == (
+        pytest.approx(2 * 3 / 9),
+        False,
+    )
+    # two AlpacaEval texts that qualify equally: the rule cannot choose, the pair must be listed
+    twins = [
+        {"id": "alpaca_eval-0", "instruction": "Name the planets of the solar system in order from the sun. Briefly."},
+        {"id": "alpaca_eval-1", "instruction": "Please name the planets of the solar system in order from the sun."},
+    ]
+    short = [{"id": "1", "instruction": "Name the planets of the solar system in order from the sun"}]
+    assert match_prompts(short, twins)["1"].how == "unsure"
+    assert match_prompts(short, twins[:1])["1"].how == "fuzzy"
+    # an empty text matches nothing
+    assert (
+        match_prompts([{"id": "1", "instruction": "?!"}], [{"id": "alpaca_eval-0", "instruction": "..."}])["1"].how
+        == "missing"
+    )
+
+
+def test_unmatched_prompts_fail_in_one_line_and_the_list_settles_them():
+    pool, test = edited_sets()
+    with pytest.raises(InputError) as e:
+        require_matched(match_prompts(test, pool), test, "en.jsonl")
+    msg = str(e.value)
+    assert "\n" not in msg and msg.startswith("en.jsonl: 2 test prompt(s) match no AlpacaEval prompt surely: 6 (")
+    assert "6 ('How do I get better at chess openings?': nearest alpaca_eval-1 at 0.75)" in msg
+    assert "7 ('Explain the rules of cricket to a child.': no AlpacaEval prompt near)" in msg
+    assert msg.endswith("list each under test_matches (its AlpacaEval id, or null for none)")
+    listed = {"6": "alpaca_eval-1", "7": None}
+    matches = match_prompts(test, pool, listed)
+    require_matched(matches, test, "en.jsonl")
+    assert [matches[i].how for i in ("6", "7")] == ["listed", "none"]
+    # a listed pair overrides the rule; a wrong id is refused in one line
+    assert match_prompts(test, pool, {"1": None})["1"].how == "none"
+    with pytest.raises(InputError, match=r"test_matches: '99' is no test prompt id"):
+        match_prompts(test, pool, {"99": None})
+    with pytest.raises(InputError, match=r"test_matches.3: 'alpaca_eval-42' is no AlpacaEval id"):
+        match_prompts(test, pool, {"3": "alpaca_eval-42"})
+    prompts = {"en": test, "fr": [{**t, "instruction": "fr " + t["instruction"]} for t in test]}
+    out, stats = join_categories(prompts, pool, listed=listed)
+    assert [p["category"] for p in out["fr"]] == [
+        "oasst",
+        "selfinstruct",
+        "vicuna",
+        "helpful_base",
+        "oasst",
+        "koala",
+        "",
+    ]
+    assert (stats["exact"], stats["fuzzy"], stats["listed"], stats["none"]) == (1, 4, 1, 1)
+    assert stats["edited"]["2"][0] == "alpaca_eval-3" and stats["edited"]["6"][2] == "listed"
+
+
+def test_the_validation_pool_leaves_out_edited_originals_and_near_prompts():
+    pool, test = edited_sets()
+    rows, stats = sample_valid(pool, test, 2, seed=0)
+    # out: 6 (same text), 2 3 4 5 (edited), 1 (near test 6, unsure); left: 0, 7 and 8
+    assert stats["test_overlap"] == 6 and stats["candidates"] == 3
+    assert {r["id"] for r in rows} <= {"alpaca_eval-0", "alpaca_eval-7", "alpaca_eval-8"} and not same_pairs(rows, test)
+    assert not overlap(rows, test)
+    # a listed original is left out too, however far its text
+    rows, stats = sample_valid(pool, test, 2, seed=0, listed={"7": "alpaca_eval-8"})
+    assert stats["test_overlap"] == 7 and {r["id"] for r in rows} == {"alpaca_eval-0", "alpaca_eval-7"}
+    with pytest.raises(InputError, match="only 2 prompts are left after removing the 7 that are test prompts or near"):
+        sample_valid(pool, test, 3, seed=0, listed={"7": "alpaca_eval-8"})
+    assert same_pairs(pool, test[:1]) == [("alpaca_eval-2", "1", 0.933)]
+
+
+def test_scripts_match_edited_test_prompts(tmp_path, fake_snakemake):
+    """test_categories: categories through the fuzzy rule and `test_matches`, one line for an unmatched prompt;
+    valid_split: a listed original or a prompt near a test prompt in the split stops the job."""
+    from xlit.data import load_prompts
+
+    source = alpaca(tmp_path, EDIT_POOL)
+    en, fr = tmp_path / "en.jsonl", tmp_path / "fr.jsonl"
+    en.write_text("".join(json.dumps([{"role": "user", "content": t}]) + "\n" for _, t, _, _ in EDITED))
+    fr.write_text("".join(json.dumps([{"role": "user", "content": "fr " + t}]) + "\n" for _, t, _, _ in EDITED))
+    outs = [tmp_path / "out" / "en.jsonl", tmp_path / "out" / "fr.jsonl"]
+    log = tmp_path / "logs" / "test_categories.log"
+
+    def categories(listed):
+        fake_snakemake(
+            input={"source": source, "prompts": [en, fr]},
+            output=outs,
+            params={"langs": ["en", "fr"]},
+            log=[log],
+            config={"test_matches": listed},
+        ).run("test_categories.py")
+
+    # ids are the file's line numbers: EDITED's ids are 1..7 in order
+    with pytest.raises(InputError, match=r"en.jsonl: 2 test prompt\(s\) match no AlpacaEval prompt surely: 6 .*; 7 "):
+        categories({})
+    assert not outs[0].exists()
+    categories({"6": "alpaca_eval-1", "7": None})
+    cats = ["oasst", "selfinstruct", "vicuna", "helpful_base", "oasst", "koala", ""]
+    assert [p["category"] for p in load_prompts(outs[1])] == cats
+    text = log.read_text()
+    assert "4 edited and matched by the fuzzy rule, 1 listed in test_matches), 1 listed with no original" in text
+    assert "test prompt 1 = alpaca_eval-2 (fuzzy, word similarity 0.93)" in text
+
+    rows = [{"id": f"alpaca_eval-{i}", "instruction": EDIT_POOL[i]["instruction"], "category": ""} for i in (0, 8)]
+    sample, translated = tmp_path / "sample.jsonl", tmp_path / "translated.fr.jsonl"
+
+    def split(rows, listed):
+        sample.write_text("".join(json.dumps(r) + "\n" for r in rows))
+        translated.write_text("".join(json.dumps({**r, "instruction": "fr", "ok": True}) + "\n" for r in rows))
+        fake_snakemake(
+            input={"english": sample, "translated": [translated], "test": en},
+            output={
+                "prompts": [tmp_path / "v" / "en.jsonl", tmp_path / "v" / "fr.jsonl"],
+                "stats": tmp_path / "v.json",
+            },
+            params={"langs": ["en", "fr"]},
+            log=[tmp_path / "logs" / "valid_split.log"],
+            config={"test_matches": listed},
+        ).run("valid_split.py")
+
+    with pytest.raises(
+        InputError, match=r"1 prompts are test prompts, edited or not .* alpaca_eval-8 and test prompt 7 "
+    ):
+        split(rows, {"7": "alpaca_eval-8"})
+    split(rows, {"7": None})
+    assert (tmp_path / "v" / "fr.jsonl").exists()
+    near = [{"id": "alpaca_eval-9", "instruction": EDITED[0][1] + " Thanks", "category": ""}]
+    with pytest.raises(InputError, match=r"alpaca_eval-9 and test prompt 1 \(word similarity 0.9"):
+        split(near, {})
+
+
+def test_check_config_stops_a_dry_run_on_an_unmatched_prompt(tmp_path, monkeypatch):
+    from xlit.evalsets import check_config
+
+    monkeypatch.chdir(tmp_path)
+    alpaca(tmp_path, EDIT_POOL)
+    cfg = {
+        "languages": ["en"],
+        "eval_sets": {"test": {"en": "en.jsonl"}},
+        "test_categories": {"source": "alpaca_eval.json"},
+        "test_matches": {},
+    }
+    check_config(cfg)  # the files are not there yet: nothing to check
+    (tmp_path / "en.jsonl").write_text(
+        "".join(json.dumps([{"role": "user", "content": t}]) + "\n" for _, t, _, _ in EDITED)
+    )
+    with pytest.raises(InputError, match=r"^en.jsonl: 2 test prompt\(s\)"):
+        check_config(cfg)
+    check_config({**cfg, "test_matches": {"6": "alpaca_eval-1", "7": None}})
+    check_config({k: v for k, v in cfg.items() if k != "test_categories"})
 
 
 def test_paper_config_valid_is_built_and_disjoint_from_test():
@@ -232,7 +473,9 @@ def test_workflow_builds_valid_split_and_uses_given_translations(tmp_path):
     assert split["failed_by_lang"]["pt"] >= 1 and sampled[0] not in {p["instruction"] for p in valid["en"]}
     assert len(valid["en"]) == split["kept"] == 8 - split["dropped"] >= 6
     assert not overlap(valid["en"], test_en) and {p["category"] for p in valid["fr"]} == {"koala"}
-    assert json.loads((tmp_path / "results/valid_split/sample/sample.json").read_text())["test_overlap"] == len(test_en)
+    # the test prompts themselves are in this pool, and whatever the fuzzy rule takes for one stays out too
+    assert json.loads((tmp_path / "results/valid_split/sample/sample.json").read_text())["test_overlap"] >= len(test_en)
+    assert not same_pairs(valid["en"], test_en)
     assert all(p["instruction"] == world["ru"][e["instruction"]] for p, e in zip(valid["ru"], valid["en"]))
     test = {l: load_prompts(tmp_path / f"results/prompts/test/{l}.jsonl") for l in langs}
     assert [p["id"] for p in test["ru"]] == [p["id"] for p in test_en] and all(p["category"] for p in test["ru"])
