@@ -6,7 +6,7 @@ import pytest
 
 from xlit.io import InputError, read_tsv, write_tsv
 from xlit.select import DEFAULT_WEIGHTS, SelectionWarning, quality, read_selected, select_all, select_lr, write_selected
-from xlit.surface import TABLE_COLUMNS
+from xlit.surface import METRICS, SHARES, TABLE_COLUMNS
 
 RUN = "tiny-en_demo-dolly_en_ft"
 
@@ -42,6 +42,7 @@ def test_quality_definition():
     assert quality(r, {"code_switch": 0.0}) == pytest.approx(0.9 - 0.05 - 0.1)
     assert quality({**r, "repetition": "nan"}) == pytest.approx(0.9 - 0.1 - 0.1)
     assert set(DEFAULT_WEIGHTS) == {"correct_lang", "code_switch", "repetition", "empty"}
+    assert set(DEFAULT_WEIGHTS) == set(SHARES) <= set(METRICS)  # surface metrics, named once in xlit.surface
 
 
 def test_multilingual_vs_english_contrast():

@@ -7,6 +7,7 @@ from xlit.fluency import FluencyLM
 from xlit.io import InputError
 from xlit.lid import LID, default_model_path, map_label
 from xlit.surface import (
+    METRICS,
     TABLE_COLUMNS,
     code_switch,
     fluency_ppl,
@@ -307,6 +308,8 @@ def test_table_rows():
     }
     rows = table_rows([s, {**s, "lr": "0.0003"}, {**s, "lang": "en"}])
     assert list(rows[0]) == TABLE_COLUMNS
+    assert TABLE_COLUMNS[-3:] == ["empty", "mean_words", "max_line_run"]  # every summary metric reaches the table
+    assert set(summarize([])) == {"n", *METRICS} and math.isnan(rows[0]["mean_words"])
     assert [(r["lr"], r["lang"]) for r in rows] == [("0.0003", "fr"), ("0.003", "en"), ("0.003", "fr")]
     assert rows[0]["model"] == "tiny-multi" and rows[0]["adaptation"] == "ft" and math.isnan(rows[0]["fluency_ppl"])
 

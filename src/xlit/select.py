@@ -58,10 +58,10 @@ def quality(row: dict, weights: dict | None = None) -> float:
     """correct_lang minus weighted penalties (see the module docstring); NaN features count as 0."""
     w = {**DEFAULT_WEIGHTS, **(weights or {})}
     total = 0.0
-    for key, sign in (("correct_lang", 1), ("code_switch", -1), ("repetition", -1), ("empty", -1)):
+    for key in DEFAULT_WEIGHTS:  # shares (xlit.surface.SHARES): correct_lang counts for, the others against
         x = _f(row.get(key))
         if not math.isnan(x):
-            total += sign * w[key] * x
+            total += (1 if key == "correct_lang" else -1) * w[key] * x
     return total
 
 

@@ -34,25 +34,25 @@ from .settings import section_defaults
 
 _DEFAULTS = section_defaults("surface")  # config surface.*: the one place of these defaults
 LID_THRESHOLD, MIN_CHARS = (_DEFAULTS[k] for k in ("lid_threshold", "code_switch_min_chars"))
-SUMMARY_KEYS = ["n", "correct_lang", "code_switch", "mean_tokens", "repetition", "fluency_ppl", "empty"]
 RUN_FIELDS = ["run", "model", "data", "strategy", "adaptation", "lr", "split", "lang"]
-TABLE_COLUMNS = [
-    "run",
-    "model",
-    "data",
-    "strategy",
-    "adaptation",
-    "lr",
-    "split",
-    "lang",
-    "n",
-    "correct_lang",
-    "code_switch",
-    "mean_tokens",
-    "repetition",
-    "fluency_ppl",
-    "empty",
-]
+#: every surface metric of a checkpoint's (split, language), named once: summary key -> (the per-response field it
+#: averages, Figure 3's label and unit, or None where the figure leaves it out). `summarize` computes them,
+#: `tables/surface.tsv` has a column each (TABLE_COLUMNS), Figure 3 draws those with a label (FIGURE3).
+METRICS = {
+    "correct_lang": ("correct_lang", ("correct language", "share of responses")),
+    "code_switch": ("code_switch", ("code-switching", "share of sentences")),
+    "mean_tokens": ("n_tokens", ("length", "tokens per response")),
+    "repetition": ("repetition", ("repetition", "share of repeated 4-grams")),
+    "fluency_ppl": ("fluency_ppl", ("fluency", "perplexity (ref. LM)")),  # a geometric mean
+    "empty": ("empty", None),
+    "mean_words": ("n_words", None),
+    "max_line_run": ("max_line_run", None),
+}
+#: metrics that are shares in [0, 1] (drawn on a fixed axis)
+SHARES = ("correct_lang", "code_switch", "repetition", "empty")
+#: Figure 3's panels: (metric, label, unit)
+FIGURE3 = [(m, *label) for m, (_, label) in METRICS.items() if label]
+TABLE_COLUMNS = [*RUN_FIELDS, "n", *METRICS]
 
 _SENTENCE_END = re.compile(r"(?<=[.!?…])\s+|(?<=[。！？])|\n+")
 
@@ -250,17 +250,9 @@ def _mean(values: Iterable[Any]) -> float:
 def summarize(rows: list[dict]) -> dict:
     """Means over responses (see the module docstring); `fluency_ppl` is a geometric mean."""
     logs = [math.log(x) for x in map(_num, (r.get("fluency_ppl") for r in rows)) if not math.isnan(x) and x > 0]
-    return {
-        "n": len(rows),
-        "correct_lang": _mean(r["correct_lang"] for r in rows),
-        "code_switch": _mean(r["code_switch"] for r in rows),
-        "mean_tokens": _mean(r.get("n_tokens") for r in rows),
-        "repetition": _mean(r["repetition"] for r in rows),
-        "fluency_ppl": math.exp(sum(logs) / len(logs)) if logs else math.nan,
-        "empty": _mean(r["empty"] for r in rows),
-        "mean_words": _mean(r["n_words"] for r in rows),
-        "max_line_run": _mean(r["max_line_run"] for r in rows),
-    }
+    out = {m: _mean(r.get(field) for r in rows) for m, (field, _) in METRICS.items()}
+    out["fluency_ppl"] = math.exp(sum(logs) / len(logs)) if logs else math.nan
+    return {"n": len(rows), **out}
 
 
 def json_safe(obj: Any) -> Any:

@@ -29,16 +29,10 @@ from matplotlib.lines import Line2D
 from matplotlib.ticker import FuncFormatter, NullFormatter
 
 from ..scores import Scores, category_rows, mean_grid
+from ..surface import FIGURE3, SHARES
 from .style import STYLE, heatmap, save
 
-FEATURES = [
-    ("correct_lang", "correct language", "share of responses"),
-    ("code_switch", "code-switching", "share of sentences"),
-    ("mean_tokens", "length", "tokens per response"),
-    ("repetition", "repetition", "share of repeated 4-grams"),
-    ("fluency_ppl", "fluency", "perplexity (ref. LM)"),
-]
-SHARES = {"correct_lang", "code_switch", "repetition", "empty"}
+FEATURES = FIGURE3  # (metric, label, unit), named once in xlit.surface.METRICS
 # marker position: "top" (pointing down from the top edge) or "bottom" (pointing up), so that two
 # criteria choosing the same LR stay distinguishable
 CRITERION_STYLE = {
