@@ -12,12 +12,13 @@ def test_llama2_template_renders_inst_form_exactly(tiny_lm_dir):
         {"role": "user", "content": "Q2"},
         {"role": "assistant", "content": "A2"},
     ]
-    assert tok.apply_chat_template(conv, tokenize=False) == "<s>[INST] Q1 [/INST] A1 </s><s>[INST] Q2 [/INST] A2 </s>"
-    assert render_prompt(tok, "Bonjour ?") == "<s>[INST] Bonjour ? [/INST]"
+    # the release's form: a space after [/INST] ends the user turn, the answer starts with its own space
+    assert tok.apply_chat_template(conv, tokenize=False) == "<s>[INST] Q1 [/INST]  A1 </s><s>[INST] Q2 [/INST]  A2 </s>"
+    assert render_prompt(tok, "Bonjour ?") == "<s>[INST] Bonjour ? [/INST] "
     sys_conv = [{"role": "system", "content": "Be brief."}] + conv[:2]
     assert (
         tok.apply_chat_template(sys_conv, tokenize=False)
-        == "<s>[INST] <<SYS>>\nBe brief.\n<</SYS>>\n\nQ1 [/INST] A1 </s>"
+        == "<s>[INST] <<SYS>>\nBe brief.\n<</SYS>>\n\nQ1 [/INST]  A1 </s>"
     )
 
 
@@ -36,4 +37,5 @@ def test_assistant_only_mask_covers_responses_and_eos(tiny_lm_dir):
     masked = tok.decode([i for i, m in zip(ids, mask) if m])
     unmasked = tok.decode([i for i, m in zip(ids, mask) if not m])
     assert masked == " The river flows. </s> La rivière coule. </s>"
-    assert unmasked == "<s>[INST] What is the river? [/INST]<s>[INST] Again? [/INST]"
+    # the space after [/INST] stays with the prompt (in the byte-level demo tokenizer too, a token of its own)
+    assert unmasked == "<s>[INST] What is the river? [/INST] <s>[INST] Again? [/INST] "
