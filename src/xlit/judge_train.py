@@ -112,7 +112,7 @@ def training_rows(
     batch_size: int = 16,
 ) -> list[dict]:
     """Chat-format training rows `{"messages", "id", "lang", "kind", "scores"}` (shuffled with `seed`);
-    `fluency` is a `xlit.surface.FluencyLM` (the reference LM), `lid` a `xlit.lid.LID`."""
+    `fluency` is a `xlit.fluency.FluencyLM` (the reference LM), `lid` a `xlit.lid.LID`."""
     cands = candidates(prompts, answers, generations)
     ppl = fluency.ppl([c["response"] for c in cands], batch_size) if cands else []
     ms = markers(template)
