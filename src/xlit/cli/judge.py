@@ -19,7 +19,7 @@ import json
 import sys
 from pathlib import Path
 
-from ..config import ConfigError, load_judges
+from ..config import ConfigError, load_judges, section_defaults
 from ..paths import BASE_DIR
 
 HELP = "rate responses with an LLM judge (or --estimate the cost)"
@@ -27,6 +27,7 @@ DESCRIPTION = __doc__
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
+    default = section_defaults("judge")  # the schema's: what an unset judge.max_error_share / reask_unparsed means
     p.add_argument("--config", required=True, help="YAML config with a `judges` section")
     p.add_argument("--judge", help="judge name from `judges` (needed when there are several)")
     p.add_argument("--estimate", action="store_true", help="print requests and estimated cost; send nothing")
@@ -37,7 +38,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         "--max-error-share",
         type=float,
         default=None,
-        help="share of requests that may fail after retries (default: judge.max_error_share, 0)",
+        help=f"share of requests that may fail after retries (default: judge.max_error_share, "
+        f"{default['max_error_share']:g})",
     )
     p.add_argument(
         "--reask",
@@ -45,7 +47,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         default=None,
         metavar="N",
         help="times an unparsed answer is asked again, cached ones too (default: judge.reask_unparsed, "
-        "1; 0 keeps unparsed answers)",
+        f"{default['reask_unparsed']}; 0 keeps unparsed answers)",
     )
     p.add_argument("files", nargs="+", help="responses JSONL files")
 
@@ -70,7 +72,7 @@ def run(args: argparse.Namespace) -> int:
     from ..judge import ESTIMATE_COLUMNS, cost_row, estimate, judge_file, load_template, read_responses, summary
 
     config = load_config(args.config)
-    judge_section = config.get("judge") or {}
+    judge_section = config["judge"]  # the schema's defaults filled in (load_judges)
     template = load_template(judge_section.get("prompt"), judge_section.get("placeholders"))
     cache_dir = args.cache_dir or config.get("cache_dir") or "cache"
     if args.estimate:
@@ -81,10 +83,8 @@ def run(args: argparse.Namespace) -> int:
             print("\t".join(str(r[c]) for c in ESTIMATE_COLUMNS))
         return 0
     name, cfg = _pick(config, args.judge, args.config)
-    max_error_share = (
-        judge_section.get("max_error_share", 0.0) if args.max_error_share is None else args.max_error_share
-    )
-    reasks = judge_section.get("reask_unparsed", 1) if args.reask is None else args.reask
+    max_error_share = judge_section["max_error_share"] if args.max_error_share is None else args.max_error_share
+    reasks = judge_section["reask_unparsed"] if args.reask is None else args.reask
     outs = _out_paths(args.files, args.out)
     for f in args.files:  # bad input fails before anything is sent
         read_responses(f)

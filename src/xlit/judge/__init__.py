@@ -7,10 +7,11 @@ Public API
   `render(template, instruction, response)`, `neutralise(text, markers(template))`
 - parsing: `parse_answer(text) -> Parsed` (`.stars` 1-3, `.scores` 0-2, `.missing`, `.unparsed`)
 - running: `read_responses(path) -> [Item]`, `judge_items(items, judge_name, judge_cfg, template=,
-  cache_dir=, base_dir=, on_row=, reasks=1) -> [row]`, `summary(rows)`; one job (workflow rule and CLI):
+  cache_dir=, base_dir=, on_row=, reasks=) -> [row]`, `summary(rows)`; one job (workflow rule and CLI):
   `judge_file(responses, out, judge_name, judge_cfg, template=, cache_dir=, base_dir=, lang=,
-  max_error_share=0, reasks=1) -> [row]`, which raises `JudgeFailed` (nothing written; every answer that
-  arrived is cached) when more requests failed after retries than `max_error_share` allows
+  max_error_share=, reasks=) -> [row]` (defaults: the schema's `judge` section, `DEFAULT_REASKS`), which
+  raises `JudgeFailed` (nothing written; every answer that arrived is cached) when more requests failed
+  after retries than `max_error_share` allows
   (`check_failures(rows, max_error_share)` is that check alone); `judge_files([(responses, out, lang)], ...)`:
   several files in one `judge_items` call (the workflow: every language of a checkpoint, the model loaded once)
 - tables: `score_rows(rows, judge, run, lr, lang)`, `cost_row(rows, judge_cfg, judge, run, lr, lang)`,
@@ -23,14 +24,13 @@ answer did not parse and was asked again: how often, and the answers that did no
 text, "usage": {"prompt_tokens", "completion_tokens"}, "cached": bool, "error": str|None, and per backend
 "logprobs" (openai, when returned) or "probs"/"mass"/"truncated" (transformers)}.
 
-Judge config keys read (`judges.<name>`): backend, model, base_url, api_key_env, temperature (0),
-max_tokens (256), concurrency, max_retries, timeout, backoff_base, backoff_max, logprobs (true),
-top_logprobs, price_in_per_mtok, price_out_per_mtok; transformers: batch_size (responses per forward
-pass, each with its six criterion suffixes; 8), max_length (context cap; default the model's), mode
-(`stars`, the default: star probabilities after a JSON prefix; `generate`: the model writes its answer
-greedily (max_tokens, 256) and it goes through the openai path's rendering, parsing and cache, without
-re-asks since a greedy answer does not change); any backend: template (`compact`: COMPACT_TEMPLATE, for
-small-context judges, instead of judge.prompt).
+Judge config keys read (`judges.<name>`; every default is the schema's, `judge_defaults()`): backend, model,
+base_url, api_key_env, temperature, max_tokens, concurrency, max_retries, timeout, backoff_base, backoff_max,
+logprobs, top_logprobs, price_in_per_mtok, price_out_per_mtok; transformers: batch_size (responses per forward
+pass, each with its six criterion suffixes), max_length (context cap; unset: the model's), mode (`stars`: star
+probabilities after a JSON prefix; `generate`: the model writes its answer greedily (max_tokens) and it goes
+through the openai path's rendering, parsing and cache, without re-asks since a greedy answer does not
+change); any backend: template (`compact`: COMPACT_TEMPLATE, for small-context judges, instead of judge.prompt).
 Answers are cached in `<cache_dir>/judge/` (`xlit.llm.ChatCache`: one file per answer).
 
 Modules: `core` (input, rows, cache, the generative-JSON path `judge_chat`), one per backend (`openai_backend`,
@@ -38,7 +38,7 @@ Modules: `core` (input, rows, cache, the generative-JSON path `judge_chat`), one
 `check_failures`), `tables` (score and cost tables, estimates), `prompt` (templates), `parse` (answers).
 """
 
-from xlit.judge.core import DEFAULT_REASKS, Item, read_responses, resolve_model, template_for
+from xlit.judge.core import DEFAULT_REASKS, Item, judge_defaults, read_responses, resolve_model, template_for
 from xlit.judge.local import LocalChat, LocalJudge
 from xlit.judge.openai_backend import endpoint_of
 from xlit.judge.parse import Parsed, parse_answer
@@ -64,6 +64,7 @@ __all__ = [
     "cost_row",
     "endpoint_of",
     "estimate",
+    "judge_defaults",
     "judge_file",
     "judge_files",
     "judge_items",

@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import os
@@ -11,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Mapping, Sequence
 
+from xlit import config as xc
 from xlit.io import InputError, iter_jsonl
 from xlit.judge.parse import parse_answer
 from xlit.judge.prompt import COMPACT_TEMPLATE, load_template, markers, render
@@ -20,11 +22,27 @@ from xlit.paths import BASE_DIR
 
 log = logging.getLogger("xlit.judge")
 
-DEFAULT_MAX_TOKENS = 256
 CACHE_SUBDIR = "judge"
-#: times an answer that does not parse is asked again (same prompt, cache bypassed) before it is recorded
-#: as unparsed; a cached unparsed answer is asked again on the next run too (0: never re-ask)
-DEFAULT_REASKS = 1
+
+
+@functools.cache
+def judge_defaults() -> dict[str, Any]:
+    """Every judge setting's default (`judges.<name>` in the schema): `default`, which a validated config has
+    filled in, and `x-default`, which an unset key means (max_tokens, batch_size, mode). The backends read
+    them here, so that a judge config used outside the workflow (a test, the library) means the same."""
+    props = xc._schema()["properties"]["judges"]["additionalProperties"]["properties"]
+    return {
+        k: p["default"] if "default" in p else p["x-default"]
+        for k, p in props.items()
+        if {"default", "x-default"} & set(p)
+    }
+
+
+#: the `judge` section's defaults (the schema's): reask_unparsed (times an answer that does not parse is asked
+#: again, cache bypassed, a cached unparsed one too; 0: never) and max_error_share
+JUDGE_SECTION_DEFAULTS = xc.section_defaults("judge")
+DEFAULT_REASKS = JUDGE_SECTION_DEFAULTS["reask_unparsed"]
+DEFAULT_MAX_ERROR_SHARE = JUDGE_SECTION_DEFAULTS["max_error_share"]
 
 
 @dataclass

@@ -13,10 +13,10 @@ from pathlib import Path
 from typing import Any, Mapping, Sequence
 
 from xlit.judge.core import (
-    DEFAULT_MAX_TOKENS,
     Item,
     cache_for,
     judge_chat,
+    judge_defaults,
     make_row,
     one_turn,
     prompts_of,
@@ -33,7 +33,7 @@ TRANSFORMERS_MODES = ("stars", "generate")
 
 
 def _generates(cfg: Mapping[str, Any]) -> bool:
-    return cfg.get("mode", "stars") == "generate"
+    return cfg.get("mode", judge_defaults()["mode"]) == "generate"
 
 
 def judge(
@@ -75,7 +75,9 @@ class LocalJudge:
     model is that a digit comes next). A prompt longer than the model's context keeps its first quarter and
     its end (`truncated`)."""
 
-    def __init__(self, path: str, batch_size: int = 8, max_length: int | None = None, device: str | None = None):
+    def __init__(
+        self, path: str, batch_size: int | None = None, max_length: int | None = None, device: str | None = None
+    ):
         import torch
         from transformers import AutoModelForCausalLM, AutoTokenizer
 
@@ -86,7 +88,7 @@ class LocalJudge:
         self.model = AutoModelForCausalLM.from_pretrained(path, dtype=dtype).to(self.device).eval()
         limits = [getattr(self.model.config, "max_position_embeddings", None), max_length]
         self.max_length = min(x for x in limits + [1 << 20] if x)
-        self.batch_size = max(1, int(batch_size))
+        self.batch_size = max(1, int(batch_size or judge_defaults()["batch_size"]))
         self.pad_id = self.tok.pad_token_id if self.tok.pad_token_id is not None else self.tok.eos_token_id
 
     def chat_text(self, prompt: str) -> str:
@@ -221,7 +223,8 @@ def _judge_stars(items, judge, cfg, template, cache_dir, path, on_row) -> list[d
                 todo.append(i)
         if not todo:
             return rows  # type: ignore[return-value]
-        lj = LocalJudge(path, batch_size=int(cfg.get("batch_size") or 8), max_length=cfg.get("max_length"))
+        batch_size = cfg.get("batch_size") or judge_defaults()["batch_size"]
+        lj = LocalJudge(path, batch_size=int(batch_size), max_length=cfg.get("max_length"))
         groups = {}
         for i in todo:
             chat = lj.chat_text(prompts[i])
@@ -264,7 +267,7 @@ def local_chat(cfg: Mapping[str, Any], path: str) -> LocalChat:
             "model": cfg["model"],
             "weights": _fingerprint(path),
             "scheme": GENERATE_SCHEME,
-            "max_tokens": int(cfg.get("max_tokens") or DEFAULT_MAX_TOKENS),
+            "max_tokens": int(cfg.get("max_tokens") or judge_defaults()["max_tokens"]),
             "max_length": cfg.get("max_length"),
         },
     )
@@ -316,7 +319,7 @@ class LocalChat:
         if self.model is None:
             self._load()
         encoded = [self._encode(requests[i]) for i in todo]
-        bs = int(self.cfg.get("batch_size") or 8)
+        bs = int(self.cfg.get("batch_size") or judge_defaults()["batch_size"])
         for start in range(0, len(todo), bs):
             chunk = list(range(start, min(start + bs, len(todo))))
             done = hf_complete(

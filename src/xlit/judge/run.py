@@ -9,7 +9,7 @@ from typing import Any, Callable, Mapping, Sequence
 
 from xlit.io import write_jsonl
 from xlit.judge import local, openai_backend
-from xlit.judge.core import DEFAULT_REASKS, Item, read_responses, template_for
+from xlit.judge.core import DEFAULT_MAX_ERROR_SHARE, DEFAULT_REASKS, Item, read_responses, template_for
 from xlit.paths import BASE_DIR
 
 log = logging.getLogger("xlit.judge")
@@ -51,7 +51,9 @@ def judge_items(
     return backend_of(judge, cfg).judge(items, judge, cfg, template, cache_dir, base_dir, on_row, reasks)
 
 
-def check_failures(rows: Sequence[dict], max_error_share: float = 0.0, judge: str = "", source: str = "") -> int:
+def check_failures(
+    rows: Sequence[dict], max_error_share: float = DEFAULT_MAX_ERROR_SHARE, judge: str = "", source: str = ""
+) -> int:
     """Raise JudgeFailed (one line: how many failed, the first error, that the rest is cached) when the share
     of rows with an `error` exceeds `max_error_share`; below it, log a warning. Returns the error count.
     Call it before writing a job's output, so that a failed job leaves no output and is run again; every
@@ -83,7 +85,7 @@ def judge_file(
     cache_dir: str | os.PathLike | None = "cache",
     base_dir: str | os.PathLike = BASE_DIR,
     lang: str = "",
-    max_error_share: float = 0.0,
+    max_error_share: float = DEFAULT_MAX_ERROR_SHARE,
     reasks: int = DEFAULT_REASKS,
     on_row: Callable[[int, dict], Any] | None = None,
 ) -> list[dict]:
@@ -111,7 +113,7 @@ def judge_files(
     template: str | None = None,
     cache_dir: str | os.PathLike | None = "cache",
     base_dir: str | os.PathLike = BASE_DIR,
-    max_error_share: float = 0.0,
+    max_error_share: float = DEFAULT_MAX_ERROR_SHARE,
     reasks: int = DEFAULT_REASKS,
     on_row: Callable[[int, dict], Any] | None = None,
 ) -> list[list[dict]]:
