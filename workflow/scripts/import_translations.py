@@ -8,32 +8,26 @@ output:  data (results/translations/{data}/{lang}.jsonl), quality (results/trans
 params:  dataset (the `it_datasets.<d>` mapping), lang, data, lid_threshold, drop_failed_lid, cache_dir, lid_model
 """
 
-from pathlib import Path
-
 from xlit.io import write_json, write_jsonl
 from xlit.smk import job
 
 if __name__ == "__main__":  # not when a spawned child process re-imports this file
     smk = snakemake  # noqa: F821 - set by Snakemake before the script runs
     with job(smk, "import_translations") as log:
-        from xlit.data import fetch_hf_dataset
-        from xlit.lid import LID
         from xlit.mt import given_translations
+        from xlit.mt.job import mt_job
 
         p, ds = smk.params, smk.params.dataset
-        if smk.input.source:
-            source = smk.input.source[0]
-        else:  # a hub dataset: the same download, with the same ids, as translate_it_data
-            source = fetch_hf_dataset(ds["hf"], Path(p.cache_dir) / "translate" / "sources" / f"{p.data}.jsonl")
+        mt = mt_job(smk, p.lang, data=p.data)
         rows, quality = given_translations(
-            source,
+            mt.source,
             ds["format"],
             p.lang,
             smk.input.given,
             data=p.data,
             max_examples=ds.get("max_examples"),
             reference=smk.input.reference[0] if smk.input.reference else None,
-            lid=LID(p.lid_model),
+            lid=mt.lid,
             lid_threshold=p.lid_threshold,
             drop_failed_lid=p.drop_failed_lid,
         )

@@ -10,47 +10,33 @@ params:  translation (config `translation`), dataset (the `it_datasets.<d>` mapp
 wildcards: data, lang; threads: torch threads
 """
 
-from pathlib import Path
-
 from xlit.io import write_json, write_jsonl
 from xlit.smk import job
 
 if __name__ == "__main__":  # not when a spawned child process re-imports this file
     smk = snakemake  # noqa: F821 - set by Snakemake before the script runs
     with job(smk, "translate_it_data") as log:
-        import torch
-
-        torch.set_num_threads(smk.threads)
-        from xlit.data import fetch_hf_dataset
-        from xlit.lid import LID
-        from xlit.mt import check_languages, make_translator, translate_dataset
+        from xlit.mt import translate_dataset
+        from xlit.mt.job import mt_job
 
         cfg, ds, lang = smk.params.translation, smk.params.dataset, smk.wildcards.lang
-        model_dir = str(Path(smk.input.translator[0]).parent) if smk.input.translator else None
-        check_languages(cfg, [lang], src=smk.params.src, model_dir=model_dir)
-        if smk.input.source:
-            source = smk.input.source[0]
-        else:  # a hub dataset: the same download, with the same ids, as prepare_it_data
-            source = fetch_hf_dataset(
-                ds["hf"], Path(smk.params.cache_dir) / "translate" / "sources" / f"{smk.wildcards.data}.jsonl"
-            )
+        mt = mt_job(smk, lang, data=smk.wildcards.data)
         reference = smk.input.reference[0] if smk.input.reference else None
-        translator = make_translator(cfg, cache_dir=smk.params.cache_dir, model_dir=model_dir)
         rows, quality = translate_dataset(
-            source,
+            mt.source,
             ds["format"],
             lang,
-            translator,
+            mt.translator,
             data=smk.wildcards.data,
             src=smk.params.src,
             max_examples=ds.get("max_examples"),
             reference=reference,
-            lid=LID(smk.params.lid_model),
+            lid=mt.lid,
             lid_threshold=cfg["lid_threshold"],
             drop_failed_lid=cfg["drop_failed_lid"],
             max_chars=2 * int(cfg["max_length"]),
         )
-        translator.close()
+        mt.translator.close()
         write_jsonl(smk.output.data, rows)
         write_json(smk.output.quality, quality)
         log.info(

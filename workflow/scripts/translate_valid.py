@@ -10,35 +10,27 @@ params:  translation (config `translation`), src (the source language), cache_di
 wildcards: lang; threads: torch threads
 """
 
-from pathlib import Path
-
 from xlit.io import read_jsonl, write_json, write_jsonl
 from xlit.smk import job
 
 if __name__ == "__main__":  # not when a spawned child process re-imports this file
     smk = snakemake  # noqa: F821 - set by Snakemake before the script runs
     with job(smk, "translate_valid") as log:
-        import torch
-
-        torch.set_num_threads(smk.threads)
         from xlit.evalsets import translate_prompts
-        from xlit.lid import LID
-        from xlit.mt import check_languages, make_translator
+        from xlit.mt.job import mt_job
 
         cfg, lang = smk.params.translation, smk.wildcards.lang
-        model_dir = str(Path(smk.input.translator[0]).parent) if smk.input.translator else None
-        check_languages(cfg, [lang], src=smk.params.src, model_dir=model_dir)
-        translator = make_translator(cfg, cache_dir=smk.params.cache_dir, model_dir=model_dir)
+        mt = mt_job(smk, lang)
         rows, quality = translate_prompts(
             read_jsonl(smk.input.prompts),
             lang,
-            translator,
+            mt.translator,
             src=smk.params.src,
-            lid=LID(smk.params.lid_model),
+            lid=mt.lid,
             lid_threshold=cfg["lid_threshold"],
             max_chars=2 * int(cfg["max_length"]),
         )
-        translator.close()
+        mt.translator.close()
         write_jsonl(smk.output.data, rows)
         write_json(smk.output.quality, quality)
         log.info(

@@ -15,7 +15,8 @@
 - `mix_dt(english_rows, translated_rows_by_lang, seed)`: English + every translation, shuffled.
 
 Modules: `codes` (model families and their language codes), `backends` (`hf`, `openai`), `cache` (the segment
-cache), `engine` (`Translator`), `segment`, `itdata` (IT files: translation, quality gates, mixing). The demo's
+cache), `engine` (`Translator`), `segment`, `itdata` (IT files: translation, quality gates, mixing), `job` (the
+workflow's MT jobs' prelude, `mt_job`: source file, language check, translator, LID). The demo's
 tiny translator is built by `xlit.demo.build_translator` and loaded by the `hf` backend like any local model.
 """
 
