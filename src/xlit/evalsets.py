@@ -134,6 +134,7 @@ def match_prompts(test: list[dict], pool: list[dict], listed: dict | None = None
     for j, p in enumerate(pool):
         exact.setdefault(norm_text(p["instruction"]), j)
     scans = _scan(test, pool)
+    by_id = {p["id"]: p for p in pool}
     out = {}
     for t in test:
         hits = scans[t["id"]]
@@ -143,7 +144,9 @@ def match_prompts(test: list[dict], pool: list[dict], listed: dict | None = None
         key = norm_text(t["instruction"])
         if t["id"] in listed:
             v = listed[t["id"]]
-            out[t["id"]] = Match(t["id"], "listed" if v else "none", v, best, near, sure)
+            pair = (words(t["instruction"]), words(by_id[v]["instruction"])) if v else None
+            score = difflib.SequenceMatcher(None, *pair, autojunk=False).ratio() if pair else best
+            out[t["id"]] = Match(t["id"], "listed" if v else "none", v, score, near, sure)
         elif key in exact:
             out[t["id"]] = Match(t["id"], "exact", pool[exact[key]]["id"], 1.0, near, sure)
         elif hits and _sure(*hits[0][:2]) and not _rival(hits, pool):
