@@ -1,5 +1,6 @@
-# Configuration, the study grid and input functions shared by every rule file. Every results path comes from
-# xlit.paths (imported here for the rules), names (criteria, splits, checkpoint ids) from xlit.names.
+# Configuration (checked once), the study grid, the settings, resources and params functions the rule files read,
+# and the checks before any job; the input functions are in inputs.smk. Every results path comes from xlit.paths
+# (imported here for the rules), names (criteria, splits, checkpoint ids) from xlit.names.
 import re
 import sys
 
@@ -9,12 +10,8 @@ from xlit import names
 from xlit.config import canonical  # every rule's params: compared by meaning, not key order
 from xlit.paths import (
     BASE_DIR,
-    DEMO_DIR,
-    DEMO_PARALLEL_DIR,
     HUMAN_GUIDELINES,
-    TRANSLATOR_DIR,
     TRANSLATOR_META,
-    VALID_DIR,
     VALID_SAMPLE_STATS,
     VALID_SPLIT_STATS,
     base_model_dir,
@@ -74,6 +71,7 @@ wildcard_constraints:
     strategy="en|dt",
 
 
+# ---- the grid and the sections the rules read ----------------------------------------------------------------------
 def model_cfg(name):
     return config["base_models"][name]
 
@@ -82,178 +80,24 @@ def run_of(wildcards):
     return RUNS[wildcards.run]
 
 
-def gpus_of_model(name):
-    return int(model_cfg(name)["gpus"])
-
-
-def cpu_threads(gpus):
-    """CPU threads per job: 1 on CPU-only jobs (the demo runs two at a time), 8 per GPU otherwise."""
-    return 8 * gpus if gpus else 1
-
-
-# ---- files (paths: xlit.paths) ---------------------------------------------------------------------------
-def checkpoint_model(wildcards):
-    """The model directory of checkpoint {lr} (an id, xlit.names.checkpoint_id) of {run}: the final model, or
-    a saved step's (a step at training.max_steps is the final model)."""
-    lr, step = names.split_checkpoint(wildcards.lr)
-    final = step is None or step == config["training"]["max_steps"]
-    return model_dir(wildcards.run, lr) if final else step_model_dir(wildcards.run, lr, step)
-
-
 #: every (split, language) a checkpoint answers: one generate job and one surface job per checkpoint
 EVAL_SETS = [(split, lang) for split in names.SPLITS for lang in LANGS]
 
 
-def all_generation_files():
-    return [generation_file(run, lr, split, lang) for run, lr in CHECKPOINTS for split, lang in EVAL_SETS]
-
-
-def eval_file(split, lang):
-    """The prompt file of (split, language); with `test_categories`, the test prompts with categories joined."""
-    if split == "test" and TEST_CATEGORIES:
-        return test_prompts(lang)
-    return config["eval_sets"][split][lang]
-
-
-# ---- used by valid.smk (the validation split the workflow builds, test categories) -------------------
+#: the validation split the workflow builds (valid.smk), when configured
 VALID_SPLIT = config.get("valid_split")
 
 
+#: the test prompts' categories joined from AlpacaEval (valid.smk's test_categories; eval_file), when configured
 TEST_CATEGORIES = config.get("test_categories")
 
 
-def valid_split_outputs():
-    return [valid_split_file(lang) for lang in LANGS]
+#: the translation section; its schema defaults when the config has none (the translate rules exist either way)
+TRANSLATION = config["translation"] if "translation" in config else xc.section_defaults("translation")
 
 
-# ---- surface features and LR selection -------------------------------------------------------------
-def fluency_model_input(wildcards):
-    m = config["surface"]["fluency_model"]
-    return base_source(m) if m in config["base_models"] else []
-
-
-def fluency_model_param(wildcards):
-    m = config["surface"]["fluency_model"]
-    return "" if m in config["base_models"] else m
-
-
-def surface_mem_mb(wildcards=None):
-    """Enough to load the reference LM (a quarter of its training job's memory), at least 4 GB."""
-    m = config["surface"]["fluency_model"]
-    return max(4000, model_cfg(m)["mem_mb"] // 4) if m in config["base_models"] else 16000
-
-
-def surface_summaries(wildcards=None):
-    return [surface_summary(run, lr) for run, lr in CHECKPOINTS]
-
-
-# ---- the selected checkpoints (after the select_lr checkpoint) -----------------------------------
-def selected_lrs():
-    """{run: checkpoint id} under config selection.criterion, read once select_lr has run."""
-    from xlit.select import read_selected
-
-    return read_selected(checkpoints.select_lr.get().output.selected, config["selection"]["criterion"])
-
-
-def selected_answers(wildcards=None):
-    """(run, checkpoint id, language) of every selected checkpoint's answers on the judge split, run by run: the
-    order of selected_generations and simulated_rating_surface (their rules' params name each file's checkpoint)."""
-    return [(run, lr, lang) for run, lr in selected_lrs().items() for lang in LANGS]
-
-
-def selected_generations(wildcards=None):
-    return [generation_file(run, lr, JUDGE_SPLIT, lang) for run, lr, lang in selected_answers()]
-
-
-def judge_jobs(wildcards=None):
-    """(judge, run, checkpoint id, language) of every judge output, in judge_outputs' order (judge_table's params)."""
-    return [
-        (judge, run, lr, lang)
-        for judge in sorted(config["judges"])  # sorted: reordering the config's judges changes no param
-        for run, lr in selected_lrs().items()
-        for lang in LANGS
-    ]
-
-
-def judge_outputs(wildcards=None):
-    return [judge_result_file(*job) for job in judge_jobs()]
-
-
-# ---- human ratings ----------------------------------------------------------------------------------
-def human_rating_sheets():
-    return [r["path"] for r in config["human"]["ratings"]]
-
-
-def human_annotators():
-    return [r["annotator"] for r in config["human"]["ratings"]]
-
-
-def human_key_files():
-    return sorted({human_key(r["lang"]) for r in config["human"]["ratings"]})
-
-
-#: the demo's simulated raters (human.simulated.raters): names of the `simulated_rating` rule's {rater}
-SIMULATED_RATERS = (config["human"].get("simulated") or {}).get("raters") or {}
-
-
-def simulated_rating_params(wildcards):
-    sim = config["human"]["simulated"]
-    return {
-        "rater": SIMULATED_RATERS[wildcards.rater],
-        "fluency_ppl": sim.get("fluency_ppl"),
-        "threshold": config["surface"]["lid_threshold"],
-    }
-
-
-def simulated_rating_surface(wildcards):
-    """The surface rows of the rated responses: the selected checkpoints on the judge split, every language."""
-    return [surface_file(run, lr, JUDGE_SPLIT, lang) for run, lr, lang in selected_answers()]
-
-
-# ---- the default target --------------------------------------------------------------------------
-def study_targets():
-    figs = [figure(f"fig{i}", ext) for i in (2, 3, 4, 5) for ext in ("pdf", "png")]
-    tables = [table(t) for t in ("surface", "selected_lr", "judge_scores", "judge_cost", "human_scores", "agreement")]
-    if any(r.strategy == "dt" for r in RUNS.values()):
-        tables.append(table("translation_quality"))
-    return figs + tables + [HUMAN_GUIDELINES]
-
-
-# ---- used by demo.smk ----------------------------------------------------------------------------------
-def demo_parallel_files():
-    return [demo_parallel(l, part) for l in LANGS[1:] for part in ("train", "test")]
-
-
-def demo_outputs():
-    if "demo" not in config:
-        return []
-    return (
-        [demo_corpus(l) for l in LANGS]
-        + [demo_it(l) for l in LANGS]
-        + [demo_prompts(s, l) for s in names.SPLITS for l in LANGS]
-        + [demo_answers(s, l) for s in names.SPLITS for l in LANGS]
-        + demo_parallel_files()
-    )
-
-
-# ---- used by base.smk ----------------------------------------------------------------------------------
-def base_inputs(wildcards):
-    m = model_cfg(wildcards.model)
-    if "tiny" in m:
-        return [demo_corpus(l) for l in m["tiny"]["corpus_langs"]]
-    return []
-
-
-# ---- used by data.smk ----------------------------------------------------------------------------------
-def it_source(wildcards):
-    d = config["it_datasets"][wildcards.data]
-    return [d["path"]] if "path" in d else []
-
-
-def it_translations(wildcards):
-    if wildcards.strategy != "dt":
-        return []
-    return [translation_files(wildcards.data, lang)["data"] for lang in LANGS[1:]]
+def dt_datasets():
+    return sorted({r.data for r in RUNS.values() if r.strategy == "dt"})
 
 
 def given_translations():
@@ -269,88 +113,10 @@ def given_wildcards(wildcards):
     return SimpleNamespace(data=data, lang=lang)
 
 
-def given_translation_file(wildcards):
-    w = given_wildcards(wildcards)
-    return config["it_datasets"][w.data]["translations"][w.lang]
-
-
-# ---- used by translate.smk -----------------------------------------------------------------------------
-#: the translation section; its schema defaults when the config has none (the translate rules exist either way)
-TRANSLATION = config["translation"] if "translation" in config else xc.section_defaults("translation")
-
-
-def dt_datasets():
-    return sorted({r.data for r in RUNS.values() if r.strategy == "dt"})
-
-
-def translator_input(wildcards):
-    return [TRANSLATOR_META] if TRANSLATION.get("model") == "tiny" else []
-
-
-def it_reference(wildcards):
-    """A reference translation of the dataset, aligned by id, for chrF/BLEU: `it_datasets.<d>.references.<lang>`,
-    else in the demo the sibling file `dolly.<lang>.jsonl` of `dolly.en.jsonl`."""
-    d = config["it_datasets"][wildcards.data]
-    ref = (d.get("references") or {}).get(wildcards.lang)
-    if ref:
-        return [ref]
-    if "demo" in config and d.get("path") == demo_it(LANGS[0]):
-        return [demo_it(wildcards.lang)]
-    return []
-
-
-def translate_gpus(wildcards=None):
-    return int(TRANSLATION["gpus"]) if TRANSLATION["backend"] == "hf" else 0
-
-
-# ---- used by train.smk ---------------------------------------------------------------------------------
-def train_spec(wildcards):
-    run = run_of(wildcards)
-    ad = config["adaptations"][run.adaptation]
-    return {
-        "adaptation": run.adaptation,
-        "lr": float(wildcards.lr),
-        "lora": {k: v for k, v in ad.items() if k != "learning_rates"} if run.adaptation == "lora" else None,
-        "training": config["training"],
-        "chat_template": xlit_chat_template(run.model),
-        "checkpoint_dir": train_checkpoint_dir(wildcards.run, wildcards.lr),
-        **({"save_at": SAVED_STEPS} if SAVED_STEPS else {}),
-    }
-
-
-def xlit_chat_template(model):
-    from xlit.chat import get_template
-
-    return get_template(model_cfg(model)["chat_template"])
-
-
-def train_gpus(wildcards):
-    """GPUs for one training job: the model's count for full fine-tuning, one for LoRA (xlit.plan.train_gpus)."""
-    from xlit.plan import train_gpus as gpus
-
-    return gpus(config, run_of(wildcards))
-
-
-def train_mem_mb(wildcards):
-    """Host memory of one training job (MB, SLURM's MiB), from the adaptation and the GPU count: the plan's
-    estimate for a GPU job (xlit.plan.train_mem_mb, `xlit plan`'s host GiB), the model's mem_mb on CPU. A
-    resource: changing it re-runs nothing."""
-    from xlit.plan import train_mem_mb as mem_mb
-
-    return mem_mb(config, run_of(wildcards))
-
-
-# ---- used by generate.smk ------------------------------------------------------------------------------
-def generate_gpus(wildcards):
-    """generation.gpus for a model that has GPUs (vllm: tensor parallel over them), else 0."""
-    return config["generation"]["gpus"] if gpus_of_model(run_of(wildcards).model) else 0
-
-
 #: what the generations depend on (the GPU count does not change them: a resource, not a param)
 GENERATION = {k: v for k, v in config["generation"].items() if k != "gpus"}
 
 
-# ---- used by judge.smk ---------------------------------------------------------------------------------
 JUDGES = config["judges"]
 
 
@@ -373,25 +139,10 @@ def judge_cfg(wildcards):
     return JUDGES[wildcards.judge]
 
 
-def judge_gpus(wildcards):
-    c = judge_cfg(wildcards)
-    return int(c["gpus"]) if c["backend"] == "transformers" else 0
-
-
-def judge_model_input(wildcards):
-    """The base model's source.json when a transformers judge names a base model of the config; the trained
-    model (its `model` path, built by `train_judge`) of a judge with `train:`."""
-    c = judge_cfg(wildcards)
-    if c.get("train"):
-        return [c["model"]]
-    if c["backend"] == "transformers" and c["model"] in config["base_models"]:
-        return base_source(c["model"])
-    return []
-
-
-# ---- the demo's trained judge (judges.<name>.train) -----------------------------------------------------
 #: judges the workflow trains itself (demo): `train_judge` builds each one's model, `judge_model_dir(<name>)`
 TRAINED_JUDGES = [j for j, c in JUDGES.items() if c.get("train")]
+
+
 for _j in TRAINED_JUDGES:
     if JUDGES[_j]["model"] != judge_model_dir(_j):
         raise ValueError(
@@ -405,16 +156,84 @@ for _j in TRAINED_JUDGES:
 JUDGE_TRAIN_CHECKPOINTS = [(r, lr) for r, lr in CHECKPOINTS if RUNS[r].strategy == "en"] or CHECKPOINTS
 
 
-def train_judge_inputs(wildcards):
-    t = JUDGES[wildcards.judge]["train"]
+#: the demo's simulated raters (human.simulated.raters): names of the `simulated_rating` rule's {rater}
+SIMULATED_RATERS = (config["human"].get("simulated") or {}).get("raters") or {}
+
+
+# ---- resources (threads, GPUs, memory: they change no result) ------------------------------------------------------
+def cpu_threads(gpus):
+    """CPU threads per job: 1 on CPU-only jobs (the demo runs two at a time), 8 per GPU otherwise."""
+    return 8 * gpus if gpus else 1
+
+
+def translate_gpus(wildcards=None):
+    return int(TRANSLATION["gpus"]) if TRANSLATION["backend"] == "hf" else 0
+
+
+def train_gpus(wildcards):
+    """GPUs for one training job: the model's count for full fine-tuning, one for LoRA (xlit.plan.train_gpus)."""
+    from xlit.plan import train_gpus as gpus
+
+    return gpus(config, run_of(wildcards))
+
+
+def train_mem_mb(wildcards):
+    """Host memory of one training job (MB, SLURM's MiB), from the adaptation and the GPU count: the plan's
+    estimate for a GPU job (xlit.plan.train_mem_mb, `xlit plan`'s host GiB), the model's mem_mb on CPU. A
+    resource: changing it re-runs nothing."""
+    from xlit.plan import train_mem_mb as mem_mb
+
+    return mem_mb(config, run_of(wildcards))
+
+
+def generate_gpus(wildcards):
+    """generation.gpus for a model that has GPUs (vllm: tensor parallel over them), else 0."""
+    return config["generation"]["gpus"] if int(model_cfg(run_of(wildcards).model)["gpus"]) else 0
+
+
+def surface_mem_mb(wildcards=None):
+    """Enough to load the reference LM (a quarter of its training job's memory), at least 4 GB."""
+    m = config["surface"]["fluency_model"]
+    return max(4000, model_cfg(m)["mem_mb"] // 4) if m in config["base_models"] else 16000
+
+
+def judge_gpus(wildcards):
+    c = judge_cfg(wildcards)
+    return int(c["gpus"]) if c["backend"] == "transformers" else 0
+
+
+# ---- params functions (each wrapped by canonical() in its rule) ----------------------------------------------------
+def fluency_model_param(wildcards):
+    m = config["surface"]["fluency_model"]
+    return "" if m in config["base_models"] else m
+
+
+def train_spec(wildcards):
+    run = run_of(wildcards)
+    ad = config["adaptations"][run.adaptation]
     return {
-        "base": base_source(t["base"]),
-        "fluency": base_source(config["surface"]["fluency_model"]),
-        "prompts": [config["eval_sets"]["valid"][lang] for lang in LANGS],
-        "answers": [demo_answers("valid", lang) for lang in LANGS],
-        "generations": [
-            generation_file(run, lr, "valid", lang) for run, lr in JUDGE_TRAIN_CHECKPOINTS for lang in LANGS
-        ],
+        "adaptation": run.adaptation,
+        "lr": float(wildcards.lr),
+        "lora": {k: v for k, v in ad.items() if k != "learning_rates"} if run.adaptation == "lora" else None,
+        "training": config["training"],
+        "chat_template": xlit_chat_template(run.model),
+        "checkpoint_dir": train_checkpoint_dir(wildcards.run, wildcards.lr),
+        **({"save_at": SAVED_STEPS} if SAVED_STEPS else {}),
+    }
+
+
+def xlit_chat_template(model):
+    from xlit.chat import get_template
+
+    return get_template(model_cfg(model)["chat_template"])
+
+
+def simulated_rating_params(wildcards):
+    sim = config["human"]["simulated"]
+    return {
+        "rater": SIMULATED_RATERS[wildcards.rater],
+        "fluency_ppl": sim.get("fluency_ppl"),
+        "threshold": config["surface"]["lid_threshold"],
     }
 
 
@@ -441,7 +260,7 @@ def train_judge_params(wildcards):
     }
 
 
-# ---- before any job (the Snakefile calls these once every rule is defined) ----------------------------------
+# ---- before any job (the Snakefile calls these once every rule is defined) -----------------------------------------
 def check_inputs():
     """Every file the config names (xlit.config.input_files) exists, is a download or a rule's output: one line
     naming the config key, at every plan of the main process (a fresh dry run and a finished study's re-plan

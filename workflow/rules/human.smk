@@ -1,5 +1,5 @@
 # Human evaluation: blinded rating sheets for annotators, importing the completed sheets, agreement.
-# Input functions (selected_generations, human_*) are in common.smk.
+# Input functions (selected_generations, human_*) are in inputs.smk.
 # Keys are regenerated deterministically from the selected generations and the seed; a completed sheet
 # whose prompt/response text no longer matches its key (generations changed) is rejected on import.
 # Keep the sheets handed out and their keys together with the completed sheets.

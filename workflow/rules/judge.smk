@@ -1,7 +1,7 @@
 # The LLM judge: one job per (judge, selected checkpoint) on config judge.split (test), all languages at once
 # (a transformers judge is loaded once per job), one file per language; then the score and cost tables;
 # judge_estimate prints what judging the grid would cost before paying.
-# Input functions (selected_generations, judge_outputs) are in common.smk.
+# Input functions (selected_generations, judge_outputs) are in inputs.smk.
 # Judge answers are cached under {cache_dir}/judge/ (never an output; survives killed jobs; xlit.cache).
 # The API key is read from the environment variable `judges.<name>.api_key_env` at run time only.
 # Parallel openai judge jobs multiply the request rate (jobs x concurrency): each takes one `judge_api`

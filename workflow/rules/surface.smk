@@ -1,5 +1,5 @@
 # Surface features, the surface table, LR selection (a checkpoint) and Figure 3 (left).
-# Input functions (fluency_model_input, fluency_model_param, surface_summaries) are in common.smk.
+# Input functions (fluency_model_input, surface_summaries) are in inputs.smk, fluency_model_param in common.smk.
 
 
 # One job per checkpoint: the fluency LM is loaded once and scores every (split, language) of EVAL_SETS.

@@ -1,6 +1,7 @@
 # Machine translation of IT data for `dt` runs (one job per (dataset used by a dt run, non-English
 # language)), the demo's tiny translator, and the translation quality table.
-# Needs from common.smk / data.smk / demo.smk: LANGS, RUNS, CACHE_DIR, it_source, DEMO_DIR.
+# Needs from common.smk: LANGS, RUNS, CACHE_DIR, TRANSLATION, dt_datasets, given_translations, given_wildcards;
+# from inputs.smk: it_source, translator_input, it_reference, demo_parallel_files.
 # Languages the MT model cannot translate are refused at config validation (common.smk).
 
 

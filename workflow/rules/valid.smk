@@ -3,8 +3,8 @@
 #   translated with the `translation` backend like dt data (translate_valid: segment cache, LID gate), then
 #   aligned (valid_split: a prompt failing the gate in any language is dropped everywhere, and counted);
 # - the test prompts with AlpacaEval's `dataset` joined as category where the English file has none.
-# Needs from common.smk: LANGS, VALID_SPLIT, VALID_DIR, TEST_CATEGORIES, TRANSLATION, CACHE_DIR,
-# translator_input, translate_gpus, cpu_threads.
+# Needs from common.smk: LANGS, VALID_SPLIT, TEST_CATEGORIES, TRANSLATION, CACHE_DIR, translate_gpus, cpu_threads;
+# from inputs.smk: translator_input, valid_split_outputs.
 
 
 if VALID_SPLIT:
