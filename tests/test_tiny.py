@@ -9,7 +9,7 @@ def test_tiny_lm_roundtrip(tiny_lm_dir):
     out = tok.apply_chat_template(
         [{"role": "user", "content": " Hi "}, {"role": "assistant", "content": "Yo"}], tokenize=False
     )
-    assert out == "<s>[INST] Hi [/INST] Yo </s>"
+    assert out == "<s>[INST] Hi [/INST]  Yo </s>"  # the release's trailing space after [/INST]
     assert model.config.vocab_size == len(tok)
 
 

@@ -16,7 +16,8 @@ if __name__ == "__main__":  # not when a spawned child process re-imports this f
     with job(smk, "valid_prompts") as log:
         pool = load_alpaca_eval(smk.input.source)
         test = load_prompts(smk.input.test)
-        rows, stats = sample_valid(pool, test, smk.params.n, smk.params.seed, source=smk.input.source)
+        listed = smk.config.get("test_matches")  # test prompts matched by hand where the fuzzy rule is unsure
+        rows, stats = sample_valid(pool, test, smk.params.n, smk.params.seed, source=smk.input.source, listed=listed)
         write_jsonl(smk.output.prompts, rows)
         write_json(smk.output.stats, stats)
         log.info(
