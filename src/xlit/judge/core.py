@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Mapping, Sequence
 
-from xlit import config as xc
+from xlit import settings  # the schema and its defaults (below xlit.config: no import circle)
 from xlit.io import InputError, iter_jsonl
 from xlit.judge.parse import parse_answer
 from xlit.judge.prompt import COMPACT_TEMPLATE, load_template, markers, render
@@ -30,7 +30,7 @@ def judge_defaults() -> dict[str, Any]:
     """Every judge setting's default (`judges.<name>` in the schema): `default`, which a validated config has
     filled in, and `x-default`, which an unset key means (max_tokens, batch_size, mode). The backends read
     them here, so that a judge config used outside the workflow (a test, the library) means the same."""
-    props = xc._schema()["properties"]["judges"]["additionalProperties"]["properties"]
+    props = settings._schema()["properties"]["judges"]["additionalProperties"]["properties"]
     return {
         k: p["default"] if "default" in p else p["x-default"]
         for k, p in props.items()
@@ -40,7 +40,7 @@ def judge_defaults() -> dict[str, Any]:
 
 #: the `judge` section's defaults (the schema's): reask_unparsed (times an answer that does not parse is asked
 #: again, cache bypassed, a cached unparsed one too; 0: never) and max_error_share
-JUDGE_SECTION_DEFAULTS = xc.section_defaults("judge")
+JUDGE_SECTION_DEFAULTS = settings.section_defaults("judge")
 DEFAULT_REASKS = JUDGE_SECTION_DEFAULTS["reask_unparsed"]
 DEFAULT_MAX_ERROR_SHARE = JUDGE_SECTION_DEFAULTS["max_error_share"]
 
