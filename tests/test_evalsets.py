@@ -276,9 +276,8 @@ def test_scripts_match_edited_test_prompts(tmp_path, fake_snakemake):
         fake_snakemake(
             input={"source": source, "prompts": [en, fr]},
             output=outs,
-            params={"langs": ["en", "fr"]},
+            params={"langs": ["en", "fr"], "test_matches": listed},
             log=[log],
-            config={"test_matches": listed},
         ).run("test_categories.py")
 
     # ids are the file's line numbers: EDITED's ids are 1..7 in order
@@ -304,9 +303,8 @@ def test_scripts_match_edited_test_prompts(tmp_path, fake_snakemake):
                 "prompts": [tmp_path / "v" / "en.jsonl", tmp_path / "v" / "fr.jsonl"],
                 "stats": tmp_path / "v.json",
             },
-            params={"langs": ["en", "fr"]},
+            params={"langs": ["en", "fr"], "test_matches": listed},
             log=[tmp_path / "logs" / "valid_split.log"],
-            config={"test_matches": listed},
         ).run("valid_split.py")
 
     with pytest.raises(

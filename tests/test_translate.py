@@ -655,7 +655,7 @@ def test_valid_split_scripts(tiny_translator, tmp_path, fake_snakemake):
         "valid_prompts.py",
         input={"source": source, "test": test_en},
         output={"prompts": sample, "stats": d / "sample/sample.json"},
-        params={"n": 8, "seed": 0},
+        params={"n": 8, "seed": 0, "test_matches": {}},
     )
     assert json.loads((d / "sample/sample.json").read_text())["test_overlap"] == 1
     translated = []
@@ -678,7 +678,7 @@ def test_valid_split_scripts(tiny_translator, tmp_path, fake_snakemake):
         "valid_split.py",
         input={"english": sample, "translated": translated, "test": test_en},
         output={"prompts": outs, "stats": d / "split.json"},
-        params={"langs": ["en", "fr", "ru"]},
+        params={"langs": ["en", "fr", "ru"], "test_matches": {}},
     )
     prompts = {l: load_prompts(p) for l, p in zip(("en", "fr", "ru"), outs)}
     check_aligned(prompts, dict(zip(("en", "fr", "ru"), outs)))
@@ -692,7 +692,7 @@ def test_valid_split_scripts(tiny_translator, tmp_path, fake_snakemake):
         "test_categories.py",
         input={"source": source, "prompts": [test_en, test_fr]},
         output=cats,
-        params={"langs": ["en", "fr"]},
+        params={"langs": ["en", "fr"], "test_matches": {"t2": None}},  # t2 has no AlpacaEval original: listed
     )
     assert [p["category"] for p in read_jsonl(cats[1])] == [pool[0]["category"], ""]
 

@@ -8,6 +8,8 @@ import xlit.config as xc
 from snakemake.exceptions import WorkflowError
 from xlit import names
 from xlit.config import canonical  # every rule's params: compared by meaning, not key order
+from xlit.evalsets import check_config as check_test_matches
+from xlit.io import InputError
 from xlit.paths import (
     BASE_DIR,
     HUMAN_GUIDELINES,
@@ -268,6 +270,10 @@ def check_inputs():
     none); `refuse_judging_without_keys` stops a real run whose jobs would judge."""
     if workflow.is_main_process:
         xc.check_inputs(config, "config", produced=lambda path: any(r.is_producer(path) for r in workflow.rules))
+        try:  # every English test prompt matched to AlpacaEval, or listed in test_matches (once the files exist)
+            check_test_matches(config)
+        except InputError as e:
+            raise xc.ConfigError(f"config: test_matches: {e}") from None
         for line in xc.missing_api_keys(config):
             print(f"warning: {line}", file=sys.stderr)
 

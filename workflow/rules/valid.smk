@@ -29,6 +29,7 @@ if VALID_SPLIT:
         params:
             n=canonical(VALID_SPLIT["n"]),
             seed=canonical(VALID_SPLIT["seed"]),
+            test_matches=canonical(config["test_matches"]),
         script:
             "../scripts/valid_prompts.py"
 
@@ -77,6 +78,7 @@ if VALID_SPLIT:
             runtime=5,
         params:
             langs=canonical(LANGS),
+            test_matches=canonical(config["test_matches"]),
         script:
             "../scripts/valid_split.py"
 
@@ -101,5 +103,6 @@ if TEST_CATEGORIES:
             runtime=5,
         params:
             langs=canonical(LANGS),
+            test_matches=canonical(config["test_matches"]),
         script:
             "../scripts/test_categories.py"

@@ -5,7 +5,7 @@ config's `test_matches`), for ids whose English prompt has no category. A prompt
 
 input:   source (AlpacaEval's eval set), prompts (config eval_sets.test, one per params.langs)
 output:  results/prompts/test/{lang}.jsonl, one per params.langs (same order)
-params:  langs (English first); the listed matches are read from config `test_matches`
+params:  langs (English first); test_matches (config: test prompts matched by hand)
 """
 
 from xlit.data import check_aligned, load_prompts
@@ -24,7 +24,7 @@ if __name__ == "__main__":  # not when a spawned child process re-imports this f
             prompts,
             load_alpaca_eval(smk.input.source),
             english=langs[0],
-            listed=smk.config["test_matches"],
+            listed=smk.params.test_matches,
             path=paths[langs[0]],
         )
         for lang, path in zip(langs, smk.output):

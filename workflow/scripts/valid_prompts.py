@@ -3,7 +3,7 @@
 
 input:   source (AlpacaEval's eval set), test (the English test prompts)
 output:  prompts (results/valid_split/sample/{en}.jsonl), stats (results/valid_split/sample/sample.json)
-params:  n, seed
+params:  n, seed, test_matches (config: test prompts matched by hand to their AlpacaEval original)
 """
 
 from xlit.data import load_prompts
@@ -16,7 +16,7 @@ if __name__ == "__main__":  # not when a spawned child process re-imports this f
     with job(smk, "valid_prompts") as log:
         pool = load_alpaca_eval(smk.input.source)
         test = load_prompts(smk.input.test)
-        listed = smk.config.get("test_matches")  # test prompts matched by hand where the fuzzy rule is unsure
+        listed = smk.params.test_matches
         rows, stats = sample_valid(pool, test, smk.params.n, smk.params.seed, source=smk.input.source, listed=listed)
         write_jsonl(smk.output.prompts, rows)
         write_json(smk.output.stats, stats)

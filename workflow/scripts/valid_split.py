@@ -6,7 +6,7 @@ listed in config `test_matches` as a test prompt's original).
 input:   english (results/valid_split/sample/{en}.jsonl), translated (results/valid_split/translated/{lang}.jsonl
          of every non-English language), test (the English test prompts)
 output:  prompts (results/valid_split/{lang}.jsonl, one per params.langs), stats (results/valid_split/split.json)
-params:  langs (English first); the listed matches are read from config `test_matches`
+params:  langs (English first); test_matches (config: test prompts matched by hand)
 """
 
 from xlit.data import load_prompts
@@ -22,7 +22,7 @@ if __name__ == "__main__":  # not when a spawned child process re-imports this f
         paths = dict(zip(langs[1:], smk.input.translated))
         files, stats = assemble_split(english, {l: read_jsonl(p) for l, p in paths.items()}, paths, src=langs[0])
         test = load_prompts(smk.input.test)
-        listed = {v: str(k) for k, v in smk.config["test_matches"].items() if v}
+        listed = {v: str(k) for k, v in smk.params.test_matches.items() if v}
         same = same_pairs(files[langs[0]], test)
         same += [(p["id"], listed[p["id"]], None) for p in files[langs[0]] if p["id"] in listed]
         if same:
