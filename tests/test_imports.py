@@ -38,9 +38,7 @@ def _targets(node: ast.AST, importer: str, is_package: bool, modules: dict) -> l
     if isinstance(node, ast.Import):
         names = [alias.name for alias in node.names]
     elif isinstance(node, ast.ImportFrom):
-        base = (
-            _resolve_relative(importer, is_package, node.level, node.module) if node.level else (node.module or "")
-        )
+        base = _resolve_relative(importer, is_package, node.level, node.module) if node.level else (node.module or "")
         for alias in node.names:
             sub = f"{base}.{alias.name}"
             names.append(sub if sub in modules else base)
