@@ -10,7 +10,7 @@ import re
 
 import pytest
 
-from xlit.chat import LLAMA2_TEMPLATE, piecewise_prefix
+from xlit.chat import LLAMA2_TEMPLATE, piecewise_prefix, with_template
 from xlit.generate import encode_prompts, render_prompt
 
 #: LLaMA-2's ids of the pieces around `[INST]`/`[/INST]` (`▁[` INST `]`, `▁[` `/` INST `]`, the lone `▁`)
@@ -63,9 +63,13 @@ def release_text(user: str, answer: str | None = None) -> str:
 
 @pytest.fixture
 def tok():
-    t = piecewise_prefix(llama_like())
-    t.chat_template = LLAMA2_TEMPLATE
-    return t
+    return with_template(llama_like(), LLAMA2_TEMPLATE)  # as xlit.train and the plan set a tokenizer up
+
+
+def test_only_llama2_s_template_switches_to_piecewise():
+    other = "{% for m in messages %}{{ m['content'] }}{% endfor %}"
+    assert with_template(llama_like(), other).backend_tokenizer.pre_tokenizer.prepend_scheme == "first"
+    assert with_template(llama_like(), LLAMA2_TEMPLATE).backend_tokenizer.pre_tokenizer.prepend_scheme == "always"
 
 
 CONV = [{"role": "user", "content": "What is the capital of France?"}, {"role": "assistant", "content": "Paris."}]

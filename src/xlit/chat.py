@@ -62,6 +62,16 @@ def piecewise_prefix(tokenizer):
     return tokenizer
 
 
+def with_template(tokenizer, template: str | None):
+    """`tokenizer` set up to render `template` (a literal, `get_template`'s): the template set, and for LLaMA-2's
+    the release's piecewise tokenisation (`piecewise_prefix`), which a saved checkpoint keeps."""
+    if template:
+        tokenizer.chat_template = template
+    if template == LLAMA2_TEMPLATE:
+        piecewise_prefix(tokenizer)
+    return tokenizer
+
+
 def get_template(name_or_template: str) -> str:
     """A template by name (`llama2`) or a literal Jinja template (anything containing `{%`)."""
     if name_or_template in TEMPLATES:

@@ -372,7 +372,7 @@ def micro_batches(lengths: list[int], tokens_per_batch: int) -> dict:
 def data_micro_batches(config: dict, run, _cache: dict | None = None) -> dict | None:
     """`micro_batches` of a run's IT data file if the workflow has written it (relative to the working
     directory), with `source` naming how lengths were counted; None without the file."""
-    from .chat import get_template
+    from .chat import get_template, with_template
     from .io import read_jsonl
     from .paths import it_data_file
 
@@ -383,8 +383,10 @@ def data_micro_batches(config: dict, run, _cache: dict | None = None) -> dict | 
     if _cache is not None and key in _cache:
         return _cache[key]
     t = config["training"]
-    tok = _local_tokenizer(config, run.model)
     template = get_template(config["base_models"][run.model]["chat_template"])
+    tok = _local_tokenizer(config, run.model)
+    if tok is not None:
+        with_template(tok, template)  # tokenised as training tokenises it (LLaMA-2: piecewise)
     lengths = example_lengths(read_jsonl(path), t["max_length"], tok, template)
     out = (
         {**micro_batches(lengths, t["tokens_per_batch"]), "source": "tokenizer" if tok else "bytes"}

@@ -14,6 +14,7 @@ import sys
 import time
 from pathlib import Path
 
+from .chat import with_template
 from .checkpoints import CHECKPOINT_INFO
 
 log = logging.getLogger("xlit.train")
@@ -246,8 +247,7 @@ def train(spec: dict, callbacks=None) -> dict:
     tokenizer = AutoTokenizer.from_pretrained(spec["base"])
     if tokenizer.pad_token is None:
         tokenizer.pad_token = tokenizer.eos_token
-    if spec.get("chat_template"):
-        tokenizer.chat_template = spec["chat_template"]
+    with_template(tokenizer, spec.get("chat_template"))
     lora = spec["adaptation"] == "lora"
     precision = resolve_precision(t["precision"])
     n_proc = processes()
