@@ -195,3 +195,29 @@ def test_multi_process_launch_keeps_the_recipes_tokens_per_update(tmp_path, tiny
             m.startswith("| ") and f"process {rank} of 2 on cpu" in m and m.endswith(", 1 threads") for m in lines
         ), lines
     assert any("--main_process_port" in m for m in lines)
+
+
+def test_too_long_examples_are_skipped_and_counted(tmp_path, tiny_lm_dir, it_data):
+    """training.too_long: skip (the release) leaves out every example over max_length tokens, as training
+    tokenises it, and records how many; truncate (unset) keeps them all."""
+    from transformers import AutoTokenizer
+
+    from xlit.chat import rendered_lengths, with_template
+    from xlit.io import read_jsonl
+    from xlit.train import drop_too_long
+
+    rows = read_jsonl(it_data)
+    tok = with_template(AutoTokenizer.from_pretrained(tiny_lm_dir), LLAMA2_TEMPLATE)
+    lengths = rendered_lengths(tok, [r["messages"] for r in rows])
+    limit = sorted(lengths)[len(lengths) // 2]
+    over = sum(n > limit for n in lengths)
+    assert 0 < over < len(rows)
+    kept, skipped = drop_too_long(rows, tok, limit, "skip")
+    assert skipped == over and kept == [r for r, n in zip(rows, lengths) if n <= limit]
+    assert drop_too_long(rows, tok, limit, "truncate") == (rows, 0)
+    with pytest.raises(ValueError, match="every one of the"):
+        drop_too_long(rows, tok, min(lengths) - 1, "skip")
+    info = train(spec(tmp_path, tiny_lm_dir, it_data, "ft", 1e-3, max_steps=2, max_length=limit, too_long="skip"))
+    saved = json.loads((tmp_path / "model-ft" / CHECKPOINT_INFO).read_text())
+    assert info["skipped_too_long"] == saved["skipped_too_long"] == over and saved["too_long"] == "skip"
+    assert "too_long" not in default_training()  # unset means truncate, never filled in: no finished run re-runs

@@ -72,6 +72,13 @@ def with_template(tokenizer, template: str | None):
     return tokenizer
 
 
+def rendered_lengths(tokenizer, conversations: list[list[dict]]) -> list[int]:
+    """Tokens of each conversation as training feeds it: the tokenizer's chat template rendered, then tokenised in
+    one batch without added special tokens (what `apply_chat_template(tokenize=True)` does row by row)."""
+    texts = tokenizer.apply_chat_template(conversations, tokenize=False)
+    return [len(ids) for ids in tokenizer(texts, add_special_tokens=False)["input_ids"]]
+
+
 def get_template(name_or_template: str) -> str:
     """A template by name (`llama2`) or a literal Jinja template (anything containing `{%`)."""
     if name_or_template in TEMPLATES:

@@ -340,10 +340,9 @@ def example_lengths(rows: list[dict], max_length: int, tokenizer=None, chat_temp
     `apply_chat_template(tokenize=True)` does), else estimated from UTF-8 bytes (`CHARS_PER_TOKEN`,
     `TOKENS_PER_MESSAGE`)."""
     if tokenizer is not None:
-        texts = tokenizer.apply_chat_template(
-            [r["messages"] for r in rows], chat_template=chat_template, tokenize=False
-        )
-        counts = [len(ids) for ids in tokenizer(texts, add_special_tokens=False)["input_ids"]]
+        from .chat import rendered_lengths, with_template
+
+        counts = rendered_lengths(with_template(tokenizer, chat_template), [r["messages"] for r in rows])
     else:
         counts = [
             math.ceil(sum(len(str(m.get("content", "")).encode("utf-8")) for m in r["messages"]) / CHARS_PER_TOKEN)
@@ -372,7 +371,7 @@ def micro_batches(lengths: list[int], tokens_per_batch: int) -> dict:
 def data_micro_batches(config: dict, run, _cache: dict | None = None) -> dict | None:
     """`micro_batches` of a run's IT data file if the workflow has written it (relative to the working
     directory), with `source` naming how lengths were counted; None without the file."""
-    from .chat import get_template, with_template
+    from .chat import get_template
     from .io import read_jsonl
     from .paths import it_data_file
 
@@ -385,8 +384,6 @@ def data_micro_batches(config: dict, run, _cache: dict | None = None) -> dict | 
     t = config["training"]
     template = get_template(config["base_models"][run.model]["chat_template"])
     tok = _local_tokenizer(config, run.model)
-    if tok is not None:
-        with_template(tok, template)  # tokenised as training tokenises it (LLaMA-2: piecewise)
     lengths = example_lengths(read_jsonl(path), t["max_length"], tok, template)
     out = (
         {**micro_batches(lengths, t["tokens_per_batch"]), "source": "tokenizer" if tok else "bytes"}

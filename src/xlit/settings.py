@@ -24,6 +24,12 @@ class ConfigError(ValueError):
     pass
 
 
+def unset_default(section: str, key: str):
+    """What an unset `section.key` means where the schema gives it as `x-default` rather than `default`: not
+    filled into a config, so that adding the key changes no finished job's params."""
+    return _schema()["properties"][section]["properties"][key]["x-default"]
+
+
 @functools.cache
 def _schema() -> dict:
     """The schema (read once; callers do not modify it)."""

@@ -14,8 +14,9 @@ import sys
 import time
 from pathlib import Path
 
-from .chat import with_template
+from .chat import rendered_lengths, with_template
 from .checkpoints import CHECKPOINT_INFO
+from .settings import unset_default
 
 log = logging.getLogger("xlit.train")
 
@@ -224,6 +225,25 @@ def sharding_args(n_processes: int, lora: bool, layers: list[str], activation_ch
     }
 
 
+def drop_too_long(rows: list[dict], tokenizer, max_length: int, too_long: str) -> tuple[list[dict], int]:
+    """`training.too_long`: `skip` leaves out every example longer than `max_length` tokens (its chat template
+    rendered, as training tokenises it), as the release does; `truncate` keeps them all (trl cuts them). Returns
+    the rows kept and how many were left out (logged)."""
+    if too_long != "skip":
+        return rows, 0
+    lengths = rendered_lengths(tokenizer, [r["messages"] for r in rows])
+    kept = [r for r, n in zip(rows, lengths) if n <= max_length]
+    log.info(
+        "%d of %d examples longer than max_length %d tokens skipped (training.too_long: skip)",
+        len(rows) - len(kept),
+        len(rows),
+        max_length,
+    )
+    if not kept:
+        raise ValueError(f"training.too_long: skip: every one of the {len(rows)} examples is over {max_length} tokens")
+    return kept, len(rows) - len(kept)
+
+
 def train(spec: dict, callbacks=None) -> dict:
     """Train one (run, learning rate). Keys of `spec`:
     base (model path), data (JSONL of {"messages": ...}), adaptation (ft|lora), lr, lora (r, alpha,
@@ -248,6 +268,8 @@ def train(spec: dict, callbacks=None) -> dict:
     if tokenizer.pad_token is None:
         tokenizer.pad_token = tokenizer.eos_token
     with_template(tokenizer, spec.get("chat_template"))
+    too_long = t.get("too_long") or unset_default("training", "too_long")
+    rows, skipped = drop_too_long(rows, tokenizer, t["max_length"], too_long)
     lora = spec["adaptation"] == "lora"
     precision = resolve_precision(t["precision"])
     n_proc = processes()
@@ -352,6 +374,8 @@ def train(spec: dict, callbacks=None) -> dict:
         "sharding": "fsdp" if trainer.is_fsdp_enabled else ("ddp" if n_proc > 1 else "none"),
         **plan,
         "tokens_per_update_target": target,
+        "too_long": too_long,
+        "skipped_too_long": skipped,
         "resumed_from": resume,
     }
     steps.bind(trainer, lambda: _checkpoint_info(trainer, describe, time.time() - t0))
