@@ -98,8 +98,9 @@ def fake_vllm(monkeypatch):
         def __init__(self, **kw):
             seen["llm"].append(kw)
 
-        def generate(self, prompts, params, use_tqdm=True):
+        def generate(self, prompts, params, use_tqdm=True, lora_request=None):
             seen["generate"].append((prompts, params))
+            seen["lora_request"] = lora_request
             ids = [p["prompt_token_ids"] for p in prompts]
             out = []
             for x in ids:
@@ -115,7 +116,10 @@ def fake_vllm(monkeypatch):
         "vllm": types.ModuleType("vllm"),
         "vllm.inputs": types.ModuleType("vllm.inputs"),
         "vllm.platforms": types.ModuleType("vllm.platforms"),
+        "vllm.lora": types.ModuleType("vllm.lora"),
+        "vllm.lora.request": types.ModuleType("vllm.lora.request"),
     }
+    mods["vllm.lora.request"].LoRARequest = lambda name, id, path: {"name": name, "id": id, "path": path}
     mods["vllm"].LLM = LLM
     mods["vllm"].SamplingParams = lambda **kw: kw
     mods["vllm.inputs"].TokensPrompt = lambda **kw: kw
@@ -261,3 +265,37 @@ def test_vllm_fluency_reads_prompt_logprobs(fake_vllm, tiny_lm_dir):
     params = fake_vllm["generate"][0][1]
     assert params["prompt_logprobs"] == 0 and params["max_tokens"] == 1
     assert [p["prompt_token_ids"] for p in fake_vllm["generate"][0][0]] == [ref.encode(t) for t in texts if t]
+
+
+def with_precision(checkpoint, precision):
+    info = json.loads((checkpoint / "xlit_checkpoint.json").read_text())
+    (checkpoint / "xlit_checkpoint.json").write_text(json.dumps({**info, "precision": precision}))
+
+
+def test_lora_is_merged_in_the_training_precision_or_kept_as_an_adapter(lora_checkpoint):
+    """generation.lora: merge (the release: the adapter merged into its base in bf16 after bf16 training, then run
+    in the generation dtype) or adapter (peft, unmerged)."""
+    import torch
+    from peft import PeftModel
+
+    with_precision(lora_checkpoint, "bf16-pure")
+    merged, _ = load_model(lora_checkpoint, device="cpu", dtype="float32")
+    w = merged.model.layers[0].self_attn.q_proj.weight
+    assert w.dtype == torch.float32 and torch.equal(w, w.bfloat16().float())  # merged in bf16
+    with_precision(lora_checkpoint, "fp32")
+    fp32, _ = load_model(lora_checkpoint, device="cpu", dtype="float32")
+    assert not torch.equal(fp32.model.layers[0].self_attn.q_proj.weight, w)
+    adapter, tok = load_model(lora_checkpoint, device="cpu", dtype="float32", lora="adapter")
+    assert isinstance(adapter, PeftModel)
+    ids = torch.tensor([tok("The river flows past the mill.")["input_ids"]])
+    with torch.no_grad():
+        assert torch.allclose(adapter(ids).logits, fp32(ids).logits, atol=1e-4)
+
+
+def test_vllm_serves_a_lora_adapter_on_its_base(fake_vllm, lora_checkpoint):
+    gen = load_generator(lora_checkpoint, "vllm", lora="adapter")
+    llm = fake_vllm["llm"][0]
+    base = json.loads((lora_checkpoint / "xlit_checkpoint.json").read_text())["base"]
+    assert llm["model"] == base and llm["enable_lora"] and llm["max_lora_rank"] == 8 and llm["max_loras"] == 1
+    gen.complete([[1, 2, 3]], max_new_tokens=3, repetition_penalty=1.2)
+    assert fake_vllm["lora_request"]["path"] == str(lora_checkpoint)

@@ -38,3 +38,9 @@ def checkpoint_info(model_dir: str | os.PathLike) -> dict:
     """`xlit_checkpoint.json` of a trained checkpoint (`adapter`, `base`, ...), or {} for a plain model."""
     path = Path(model_dir) / CHECKPOINT_INFO
     return json.loads(path.read_text()) if path.exists() else {}
+
+
+def merge_dtype(info: dict) -> str:
+    """The dtype a LoRA adapter is merged into its base in: the training precision's, as the release merges it
+    (bf16 after bf16 training, float32 after fp32), whatever dtype the merged model then runs in."""
+    return "bfloat16" if str(info.get("precision", "")).startswith("bf16") else "float32"

@@ -22,17 +22,19 @@ from pathlib import Path
 from typing import Hashable, Mapping, Sequence
 
 from .chat import user_prompt
-from .checkpoints import checkpoint_info
+from .checkpoints import checkpoint_info, merge_dtype
+from .settings import unset_default
 
 log = logging.getLogger("xlit.generate")
 
 BACKENDS = ("hf", "vllm")
 
 
-def load_model(model_dir: str | Path, device: str | None = None, gpus: int = 1, dtype=None):
-    """A trained checkpoint (full model, or a LoRA adapter merged into its base) and its tokenizer, in
-    `dtype` (default bf16 on a GPU that has it, else fp32). On CUDA with `gpus` > 1 the layers are spread
-    over the visible GPUs (`device_map="auto"`)."""
+def load_model(model_dir: str | Path, device: str | None = None, gpus: int = 1, dtype=None, lora: str = "merge"):
+    """A trained checkpoint (full model, or a LoRA adapter on its base: `lora` `merge`d into it in the training
+    precision's dtype, `xlit.checkpoints.merge_dtype`, or kept as an `adapter`) and its tokenizer, in `dtype`
+    (default bf16 on a GPU that has it, else fp32). On CUDA with `gpus` > 1 the layers are spread over the
+    visible GPUs (`device_map="auto"`)."""
     import torch
     from transformers import AutoModelForCausalLM, AutoTokenizer
 
@@ -48,8 +50,11 @@ def load_model(model_dir: str | Path, device: str | None = None, gpus: int = 1, 
     if info.get("adapter"):
         from peft import PeftModel
 
-        base = AutoModelForCausalLM.from_pretrained(info["base"], dtype=dtype, **spread)
-        model = PeftModel.from_pretrained(base, model_dir).merge_and_unload()
+        merge = lora == "merge"
+        base_dtype = getattr(torch, merge_dtype(info)) if merge else dtype
+        base = AutoModelForCausalLM.from_pretrained(info["base"], dtype=base_dtype, **spread)
+        model = PeftModel.from_pretrained(base, model_dir)
+        model = (model.merge_and_unload() if merge else model).to(dtype)
     else:
         model = AutoModelForCausalLM.from_pretrained(model_dir, dtype=dtype, **spread)
     if not spread:
@@ -124,17 +129,18 @@ def load_generator(
     gpus: int = 1,
     device: str | None = None,
     dtype: str | None = None,
+    lora: str = "merge",
     **vllm_kw,
 ):
     """The checkpoint in `model_dir` loaded once by `backend` (`hf` or `vllm`) on `gpus` GPUs, in `dtype`
     (e.g. "float16"; default bf16 on a GPU that has it, else float32). `vllm_kw` go to
     `xlit.vllm_backend.VLLMGenerator` (`tmpdir`: where a LoRA checkpoint is merged) and `vllm.LLM`."""
     if backend == "hf":
-        return HFGenerator(*load_model(model_dir, device=device, gpus=gpus, dtype=dtype))
+        return HFGenerator(*load_model(model_dir, device=device, gpus=gpus, dtype=dtype, lora=lora))
     if backend == "vllm":
         from .vllm_backend import VLLMGenerator
 
-        return VLLMGenerator(model_dir, gpus=gpus, dtype=dtype, **vllm_kw)
+        return VLLMGenerator(model_dir, gpus=gpus, dtype=dtype, lora=lora, **vllm_kw)
     raise ValueError(f"generation.backend: unknown backend {backend!r} (one of {list(BACKENDS)})")
 
 
@@ -239,7 +245,8 @@ def run_job(spec: dict) -> None:
     prompts = read_eval_sets([(split, lang, path) for (split, lang), path in zip(sets, spec["prompts"])])
     g = spec["generation"]
     extra = {"tmpdir": spec.get("tmpdir"), **spec.get("engine", {})} if g["backend"] == "vllm" else {}
-    generator = load_generator(spec["model"], backend=g["backend"], gpus=int(spec["gpus"]), **extra)
+    lora = g.get("lora") or unset_default("generation", "lora")
+    generator = load_generator(spec["model"], backend=g["backend"], gpus=int(spec["gpus"]), lora=lora, **extra)
     rows = generate_sets(
         generator,
         {key: (key[1], prompts[key]) for key in sets},

@@ -14,8 +14,9 @@ Generation matches the `hf` backend (`xlit.generate.hf_complete`) by constructio
   without one (LLaMA-2) `load_model` pads with EOS, so rows of a batch that were padded have their EOS
   penalised; vLLM never pads. Greedy outputs can therefore differ for prompts shorter than the longest
   of their batch, at the step where EOS competes with another token.
-- a LoRA checkpoint is merged into its base (peft `merge_and_unload`, in the base's dtype, as the authors'
-  release loads it) in a job-local temporary directory, and vLLM serves the merged model;
+- a LoRA checkpoint is merged into its base (peft `merge_and_unload`, in the training precision's dtype, as
+  the authors' release loads it) in a job-local temporary directory, and vLLM serves the merged model
+  (`generation.lora: adapter`: the base, with the adapter applied by vLLM);
 - the dtype is the hf backend's: bfloat16 on a GPU that has it, else float32 (vLLM's own "auto" would run a
   float32 checkpoint in bfloat16 on a CPU). It is read from vLLM's platform (NVML), not from torch.cuda:
   nothing initialises CUDA before `vllm.LLM(...)`, which would make vLLM start its engine with `spawn`;
@@ -26,16 +27,19 @@ vLLM lives in its own environment (`make vllm`); the workflow's jobs reach it th
 
 from __future__ import annotations
 
+import json
 import logging
 import math
 import tempfile
 import time
 from pathlib import Path
 
-from .checkpoints import checkpoint_info, resolve_model_dir
+from .checkpoints import checkpoint_info, merge_dtype, resolve_model_dir
 from .fluency import FluencyLM
 
 log = logging.getLogger("xlit.vllm")
+#: the LoRA ranks vLLM accepts for `max_lora_rank`; an adapter's rank is rounded up to the next one
+LORA_RANKS = (8, 16, 32, 64, 128, 256, 320, 512)
 
 
 def _dtype(dtype: str | None) -> str:
@@ -74,12 +78,14 @@ def shutdown_engines() -> None:
 
 def merge_lora(model_dir: str | Path, out_dir: str | Path) -> Path:
     """The LoRA checkpoint `model_dir` merged into its base (`xlit_checkpoint.json`'s `base`) with peft's
-    `merge_and_unload`, in the base's own dtype, saved with the checkpoint's tokenizer to `out_dir`."""
+    `merge_and_unload`, in the training precision's dtype (`xlit.checkpoints.merge_dtype`), saved with the
+    checkpoint's tokenizer to `out_dir`."""
     from peft import PeftModel
     from transformers import AutoModelForCausalLM, AutoTokenizer
 
     t0 = time.time()
-    base = AutoModelForCausalLM.from_pretrained(checkpoint_info(model_dir)["base"], dtype="auto")
+    info = checkpoint_info(model_dir)
+    base = AutoModelForCausalLM.from_pretrained(info["base"], dtype=merge_dtype(info))
     # on the CPU: peft would otherwise load the adapter onto a GPU, initialising CUDA before vllm.LLM()
     merged = PeftModel.from_pretrained(base, str(model_dir), torch_device="cpu").merge_and_unload()
     merged.save_pretrained(out_dir)
@@ -95,13 +101,28 @@ class VLLMGenerator:
     backend = "vllm"
 
     def __init__(
-        self, model_dir: str | Path, gpus: int = 1, dtype: str | None = None, tmpdir: str | None = None, **llm_kw
+        self,
+        model_dir: str | Path,
+        gpus: int = 1,
+        dtype: str | None = None,
+        tmpdir: str | None = None,
+        lora: str = "merge",
+        **llm_kw,
     ):
         from transformers import AutoTokenizer
 
         self.tokenizer = AutoTokenizer.from_pretrained(model_dir)
-        self._merged = None
-        if checkpoint_info(model_dir).get("adapter"):
+        self._merged = self.lora_request = None
+        info = checkpoint_info(model_dir)
+        if info.get("adapter") and lora == "adapter":  # the base, with the adapter applied by vLLM
+            from vllm.lora.request import LoRARequest
+
+            rank = int(json.loads((Path(model_dir) / "adapter_config.json").read_text(encoding="utf-8"))["r"])
+            max_rank = next((r for r in LORA_RANKS if r >= rank), rank)
+            llm_kw.update(enable_lora=True, max_loras=1, max_lora_rank=max_rank)
+            self.lora_request = LoRARequest("xlit-adapter", 1, str(model_dir))
+            model_dir = info["base"]
+        elif info.get("adapter"):
             self._merged = tempfile.TemporaryDirectory(prefix="xlit-merged-", dir=tmpdir)
             model_dir = merge_lora(model_dir, self._merged.name)
         self.llm = make_llm(str(model_dir), gpus=gpus, dtype=dtype, **llm_kw)
@@ -130,6 +151,7 @@ class VLLMGenerator:
             [TokensPrompt(prompt_token_ids=list(ids)) for ids in encoded],
             params,
             use_tqdm=False,
+            **({"lora_request": self.lora_request} if self.lora_request else {}),
         )
         return [list(o.outputs[0].token_ids) for o in outs]
 
