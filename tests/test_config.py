@@ -39,6 +39,7 @@ def test_paper_grid_matches_the_study():
         assert len(lrs) >= 4 and released in lrs and max(lrs) / min(lrs) >= 30
     t = cfg["training"]
     assert (t["adam_beta1"], t["adam_beta2"], t["weight_decay"], t["max_length"]) == (0.9, 0.95, 0.1, 2048)
+    assert t["too_long"] == "skip"  # the release's loader leaves longer examples out
     assert cfg["adaptations"]["lora"]["r"] == 16 and cfg["adaptations"]["lora"]["alpha"] == 8
     assert cfg["generation"] == {
         "max_new_tokens": 512,
@@ -47,6 +48,7 @@ def test_paper_grid_matches_the_study():
         "do_sample": False,
         "backend": "vllm",
         "gpus": 1,
+        "lora": "merge",  # LoRA merged into its base in the training precision, as the release
     }
     assert cfg["surface"]["fluency_backend"] == "vllm"
 
