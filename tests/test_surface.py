@@ -10,7 +10,9 @@ from xlit.surface import (
     METRICS,
     TABLE_COLUMNS,
     code_switch,
+    confusion_lines,
     fluency_ppl,
+    line_pass,
     max_line_run,
     read_generations,
     repetition,
@@ -147,7 +149,23 @@ def test_response_features(lid):
         "empty": True,
         "repetition": 0.0,
         "max_line_run": 0,
+        "line_pass": None,  # no line to check: neither a pass nor a fail
     }
+
+
+def test_line_pass_is_the_language_confusion_benchmark_s(lid):
+    """A French answer with an English preamble line: whole-response LID calls it French, the line check fails
+    it (the benchmark's point); short lines are not checked; the text after "\nQ:" is not the answer."""
+    answer = "\n".join(FR[:3])
+    assert line_pass(answer, "fr", lid) is True
+    preamble = "Here is the answer you asked for in French:\n" + answer
+    assert response_features(preamble, "fr", lid)["correct_lang"] is True and line_pass(preamble, "fr", lid) is False
+    assert line_pass("Voici.\n" + answer, "fr", lid) is True  # a line under 5 words is ignored
+    assert line_pass(answer + "\nQ: " + EN[0], "fr", lid) is True
+    assert line_pass("Oui, merci !", "fr", lid) is None
+    assert confusion_lines("Bonjour — le monde, c'est « beau » ici.") == ["Bonjour   le monde cest « beau » ici"]
+    rows = [{"line_pass": True}, {"line_pass": False}, {"line_pass": None}, {"line_pass": True}]
+    assert summarize([{**r, "correct_lang": 1} for r in rows])["line_pass_rate"] == pytest.approx(2 / 3)
 
 
 # ---- fluency -------------------------------------------------------------------------------------
@@ -308,7 +326,7 @@ def test_table_rows():
     }
     rows = table_rows([s, {**s, "lr": "0.0003"}, {**s, "lang": "en"}])
     assert list(rows[0]) == TABLE_COLUMNS
-    assert TABLE_COLUMNS[-3:] == ["empty", "mean_words", "max_line_run"]  # every summary metric reaches the table
+    assert TABLE_COLUMNS[-4:] == ["empty", "mean_words", "max_line_run", "line_pass_rate"]  # every metric in the table
     assert set(summarize([])) == {"n", *METRICS} and math.isnan(rows[0]["mean_words"])
     assert [(r["lr"], r["lang"]) for r in rows] == [("0.0003", "fr"), ("0.003", "en"), ("0.003", "fr")]
     assert rows[0]["model"] == "tiny-multi" and rows[0]["adaptation"] == "ft" and math.isnan(rows[0]["fluency_ppl"])

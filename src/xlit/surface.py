@@ -11,6 +11,11 @@ Per response (`response_features` + `fluency_ppl`):
 - `repetition`: share of word 4-grams that repeat an earlier 4-gram (1 - distinct/total; 0.0 below 4
   words), and `max_line_run`: longest run of identical consecutive non-empty lines (blank lines are
   skipped; 0 for an empty response);
+- `line_pass`: the Language Confusion Benchmark's line-level check (Marchisio et al. 2024; `line_pass`): every
+  line of 5 or more words, after its normalisation, is identified as the prompt's language with probability
+  above 0.3; None (skipped, neither pass nor fail) when no line is that long. Its mean is `line_pass_rate`
+  (LPR). Stricter than `correct_lang`: an English preamble line ("Here is the answer:") fails a French answer
+  that whole-response LID passes;
 - `fluency_ppl`: per-token perplexity of the response alone (BOS + response tokens, no prompt, no EOS)
   under a reference causal LM; None (NaN) for an empty response.
 
@@ -25,6 +30,7 @@ from __future__ import annotations
 import math
 import os
 import re
+import string
 from pathlib import Path
 from typing import Any, Iterable
 
@@ -47,6 +53,7 @@ METRICS = {
     "empty": ("empty", None),
     "mean_words": ("n_words", None),
     "max_line_run": ("max_line_run", None),
+    "line_pass_rate": ("line_pass", None),  # responses with no line to check left out
 }
 #: metrics that are shares in [0, 1] (drawn on a fixed axis)
 SHARES = ("correct_lang", "code_switch", "repetition", "empty")
@@ -72,6 +79,27 @@ def code_switch(text: str, lang: str, lid, min_chars: int = MIN_CHARS) -> float:
     if not long:
         return 0.0
     return sum(lid.predict(s)[0] != lang for s in long) / len(long)
+
+
+#: the Language Confusion Benchmark's line check: lines of fewer words are ignored; a line is in a language when
+#: LID's top label is it with probability above LINE_MIN_PROB
+LINE_MIN_WORDS, LINE_MIN_PROB = 5, 0.3
+_LINE_STRIP = str.maketrans("", "", string.punctuation + "،")
+
+
+def confusion_lines(text: str) -> list[str]:
+    """The lines the benchmark checks: the text before the first "\nQ:", stripped, ASCII punctuation and `،`
+    deleted, `—` made a space; lines of at least LINE_MIN_WORDS whitespace words."""
+    text = text.split("\nQ:")[0].strip().replace("—", " ").translate(_LINE_STRIP)
+    return [line for line in text.split("\n") if len(line.split()) >= LINE_MIN_WORDS]
+
+
+def line_pass(text: str, lang: str, lid) -> bool | None:
+    """Every checked line in `lang` (top label, probability above LINE_MIN_PROB); None with no line to check."""
+    lines = confusion_lines(text)
+    if not lines:
+        return None
+    return all(code == lang and prob > LINE_MIN_PROB for code, prob in map(lid.predict, lines))
 
 
 def repetition(text: str, n: int = 4) -> float:
@@ -110,6 +138,7 @@ def response_features(
         "empty": empty,
         "repetition": repetition(text),
         "max_line_run": max_line_run(text),
+        "line_pass": line_pass(text, lang, lid),
     }
 
 
