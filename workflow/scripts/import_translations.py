@@ -8,14 +8,13 @@ output:  data (results/translations/{data}/{lang}.jsonl), quality (results/trans
 params:  dataset (the `it_datasets.<d>` mapping), lang, data, lid_threshold, drop_failed_lid, cache_dir, lid_model
 """
 
-from xlit.io import write_json, write_jsonl
 from xlit.smk import job
 
 if __name__ == "__main__":  # not when a spawned child process re-imports this file
     smk = snakemake  # noqa: F821 - set by Snakemake before the script runs
     with job(smk, "import_translations") as log:
         from xlit.mt import given_translations
-        from xlit.mt.job import mt_job
+        from xlit.mt.job import mt_job, write_results
 
         p, ds = smk.params, smk.params.dataset
         mt = mt_job(smk, p.lang, data=p.data)
@@ -31,20 +30,4 @@ if __name__ == "__main__":  # not when a spawned child process re-imports this f
             lid_threshold=p.lid_threshold,
             drop_failed_lid=p.drop_failed_lid,
         )
-        write_jsonl(smk.output.data, rows)
-        write_json(smk.output.quality, quality)
-        log.info(
-            "%s -> %s given in %s: %d examples (%d missing, %d dropped by LID), LID ok %.3f, empty %.4f, "
-            "untranslated %.4f, chrF %s, BLEU %s",
-            p.data,
-            p.lang,
-            smk.input.given,
-            quality["n"],
-            quality["missing"],
-            quality["dropped"],
-            quality["lid_ok_share"],
-            quality["empty_share"],
-            quality["untranslated_share"],
-            quality["chrf"],
-            quality["bleu"],
-        )
+        write_results(smk, log, rows, quality, f"{p.data} -> {p.lang} given in {smk.input.given}")

@@ -10,14 +10,13 @@ params:  translation (config `translation`), dataset (the `it_datasets.<d>` mapp
 wildcards: data, lang; threads: torch threads
 """
 
-from xlit.io import write_json, write_jsonl
 from xlit.smk import job
 
 if __name__ == "__main__":  # not when a spawned child process re-imports this file
     smk = snakemake  # noqa: F821 - set by Snakemake before the script runs
     with job(smk, "translate_it_data") as log:
         from xlit.mt import translate_dataset
-        from xlit.mt.job import mt_job
+        from xlit.mt.job import mt_job, write_results
 
         cfg, ds, lang = smk.params.translation, smk.params.dataset, smk.wildcards.lang
         mt = mt_job(smk, lang, data=smk.wildcards.data)
@@ -37,19 +36,4 @@ if __name__ == "__main__":  # not when a spawned child process re-imports this f
             max_chars=2 * int(cfg["max_length"]),
         )
         mt.translator.close()
-        write_jsonl(smk.output.data, rows)
-        write_json(smk.output.quality, quality)
-        log.info(
-            "%s -> %s: %d examples (%d dropped by LID), LID ok %.3f, empty %.4f, untranslated %.4f, "
-            "chrF %s, BLEU %s; segments %s",
-            smk.wildcards.data,
-            lang,
-            quality["n"],
-            quality["dropped"],
-            quality["lid_ok_share"],
-            quality["empty_share"],
-            quality["untranslated_share"],
-            quality["chrf"],
-            quality["bleu"],
-            quality["translator"],
-        )
+        write_results(smk, log, rows, quality, f"{smk.wildcards.data} -> {lang}")

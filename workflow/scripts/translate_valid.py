@@ -10,14 +10,14 @@ params:  translation (config `translation`), src (the source language), cache_di
 wildcards: lang; threads: torch threads
 """
 
-from xlit.io import read_jsonl, write_json, write_jsonl
+from xlit.io import read_jsonl
 from xlit.smk import job
 
 if __name__ == "__main__":  # not when a spawned child process re-imports this file
     smk = snakemake  # noqa: F821 - set by Snakemake before the script runs
     with job(smk, "translate_valid") as log:
         from xlit.evalsets import translate_prompts
-        from xlit.mt.job import mt_job
+        from xlit.mt.job import mt_job, write_results
 
         cfg, lang = smk.params.translation, smk.wildcards.lang
         mt = mt_job(smk, lang)
@@ -31,15 +31,4 @@ if __name__ == "__main__":  # not when a spawned child process re-imports this f
             max_chars=2 * int(cfg["max_length"]),
         )
         mt.translator.close()
-        write_jsonl(smk.output.data, rows)
-        write_json(smk.output.quality, quality)
-        log.info(
-            "valid prompts -> %s: %d, %d fail the gate (LID ok %.3f, empty %.4f, untranslated %.4f); segments %s",
-            lang,
-            quality["n"],
-            quality["failed"],
-            quality["lid_ok_share"],
-            quality["empty_share"],
-            quality["untranslated_share"],
-            quality["translator"],
-        )
+        write_results(smk, log, rows, quality, f"valid prompts -> {lang}")

@@ -54,3 +54,21 @@ def mt_job(smk, lang: str, data: str | None = None) -> MTJob:
 
         translator = make_translator(p.translation, cache_dir=p.cache_dir, model_dir=model_dir)
     return MTJob(lid=LID(p.lid_model), source=source, translator=translator)
+
+
+#: the quality record's counts and shares an MT job logs, in this order, where the record has them
+LOGGED = ("n", "missing", "dropped", "failed", "lid_ok_share", "empty_share", "untranslated_share", "chrf", "bleu")
+
+
+def write_results(smk, log, rows: list[dict], quality: dict, what: str) -> None:
+    """An MT job's two outputs (`data`: the rows, `quality`: the quality record) and one log line: `what`, then
+    the record's LOGGED fields and the translator's segment counts (a job that translated)."""
+    from xlit.io import write_json, write_jsonl
+
+    write_jsonl(smk.output.data, rows)
+    write_json(smk.output.quality, quality)
+    show = lambda v: f"{v:.4g}" if isinstance(v, float) else str(v)  # noqa: E731
+    fields = [f"{k} {show(quality[k])}" for k in LOGGED if k in quality]
+    if quality.get("translator"):
+        fields.append(f"segments {quality['translator']}")
+    log.info("%s: %s", what, ", ".join(fields))
