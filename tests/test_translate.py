@@ -4,6 +4,7 @@ quality gates, dt mixing, and the tiny translator beating the copy baseline."""
 
 from __future__ import annotations
 
+import json
 import random
 
 import pytest
@@ -697,7 +698,7 @@ def test_valid_split_scripts(tiny_translator, tmp_path, fake_snakemake):
     assert [p["category"] for p in read_jsonl(cats[1])] == [pool[0]["category"], ""]
 
 
-def test_given_translations_are_aligned_and_checked(tmp_path):
+def test_given_translations_are_aligned_and_checked(tmp_path, fake_snakemake):
     """Given translations (by id, or by position without ids; any row form) pass the same checks as machine
     output: LID gate, counts, chrF against a reference; mix_dt takes them like translate_it_data's rows."""
     from xlit.data import load_it_rows
@@ -736,6 +737,17 @@ def test_given_translations_are_aligned_and_checked(tmp_path):
     assert q["n"] == 3 and q["lid_failed"] == 1 and q["lid_failed_ids"] == ["dolly.en-3"] and q["missing"] == 0
     assert q["untranslated_share"] > 0 and q["translator"] == {"given": str(given), "rows": 3}
     assert q["chrf"] == pytest.approx(100) and q["n_ref_texts"] == 6
+    # the workflow's script: the same rows and record, and one log line of the record
+    out = {"data": tmp_path / "job" / "fr.jsonl", "quality": tmp_path / "job" / "fr.quality.json"}
+    fake_snakemake(
+        input={"source": [src], "given": given, "reference": [ref]},
+        output=out,
+        params={"dataset": {"format": "dolly"}, "lang": "fr", "data": "dolly", "lid_threshold": 0.5}
+        | {"drop_failed_lid": False, "cache_dir": tmp_path, "lid_model": None},
+        log=[tmp_path / "job.log"],
+    ).run("import_translations.py")
+    assert read_jsonl(out["data"]) == rows and json.loads(out["quality"].read_text())["n"] == 3
+    assert "dolly -> fr given in" in (tmp_path / "job.log").read_text()
     kept, q2 = given_translations(src, "dolly", "fr", given, drop_failed_lid=True, max_examples=2)
     assert [r["id"] for r in kept] == ["dolly.en-1", "dolly.en-2"] and q2["dropped"] == 0 and q2["n"] == 2
     dt = mix_dt(load_it_rows(src, "dolly"), {"fr": rows}, seed=0)
