@@ -8,7 +8,7 @@ vLLM pins its own torch and transformers, so it lives in an environment of its o
 
 where <python> is the job's own interpreter when it has vLLM (`--sdm conda`), else config `vllm.python`. The
 child runs the same job function as the `hf` path (`xlit.generate.run_job`, `xlit.surface.run_job`); its output
-(vLLM's engine process included) is streamed into the job's log, and a non-zero exit fails the job. Because the
+(vLLM's engine process included) goes into the job's log line by line, and a non-zero exit fails the job. Because the
 child's `__main__` is this module, run with `-m` and guarded, vLLM's engine process (started with `spawn` when
 the parent has touched CUDA) can re-import it safely; nothing here touches CUDA before `vllm.LLM(...)`.
 """
@@ -58,47 +58,35 @@ def vllm_python(config: dict) -> str:
     return str(python)
 
 
-def hand_over(job: str, spec: dict, config: dict, log_file: str | None = None) -> None:
-    """Run `JOBS[job](spec)` in vLLM's environment as a child process; its stdout and stderr go to this
-    process's stderr and are appended to `log_file`. Raises `VLLMJobFailed` when the child fails."""
+def hand_over(job: str, spec: dict, config: dict, log: logging.Logger) -> None:
+    """Run `JOBS[job](spec)` in vLLM's environment as a child process, its output line by line in this job's log
+    (`xlit.smk.run_logged`). Raises `VLLMJobFailed` when the child fails."""
+    from .smk import run_logged
+
     python = vllm_python(config)
     spec = {**spec, "job": job, "engine": {**engine_args(config), **spec.get("engine", {})}}
     with tempfile.TemporaryDirectory(prefix=f"xlit-{job}-", dir=spec.get("tmpdir")) as tmp:
         spec_file = Path(tmp) / "spec.json"
         spec_file.write_text(json.dumps(spec, indent=1), encoding="utf-8")
-        cmd = [python, "-m", "xlit.vllm_job", str(spec_file)]
-        log.info("vLLM in %s: %s", python, " ".join(cmd[1:]))
-        for h in logging.getLogger().handlers:
-            h.flush()
-        sink = open(log_file, "a", encoding="utf-8") if log_file else None
         try:
-            proc = subprocess.Popen(
-                cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, errors="replace", env=child_env(spec)
-            )
-            for line in proc.stdout:
-                sys.stderr.write(line)
-                if sink:
-                    sink.write(line)
-                    sink.flush()
-            rc = proc.wait()
-        finally:
-            if sink:
-                sink.close()
-    if rc:
-        raise VLLMJobFailed(f"the {job} job in {python} exited with status {rc} (its output is above)")
+            run_logged([python, "-m", "xlit.vllm_job", str(spec_file)], log, env=child_env(spec))
+        except subprocess.CalledProcessError as e:
+            raise VLLMJobFailed(
+                f"the {job} job in {python} exited with status {e.returncode} (its output is above)"
+            ) from None
 
 
 def child_env(spec: dict) -> dict:
-    """The child's environment: this process's xlit first on the path (parent and child run the same code, even
-    where the vLLM environment was made from another checkout); unbuffered output; the job's threads (vLLM's CPU
-    worker uses OMP_NUM_THREADS and, unless told otherwise, is not pinned to cores: by default two jobs side by
-    side are pinned to the same one)."""
+    """What the child's environment adds to this one: this process's xlit first on the path (parent and child
+    run the same code, even where the vLLM environment was made from another checkout); unbuffered output; the
+    job's threads (vLLM's CPU worker uses OMP_NUM_THREADS and, unless told otherwise, is not pinned to cores: by
+    default two jobs side by side are pinned to the same one)."""
     src = str(Path(__file__).resolve().parents[1])
     path = [src] + [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p]
-    env = {**os.environ, "PYTHONUNBUFFERED": "1", "PYTHONPATH": os.pathsep.join(path)}
+    env = {"PYTHONUNBUFFERED": "1", "PYTHONPATH": os.pathsep.join(path)}
     if spec.get("threads"):
         env["OMP_NUM_THREADS"] = str(spec["threads"])
-    env.setdefault("VLLM_CPU_OMP_THREADS_BIND", "nobind")
+    env["VLLM_CPU_OMP_THREADS_BIND"] = os.environ.get("VLLM_CPU_OMP_THREADS_BIND", "nobind")
     return env
 
 

@@ -28,7 +28,7 @@ if __name__ == "__main__":  # not when a spawned child process re-imports this f
             "tmpdir": smk.resources.get("tmpdir"),
         }
         if spec["generation"]["backend"] == "vllm":
-            hand_over("generate", spec, smk.config, smk.log[0] if smk.log else None)
+            hand_over("generate", spec, smk.config, log)
         else:
             import torch
 

@@ -45,7 +45,7 @@ if __name__ == "__main__":  # not when a spawned child process re-imports this f
             "meta": {"run": w.run, **asdict(runs(smk.config)[w.run]), "lr": lr, **({"step": step} if step else {})},
         }
         if spec["fluency"] and spec["fluency_backend"] == "vllm":
-            hand_over("surface", spec, smk.config, smk.log[0] if smk.log else None)
+            hand_over("surface", spec, smk.config, log)
         else:
             import torch
 
