@@ -141,6 +141,18 @@ def test_whole_study_then_nothing_then_only_the_changed_branch(tmp_path):
     agreement = read_tsv(tmp_path / "results/tables/agreement.tsv")
     pairs = {(r["rater_a"], r["rater_b"]) for r in agreement}
     assert ("human", "tiny") in pairs and ("human:simulated-a", "human:simulated-b") in pairs
+    # how far each judge can be trusted: every judge x criterion x language (+ all), its kappa the agreement table's
+    validity = read_tsv(tmp_path / "results/tables/judge_validity.tsv")
+    assert {(r["judge"], r["lang"]) for r in validity} == {
+        (j, l) for j in ("tiny-trained", "tiny") for l in ("en", "fr", "pt", "ru", "all")
+    }
+    assert len(validity) == 2 * 6 * 5 and {r["raters"] for r in validity} == {"simulated-a,simulated-b"}
+    assert {(r["lang"] == "all", r["n"]) for r in validity} == {(False, "3"), (True, "12")}  # responses compared
+    kappas = {(r["rater_b"], r["criterion"], r["lang"]): r["kappa"] for r in agreement if r["rater_a"] == "human"}
+    assert all(r["kappa"] == kappas[(r["judge"], r["criterion"], r["lang"])] for r in validity)
+    known = {"", "below_length_baseline", "outside_human_interval", "kappa_undefined"}
+    assert all(set(r["flag"].split(",")) <= known for r in validity)
+    assert (tmp_path / "results/judge_validity.png").stat().st_size > 1000
     # Figure 5 (simulated raters vs the first judge with scores) has non-constant cells, different per criterion
     scores = load_scores(
         tmp_path / "results/tables/judge_scores.tsv",
@@ -169,4 +181,4 @@ def test_whole_study_then_nothing_then_only_the_changed_branch(tmp_path):
 
     snakemake(tmp_path, "--report", str(tmp_path / "report.html"), config=demo_judges(minimal_config()))
     html = (tmp_path / "report.html").read_text(errors="ignore")
-    assert "fig2" in html and "selected_lr" in html
+    assert "fig2" in html and "selected_lr" in html and "judge_validity" in html

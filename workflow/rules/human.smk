@@ -79,6 +79,37 @@ rule agreement:
         "../scripts/agreement.py"
 
 
+# How far each judge can be trusted (xlit.validity): kappa vs the human side beside the human-human interval and a
+# length-only baseline (terciles of the responses' n_tokens from their surface rows), the judge's bias, flags.
+rule judge_validity:
+    input:
+        judge=rules.judge_table.output.scores,
+        human=rules.human_scores.output.table,
+        selected=rules.select_lr.output.selected,
+        surface=simulated_rating_surface,
+    output:
+        table=report(table("judge_validity"), caption="../report/judge_validity.rst", category="Tables"),
+        pdf=figure("judge_validity", "pdf"),
+        png=report(figure("judge_validity", "png"), caption="../report/judge_validity_figure.rst", category="Figures"),
+    log:
+        "logs/judge_validity/judge_validity.log",
+    benchmark:
+        "benchmarks/judge_validity/judge_validity.tsv"
+    conda:
+        "../../envs/report.yaml"
+    threads: 1
+    resources:
+        mem_mb=2000,
+        runtime=10,
+    params:
+        selection=canonical(config["selection"]["criterion"]),
+        n_boot=canonical(1000),
+        seed=canonical(config["seed"]),
+        surface=canonical(selected_answers),
+    script:
+        "../scripts/judge_validity.py"
+
+
 # The demo's SIMULATED raters (human.simulated.raters; no person): each fills the blinded sheets from the demo
 # world's ground truth (xlit.simrater); list their files under human.ratings like a person's completed sheets.
 if SIMULATED_RATERS:
