@@ -173,7 +173,11 @@ def human_key_files():
 # ---- the default target (the Snakefile's `rule all`) ---------------------------------------------------------------
 def study_targets():
     figs = [figure(f"fig{i}", ext) for i in (2, 3, 4, 5) for ext in ("pdf", "png")]
-    tables = [table(t) for t in ("surface", "selected_lr", "judge_scores", "judge_cost", "human_scores", "agreement")]
+    tables = [
+        table(t)
+        for t in ("surface", "selected_lr", "judge_scores", "judge_cost", "human_scores", "agreement", "judge_validity")
+    ]
+    figs += [figure("judge_validity", ext) for ext in ("pdf", "png")]
     if any(r.strategy == "dt" for r in RUNS.values()):
         tables.append(table("translation_quality"))
     return figs + tables + [HUMAN_GUIDELINES]
