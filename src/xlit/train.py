@@ -14,7 +14,8 @@ import sys
 import time
 from pathlib import Path
 
-from .chat import rendered_lengths, with_template
+from .basemodel import attn_implementation, model_type, prepare_model
+from .chat import align_tokens, check_agreement, check_loss_mask, rendered_lengths, with_template
 from .checkpoints import CHECKPOINT_INFO
 from .settings import unset_default
 
@@ -265,9 +266,9 @@ def train(spec: dict, callbacks=None) -> dict:
     if not rows:
         raise ValueError(f"{spec['data']}: no training examples")
     tokenizer = AutoTokenizer.from_pretrained(spec["base"])
-    if tokenizer.pad_token is None:
-        tokenizer.pad_token = tokenizer.eos_token
     with_template(tokenizer, spec.get("chat_template"))
+    # the template's end of turn is EOS, the pad is neither EOS nor a control token, the loss ends at that token
+    tokens = {**align_tokens(tokenizer), **check_loss_mask(tokenizer)}
     too_long = t.get("too_long") or unset_default("training", "too_long")
     rows, skipped = drop_too_long(rows, tokenizer, t["max_length"], too_long)
     lora = spec["adaptation"] == "lora"
@@ -322,7 +323,13 @@ def train(spec: dict, callbacks=None) -> dict:
     log.info(
         "process %d of %d on %s, %d threads", args.process_index, args.world_size, args.device, torch.get_num_threads()
     )
-    model = AutoModelForCausalLM.from_pretrained(spec["base"], dtype=model_dtype(precision, lora))
+    attn = attn_implementation(model_type(spec["base"]), spec.get("attn_implementation"))
+    model = AutoModelForCausalLM.from_pretrained(
+        spec["base"], dtype=model_dtype(precision, lora), attn_implementation=attn
+    )
+    tokens.update(prepare_model(model, tokenizer, tokens, lora))
+    check_agreement(tokenizer, model.generation_config)  # EOS, generation_config and the stop tokens: one
+    log.info("chat tokens: %s; attention: %s", {k: v for k, v in tokens.items() if k != "masked"}, attn)
     optimizer = None
     if precision == "bf16-pure":
         # fp32 moments and fp32 update arithmetic over bf16 weights (the released recipe)
@@ -377,6 +384,9 @@ def train(spec: dict, callbacks=None) -> dict:
         "too_long": too_long,
         "skipped_too_long": skipped,
         "resumed_from": resume,
+        "attn_implementation": attn,
+        "chat_tokens": tokens,
+        **({"dtype": spec["dtype"]} if spec.get("dtype") else {}),
     }
     steps.bind(trainer, lambda: _checkpoint_info(trainer, describe, time.time() - t0))
     if resume and t["max_steps"] and _checkpoint_step(resume) >= t["max_steps"]:
@@ -423,6 +433,8 @@ def _save_model(trainer, out: Path, info: dict) -> bool:
 
     if info["adapter"]:
         trainer.save_model(str(out))
+        if trainer.accelerator.is_main_process:  # the agreed EOS and pad: the base's own would not stop
+            trainer.accelerator.unwrap_model(trainer.model).generation_config.save_pretrained(str(out))
     else:
         dtype = save_dtype(info["precision"])
         state = trainer.accelerator.get_state_dict(trainer.model)  # FSDP: gathered on rank 0 (CPU), {} elsewhere
