@@ -21,7 +21,8 @@ import time
 from pathlib import Path
 from typing import Hashable, Mapping, Sequence
 
-from .chat import user_prompt
+from .basemodel import attn_implementation, model_type
+from .chat import choose_pad, stop_token_ids, user_prompt
 from .checkpoints import checkpoint_info, merge_dtype
 from .settings import unset_default
 
@@ -40,12 +41,17 @@ def load_model(model_dir: str | Path, device: str | None = None, gpus: int = 1, 
 
     model_dir = Path(model_dir)
     device = device or ("cuda" if torch.cuda.is_available() else "cpu")
+    info = checkpoint_info(model_dir)
+    dtype = dtype or info.get("dtype")  # base_models.<m>.dtype, recorded by training
     if isinstance(dtype, str):
         dtype = getattr(torch, dtype)
     if dtype is None:
         dtype = torch.bfloat16 if device == "cuda" and torch.cuda.is_bf16_supported() else torch.float32
     spread = {"device_map": "auto"} if device == "cuda" and gpus > 1 else {}
-    info = checkpoint_info(model_dir)
+    # the attention training used (base_models.<m>.attn_implementation), else the model type's safe default
+    spread["attn_implementation"] = info.get("attn_implementation") or attn_implementation(
+        model_type(info["base"] if info.get("adapter") else model_dir)
+    )
     tokenizer = AutoTokenizer.from_pretrained(model_dir)
     if info.get("adapter"):
         from peft import PeftModel
@@ -55,14 +61,19 @@ def load_model(model_dir: str | Path, device: str | None = None, gpus: int = 1, 
         base = AutoModelForCausalLM.from_pretrained(info["base"], dtype=base_dtype, **spread)
         model = PeftModel.from_pretrained(base, model_dir)
         model = (model.merge_and_unload() if merge else model).to(dtype)
+        if (model_dir / "generation_config.json").is_file():  # the agreed EOS and pad (xlit.train), not the base's
+            from transformers import GenerationConfig
+
+            model.generation_config = GenerationConfig.from_pretrained(model_dir)
     else:
         model = AutoModelForCausalLM.from_pretrained(model_dir, dtype=dtype, **spread)
-    if not spread:
+    if "device_map" not in spread:
         model.to(device)
     model.eval()
     tokenizer.padding_side = "left"
-    if tokenizer.pad_token is None:
-        tokenizer.pad_token = tokenizer.eos_token
+    if tokenizer.pad_token is None:  # a checkpoint not trained by xlit: an existing non-control pad, else EOS
+        pad, new = choose_pad(tokenizer)
+        tokenizer.pad_token = tokenizer.eos_token if new else pad
     return model, tokenizer
 
 
@@ -97,7 +108,7 @@ def hf_complete(
                 max_new_tokens=int(max_new_tokens),
                 repetition_penalty=float(repetition_penalty),
                 pad_token_id=tokenizer.pad_token_id,
-                eos_token_id=tokenizer.eos_token_id,
+                eos_token_id=stop_token_ids(tokenizer, model.generation_config),
             )
         for row, i in zip(gen[:, batch["input_ids"].shape[1] :], idx):
             out[i] = row.tolist()
@@ -111,6 +122,7 @@ class HFGenerator:
 
     def __init__(self, model, tokenizer):
         self.model, self.tokenizer = model, tokenizer
+        self.stop_ids = stop_token_ids(tokenizer, model.generation_config)
 
     def complete(self, encoded, *, max_new_tokens: int, repetition_penalty: float, batch_size: int):
         return hf_complete(
@@ -144,11 +156,14 @@ def load_generator(
     raise ValueError(f"generation.backend: unknown backend {backend!r} (one of {list(BACKENDS)})")
 
 
-def decode(tokenizer, ids: list[int]) -> tuple[str, int]:
-    """(response text, number of response tokens): the ids up to the first EOS, trailing padding dropped."""
+def decode(tokenizer, ids: list[int], stop_ids: Sequence[int] | None = None) -> tuple[str, int]:
+    """(response text, number of response tokens): the ids up to the first stop token (`stop_ids`, default the
+    tokenizer's EOS), trailing padding dropped."""
     ids = list(ids)
-    if tokenizer.eos_token_id in ids:
-        ids = ids[: ids.index(tokenizer.eos_token_id)]
+    stops = set(stop_ids or [tokenizer.eos_token_id])
+    end = next((n for n, i in enumerate(ids) if i in stops), None)
+    if end is not None:
+        ids = ids[:end]
     while ids and ids[-1] == tokenizer.pad_token_id:
         ids.pop()
     return tokenizer.decode(ids, skip_special_tokens=True).strip(), len(ids)
@@ -175,7 +190,7 @@ def generate_sets(
         repetition_penalty=repetition_penalty,
         batch_size=batch_size,
     )
-    answers = {u: decode(tok, ids) for u, ids in zip(unique, done)}
+    answers = {u: decode(tok, ids, getattr(generator, "stop_ids", None)) for u, ids in zip(unique, done)}
     wall = time.time() - t0
     new_tokens = sum(n for _, n in answers.values())
     log.info(

@@ -5,15 +5,15 @@ environment (`make vllm`: vLLM's CPU build, or `VLLM_TARGET=cuda`; see `xlit.vll
 Generation matches the `hf` backend (`xlit.generate.hf_complete`) by construction where it can:
 - the prompts are the same token ids (rendered by the checkpoint's chat template and tokenized in
   `xlit.generate`), passed to vLLM as `TokensPrompt`s; the generated ids are decoded in `xlit.generate`;
-- greedy decoding (`temperature=0`), `max_tokens` = max_new_tokens, stop at the tokenizer's EOS;
+- greedy decoding (`temperature=0`), `max_tokens` = max_new_tokens, stop at the same tokens
+  (`xlit.chat.stop_token_ids`: the checkpoint's EOS, which training made the chat template's end of turn);
 - `repetition_penalty`: vLLM applies the same CTRL-style penalty as transformers'
   `RepetitionPenaltyLogitsProcessor` (a logit of a token already seen is divided by the penalty when
   positive and multiplied by it when negative; each token once, however often it occurred), over the
   same tokens: the prompt's and those generated so far. Where they differ: transformers penalises
-  every id in its input, which in a left-padded batch includes the padding token, and for a tokenizer
-  without one (LLaMA-2) `load_model` pads with EOS, so rows of a batch that were padded have their EOS
-  penalised; vLLM never pads. Greedy outputs can therefore differ for prompts shorter than the longest
-  of their batch, at the step where EOS competes with another token.
+  every id in its input, which in a left-padded batch includes the padding token (never EOS in a checkpoint
+  trained by xlit: `xlit.chat.choose_pad`); vLLM never pads. Greedy outputs can therefore differ for prompts
+  shorter than the longest of their batch, at the step where the pad token competes with another token.
 - a LoRA checkpoint is merged into its base (peft `merge_and_unload`, in the training precision's dtype, as
   the authors' release loads it) in a job-local temporary directory, and vLLM serves the merged model
   (`generation.lora: adapter`: the base, with the adapter applied by vLLM);
@@ -34,6 +34,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from .chat import stop_token_ids
 from .checkpoints import checkpoint_info, merge_dtype, resolve_model_dir
 from .fluency import FluencyLM
 
@@ -89,9 +90,22 @@ def merge_lora(model_dir: str | Path, out_dir: str | Path) -> Path:
     # on the CPU: peft would otherwise load the adapter onto a GPU, initialising CUDA before vllm.LLM()
     merged = PeftModel.from_pretrained(base, str(model_dir), torch_device="cpu").merge_and_unload()
     merged.save_pretrained(out_dir)
+    if (Path(model_dir) / "generation_config.json").is_file():  # the agreed EOS and pad, not the base's
+        from transformers import GenerationConfig
+
+        GenerationConfig.from_pretrained(model_dir).save_pretrained(out_dir)
     AutoTokenizer.from_pretrained(model_dir).save_pretrained(out_dir)
     log.info("LoRA %s merged into its base (%s) in %s, %.1fs", model_dir, merged.dtype, out_dir, time.time() - t0)
     return Path(out_dir)
+
+
+def _generation_config(model_dir):
+    """The checkpoint's `generation_config.json` (a LoRA checkpoint trained by xlit has its own), else None."""
+    if not (Path(model_dir) / "generation_config.json").is_file():
+        return None
+    from transformers import GenerationConfig
+
+    return GenerationConfig.from_pretrained(model_dir)
 
 
 class VLLMGenerator:
@@ -114,6 +128,8 @@ class VLLMGenerator:
         self.tokenizer = AutoTokenizer.from_pretrained(model_dir)
         self._merged = self.lora_request = None
         info = checkpoint_info(model_dir)
+        self.stop_ids = stop_token_ids(self.tokenizer, _generation_config(model_dir))  # as the hf backend's
+        dtype = dtype or info.get("dtype")  # base_models.<m>.dtype, recorded by training
         if info.get("adapter") and lora == "adapter":  # the base, with the adapter applied by vLLM
             from vllm.lora.request import LoRARequest
 
@@ -144,7 +160,7 @@ class VLLMGenerator:
             max_tokens=int(max_new_tokens),
             repetition_penalty=float(repetition_penalty),
             ignore_eos=ignore_eos,
-            stop_token_ids=None if ignore_eos else [self.tokenizer.eos_token_id],
+            stop_token_ids=None if ignore_eos else list(self.stop_ids),
             detokenize=False,
         )
         outs = self.llm.generate(
