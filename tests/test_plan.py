@@ -2,6 +2,7 @@
 over-tight config refused before anything is submitted."""
 
 import math
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -389,3 +390,52 @@ def test_xlit_plan_prints_the_table(capsys):
     # kept: the bf16 final model and the 4 models of selection.steps 200..800 (24.2 GiB each)
     assert float(row["disk GiB/job"]) > 300 and float(row["kept GiB/job"]) == pytest.approx(5 * 24.2, abs=0.5)
     assert any(line.startswith("# grid: 35 training jobs keep") for line in out)
+
+
+# ---- config/modern.yaml: today's bases (issue 24) ----------------------------------------------------------------
+MODERN = {"llama3.1-8b": 8_030_261_248, "qwen2.5-7b": 7_615_616_512}
+
+
+@pytest.mark.parametrize("name", sorted(MODERN))
+def test_modern_parameter_counts_match_the_real_models(name):
+    """Llama-3.1-8B (GQA, untied, 128,256 tokens) and Qwen2.5-7B (GQA, q/k/v biases, untied, 152,064 rows): the
+    plan's count equals the transformers model of that shape, built on the meta device, and the published count."""
+    from transformers import LlamaConfig, LlamaForCausalLM, Qwen2Config, Qwen2ForCausalLM
+
+    m = xc.load(ROOT / "config" / "modern.yaml")["base_models"][name]
+    s = m["shape"]
+    kw = dict(
+        vocab_size=s["vocab_size"],
+        hidden_size=s["hidden_size"],
+        num_hidden_layers=s["num_layers"],
+        intermediate_size=s["intermediate_size"],
+        num_attention_heads=s["num_heads"],
+        num_key_value_heads=s["num_kv_heads"],
+        tie_word_embeddings=s["tie_embeddings"],
+    )
+    cls, cfg = (Qwen2ForCausalLM, Qwen2Config) if s.get("qkv_bias") else (LlamaForCausalLM, LlamaConfig)
+    with torch.device("meta"):
+        model = cls(cfg(**kw))
+    assert shape_of(m).params() == sum(p.numel() for p in model.parameters()) == MODERN[name]
+
+
+def test_modern_grid_fits_80gb_cards_and_dry_runs():
+    """Every run of config/modern.yaml fits the GPUs it asks for on 80 GiB cards (load runs the check), and the
+    grid dry-runs: 2 bases x en/dt x FT/LoRA, 5 learning rates each, a generate job per saved step."""
+    cfg = xc.load(ROOT / "config" / "modern.yaml")
+    rows = plan(cfg)
+    assert {r["params"] for r in rows} == set(MODERN.values()) and len(rows) == 8
+    assert all(r["gpus_needed"] and r["gpus_needed"] <= r["gpus_configured"] for r in rows)
+    assert all(r["gib_per_gpu"] <= 0.9 * 80 for r in rows)
+    r = subprocess.run(
+        [sys.executable, "-m", "snakemake", "-n", "all_generations", "--configfile=config/modern.yaml"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert r.returncode == 0, r.stdout[-2000:] + r.stderr[-2000:]
+    stats = r.stdout.split("Job stats:")[-1]
+    counts = {m.group(1): int(m.group(2)) for m in re.finditer(r"^(\w+)\s+(\d+)$", stats, re.M)}
+    assert counts["train"] == 8 * 5 and counts["generate"] == len(xc.checkpoints(cfg)) == 8 * 5 * 5
+    assert counts["build_base"] == 2

@@ -76,6 +76,7 @@ class Shape:
     num_heads: int
     num_kv_heads: int
     tie_embeddings: bool = False
+    qkv_bias: bool = False  # Qwen2/2.5: biases on the q, k and v projections
 
     @property
     def kv_dim(self) -> int:
@@ -83,7 +84,8 @@ class Shape:
 
     def layer_params(self) -> int:
         h, f, kv = self.hidden_size, self.intermediate_size, self.kv_dim
-        return 2 * h * h + 2 * h * kv + 3 * h * f + 2 * h  # q, o; k, v; gate, up, down; two norms
+        bias = h + 2 * kv if self.qkv_bias else 0
+        return 2 * h * h + 2 * h * kv + 3 * h * f + 2 * h + bias  # q, o; k, v; gate, up, down; two norms
 
     def params(self) -> int:
         embed = self.vocab_size * self.hidden_size * (1 if self.tie_embeddings else 2)
@@ -110,6 +112,7 @@ def shape_of(model_cfg: dict) -> Shape | None:
             s["num_heads"],
             s.get("num_kv_heads") or s["num_heads"],
             s.get("tie_embeddings", False),
+            bool(s.get("qkv_bias", False)),
         )
     if "tiny" in model_cfg:
         t = model_cfg["tiny"]
@@ -133,6 +136,7 @@ def shape_of(model_cfg: dict) -> Shape | None:
             c["num_attention_heads"],
             c.get("num_key_value_heads") or c["num_attention_heads"],
             bool(c.get("tie_word_embeddings", False)),
+            c.get("model_type") == "qwen2",
         )
     return None
 

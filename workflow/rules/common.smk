@@ -219,6 +219,8 @@ def train_spec(wildcards):
         "lora": {k: v for k, v in ad.items() if k != "learning_rates"} if run.adaptation == "lora" else None,
         "training": config["training"],
         "chat_template": xlit_chat_template(run.model),
+        # only when set: a model without them keeps its params (no finished training re-runs)
+        **{k: model_cfg(run.model)[k] for k in ("attn_implementation", "dtype") if model_cfg(run.model).get(k)},
         "checkpoint_dir": train_checkpoint_dir(wildcards.run, wildcards.lr),
         **({"save_at": SAVED_STEPS} if SAVED_STEPS else {}),
     }
