@@ -7,11 +7,13 @@ from xlit.fluency import FluencyLM
 from xlit.io import InputError
 from xlit.lid import LID, default_model_path, map_label
 from xlit.surface import (
+    DERIVED,
     METRICS,
     TABLE_COLUMNS,
     code_switch,
     confusion_lines,
     fluency_ppl,
+    harmonic,
     line_pass,
     max_line_run,
     read_generations,
@@ -22,6 +24,7 @@ from xlit.surface import (
     surface_rows,
     surface_sets,
     table_rows,
+    word_pass,
 )
 
 EN = [
@@ -150,6 +153,7 @@ def test_response_features(lid):
         "repetition": 0.0,
         "max_line_run": 0,
         "line_pass": None,  # no line to check: neither a pass nor a fail
+        "word_pass": None,
     }
 
 
@@ -166,6 +170,72 @@ def test_line_pass_is_the_language_confusion_benchmark_s(lid):
     assert confusion_lines("Bonjour — le monde, c'est « beau » ici.") == ["Bonjour   le monde cest « beau » ici"]
     rows = [{"line_pass": True}, {"line_pass": False}, {"line_pass": None}, {"line_pass": True}]
     assert summarize([{**r, "correct_lang": 1} for r in rows])["line_pass_rate"] == pytest.approx(2 / 3)
+
+
+class _FixedLID:
+    """LID answering (label, probability) from a table of lines: the 0.3 threshold, exactly."""
+
+    def __init__(self, table):
+        self.table = table
+
+    def predict(self, text):
+        return self.table[text]
+
+
+def test_line_pass_threshold_is_above_0_3():
+    line = "un deux trois quatre cinq"
+    assert line_pass(line, "fr", _FixedLID({line: ("fr", 0.31)})) is True
+    assert line_pass(line, "fr", _FixedLID({line: ("fr", 0.3)})) is False  # not above 0.3: "unknown", a miss
+    assert line_pass(line, "fr", _FixedLID({line: ("en", 0.9)})) is False
+    short = "un deux trois quatre"  # 4 tokens: not checked, so the response is skipped
+    assert line_pass(short, "fr", _FixedLID({})) is None
+
+
+def test_word_pass_and_lcpr_by_hand(lid):
+    """WPR (Russian only here): among responses whose every line passes, those with no English word (lower-case,
+    > 3 letters); LCPR the harmonic mean of LPR and WPR."""
+    answer = "\n".join(RU[:2])
+    assert line_pass(answer, "ru", lid) is True and word_pass(answer, "ru", True) is True
+    mixed = RU[0] + "\n" + "Мой брат работает инженером в большой компании, this is important."
+    assert line_pass(mixed, "ru", lid) is True  # the line is still Russian to LID
+    assert word_pass(mixed, "ru", True) is False  # "this" and "important" are English words
+    assert word_pass("Мой брат работает в Google и любит API каждый день.", "ru", True) is True  # not lower-case
+    assert word_pass(answer, "ru", False) is None and word_pass(answer, "ru", None) is None  # line fail / skip
+    assert word_pass("\n".join(FR[:2]), "fr", True) is None  # Latin script: no WPR
+    rows = [
+        {"line_pass": True, "word_pass": True},
+        {"line_pass": True, "word_pass": False},
+        {"line_pass": False, "word_pass": None},
+        {"line_pass": None, "word_pass": None},
+    ]
+    s = summarize(rows)
+    assert s["line_pass_rate"] == pytest.approx(2 / 3) and s["word_pass_rate"] == pytest.approx(1 / 2)
+    assert s["lcpr"] == pytest.approx(2 * (2 / 3) * (1 / 2) / (2 / 3 + 1 / 2))
+    fr = summarize([{"line_pass": True, "word_pass": None}, {"line_pass": False, "word_pass": None}])
+    assert math.isnan(fr["word_pass_rate"]) and fr["lcpr"] == fr["line_pass_rate"] == 0.5
+    assert harmonic(0.0, 0.0) == 0.0
+
+
+def test_expected_language_per_row(lid):
+    """A French prompt that asks for a Russian answer is right when answered in Russian."""
+    rows = [
+        {
+            "id": "1",
+            "lang": "fr",
+            "prompt": "p",
+            "response": "\n".join(RU[:2]),
+            "n_tokens": 9,
+            "type": "lang_ru",
+            "expect_lang": "ru",
+        },
+        {"id": "2", "lang": "fr", "prompt": "p", "response": "\n".join(RU[:2]), "n_tokens": 9},
+    ]
+    out = surface_rows(rows, "fr", lid)
+    assert [r["expect_lang"] for r in out] == ["ru", "fr"] and out[0]["type"] == "lang_ru" and "type" not in out[1]
+    assert [r["correct_lang"] for r in out] == [True, False] and [r["line_pass"] for r in out] == [True, False]
+    assert out[0]["word_pass"] is True and out[1]["word_pass"] is None
+    with pytest.raises(ValueError, match="'xx'"):
+        surface_rows([{**rows[0], "expect_lang": "xx"}], "fr", lid)
 
 
 # ---- fluency -------------------------------------------------------------------------------------
@@ -326,8 +396,8 @@ def test_table_rows():
     }
     rows = table_rows([s, {**s, "lr": "0.0003"}, {**s, "lang": "en"}])
     assert list(rows[0]) == TABLE_COLUMNS
-    assert TABLE_COLUMNS[-4:] == ["empty", "mean_words", "max_line_run", "line_pass_rate"]  # every metric in the table
-    assert set(summarize([])) == {"n", *METRICS} and math.isnan(rows[0]["mean_words"])
+    assert TABLE_COLUMNS[-6:] == ["empty", "mean_words", "max_line_run", "line_pass_rate", "word_pass_rate", "lcpr"]
+    assert set(summarize([])) == {"n", *METRICS, *DERIVED} and math.isnan(rows[0]["mean_words"])
     assert [(r["lr"], r["lang"]) for r in rows] == [("0.0003", "fr"), ("0.003", "en"), ("0.003", "fr")]
     assert rows[0]["model"] == "tiny-multi" and rows[0]["adaptation"] == "ft" and math.isnan(rows[0]["fluency_ppl"])
 

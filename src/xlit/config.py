@@ -15,7 +15,8 @@ from pathlib import Path
 import yaml
 
 from .llm import Endpoint, key_variable
-from .names import SPLITS
+from .constraints import types_path
+from .names import CONSTRAINTS_SPLIT, SPLITS
 from .paths import RESULTS, VALID_DIR
 from .settings import (  # noqa: F401  (the grid and the defaults, importable from xlit.config as before)
     MINIMAL,
@@ -92,11 +93,15 @@ def check_schema(config: dict, source: str = "config", required: list[str] | Non
     for name, judge in (config.get("judges") or {}).items():
         for key, value in judge.items():
             only = props[key].get("x-backend")
-            if only and only != judge["backend"] and value != props[key].get("default"):
+            only = [only] if isinstance(only, str) else only or []  # one backend, or a list of them
+            if only and judge["backend"] not in only and value != props[key].get("default"):
                 raise ConfigError(
-                    f"{source}: judges.{name}.{key}: a setting of `backend: {only}` judges; this one's backend is "
-                    f"{judge['backend']}"
+                    f"{source}: judges.{name}.{key}: a setting of `backend: {' or '.join(only)}` judges; this one's "
+                    f"backend is {judge['backend']}"
                 )
+    from .judge.panel import check_judges
+
+    check_judges(config.get("judges") or {}, source)
 
 
 def check_sections(config: dict, required: list[str], source: str = "config") -> dict:
@@ -106,11 +111,24 @@ def check_sections(config: dict, required: list[str], source: str = "config") ->
     return fill_defaults(config)
 
 
+def eval_splits(config: dict) -> list[str]:
+    """The eval splits of a config: valid, test, and constraints where given."""
+    return [s for s in (*SPLITS, CONSTRAINTS_SPLIT) if s in config["eval_sets"]]
+
+
+def constraint_splits(config: dict) -> list[str]:
+    """The eval splits holding constraint prompts (config `constraints.splits` that eval_sets has)."""
+    return [s for s in config["constraints"]["splits"] if s in config["eval_sets"]]
+
+
 def check_semantics(config: dict, source: str = "config") -> None:
     """Cross-references the schema cannot express."""
     langs = config["languages"]
     check_languages(config, source)
-    for split in SPLITS:
+    ref = config["constraints"]["reference"]
+    if constraint_splits(config) and ref is not None and ref not in config["eval_sets"]:
+        raise ConfigError(f"{source}: constraints.reference: {ref!r} is no split of eval_sets")
+    for split in eval_splits(config):
         for lang in config["eval_sets"][split]:
             if lang not in langs:
                 raise ConfigError(f"{source}: eval_sets.{split}.{lang}: language not in `languages` {langs}")
@@ -296,7 +314,12 @@ def input_files(config: dict) -> list[tuple[str, str]]:
     """(config key, path) of every file a validated config reads as given: prompts, IT data, its given
     translations and references, ratings, the judge prompt, a LID model (not the AlpacaEval `source` of
     valid_split and test_categories: the first jobs read it)."""
-    out = [(f"eval_sets.{s}.{l}", p) for s in SPLITS for l, p in config["eval_sets"][s].items()]
+    out = [(f"eval_sets.{s}.{l}", p) for s in eval_splits(config) for l, p in config["eval_sets"][s].items()]
+    out += [
+        (f"eval_sets.{s}.{l} (its constraint types)", str(types_path(p)))
+        for s in constraint_splits(config)
+        for l, p in config["eval_sets"][s].items()
+    ]
     for name, d in config["it_datasets"].items():
         if "path" in d:
             out.append((f"it_datasets.{name}.path", d["path"]))

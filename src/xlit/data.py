@@ -138,7 +138,11 @@ def shuffle(rows: list, seed: int) -> list:
 
 
 def load_prompts(path: str | Path) -> list[dict]:
-    """Eval prompts as `{"id", "instruction", "category"}`, from either accepted form."""
+    """Eval prompts as `{"id", "instruction", "category"}`, from either accepted form, with `"type"` for a
+    constraint prompt: a row's `type` field, or the line of the `.types` file beside the prompts file
+    (`xlit.constraints`: one type per line, as the authors' release ships them)."""
+    from .constraints import check_kind, read_types, types_path
+
     out, ids = [], set()
     for line, row in _rows_with_lines(path):
         if isinstance(row, list) or (isinstance(row, dict) and "messages" in row):
@@ -158,12 +162,21 @@ def load_prompts(path: str | Path) -> list[dict]:
                 "instruction": require(row, "instruction", path, line),
                 "category": str(row.get("category", "")),
             }
+        if isinstance(row, dict) and row.get("type"):
+            try:
+                check_kind(str(row["type"]))
+                item["type"] = str(row["type"])
+            except ValueError as e:
+                raise InputError(path, str(e), line=line, field="type") from None
         if item["id"] in ids:
             raise InputError(path, f"duplicate id {item['id']!r}", line=line, field="id")
         ids.add(item["id"])
         out.append(item)
     if not out:
         raise InputError(path, "no prompts")
+    if types_path(path).exists():
+        for item, ctype in zip(out, read_types(types_path(path), len(out))):
+            item["type"] = ctype
     return out
 
 

@@ -23,6 +23,7 @@ from typing import Hashable, Mapping, Sequence
 
 from .basemodel import attn_implementation, model_type
 from .chat import choose_pad, stop_token_ids, user_prompt
+from .constraints import expected_lang
 from .checkpoints import checkpoint_info, merge_dtype
 from .settings import unset_default
 
@@ -178,7 +179,8 @@ def generate_sets(
     batch_size: int,
 ) -> dict[Hashable, list[dict]]:
     """Rows `{"id","lang","category","prompt","response","n_tokens"}` for every set `{key: (lang, prompts)}`
-    (each set's rows in its prompts' order), from one `complete` call over all distinct prompts."""
+    (each set's rows in its prompts' order), from one `complete` call over all distinct prompts; a constraint
+    prompt's row also has its `type` and `expect_lang` (`xlit.constraints.expected_lang`)."""
     tok = generator.tokenizer
     keys = list(sets)
     encoded = {k: encode_prompts(tok, sets[k][1]) for k in keys}
@@ -209,16 +211,17 @@ def generate_sets(
         out[k] = []
         for p, ids in zip(prompts, encoded[k]):
             text, n = answers[tuple(ids)]
-            out[k].append(
-                {
-                    "id": p["id"],
-                    "lang": lang,
-                    "category": p.get("category", ""),
-                    "prompt": p["instruction"],
-                    "response": text,
-                    "n_tokens": n,
-                }
-            )
+            row = {
+                "id": p["id"],
+                "lang": lang,
+                "category": p.get("category", ""),
+                "prompt": p["instruction"],
+                "response": text,
+                "n_tokens": n,
+            }
+            if p.get("type"):  # a constraint prompt: its type, and the language it asks for
+                row.update(type=p["type"], expect_lang=expected_lang(p["type"], lang))
+            out[k].append(row)
     return out
 
 

@@ -5,12 +5,58 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["CRITERIA", "SPLITS", "RUN_PARTS", "run_name", "lr_str", "lr_key", "checkpoint_id", "split_checkpoint"]
+__all__ = [
+    "LANG_NAMES",
+    "CRITERIA",
+    "SPLITS",
+    "CONSTRAINTS_SPLIT",
+    "RUN_PARTS",
+    "run_name",
+    "lr_str",
+    "lr_key",
+    "checkpoint_id",
+    "split_checkpoint",
+]
 
 #: judge and human criteria, in this order (sheets, tables, figures)
 CRITERIA = ("language", "fluency", "helpfulness", "accuracy", "logic", "harmlessness")
-#: evaluation splits
+#: English names of languages (a translation prompt, the judge's expected-language note)
+LANG_NAMES = {
+    "en": "English",
+    "fr": "French",
+    "pt": "Portuguese",
+    "ru": "Russian",
+    "de": "German",
+    "es": "Spanish",
+    "it": "Italian",
+    "nl": "Dutch",
+    "zh": "Chinese",
+    "ko": "Korean",
+    "ja": "Japanese",
+    "uk": "Ukrainian",
+    "pl": "Polish",
+    "cs": "Czech",
+    "ar": "Arabic",
+    "tr": "Turkish",
+    "hi": "Hindi",
+    "sv": "Swedish",
+    "fi": "Finnish",
+    "da": "Danish",
+    "no": "Norwegian",
+    "el": "Greek",
+    "he": "Hebrew",
+    "hu": "Hungarian",
+    "ro": "Romanian",
+    "bg": "Bulgarian",
+    "vi": "Vietnamese",
+    "id": "Indonesian",
+    "th": "Thai",
+    "ca": "Catalan",
+}
+#: evaluation splits every config has
 SPLITS = ("valid", "test")
+#: the optional split of constraint prompts (xlit.constraints)
+CONSTRAINTS_SPLIT = "constraints"
 #: what a run is made of; its id joins them with `_`
 RUN_PARTS = ("model", "data", "strategy", "adaptation")
 

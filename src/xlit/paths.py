@@ -116,6 +116,16 @@ def surface_summary(run: str, lr: str) -> str:
     return f"{RESULTS}/surface/{run}/lr{lr}/summaries.jsonl"
 
 
+def constraint_rows(run: str, lr: str) -> str:
+    """One checkpoint's answers to the constraint prompts, checked: a JSON line per response (xlit.constraints)."""
+    return f"{RESULTS}/constraints/{run}/lr{lr}/checked.jsonl"
+
+
+def constraint_summary(run: str, lr: str) -> str:
+    """One checkpoint's pass rates, a JSON line per (split, language, constraint type)."""
+    return f"{RESULTS}/constraints/{run}/lr{lr}/summaries.jsonl"
+
+
 def judge_result_file(judge: str, run: str, lr: str, lang: str) -> str:
     return f"{RESULTS}/judge/{judge}/{run}/lr{lr}/{lang}.jsonl"
 

@@ -16,17 +16,26 @@ Per response (`response_features` + `fluency_ppl`):
   above 0.3; None (skipped, neither pass nor fail) when no line is that long. Its mean is `line_pass_rate`
   (LPR). Stricter than `correct_lang`: an English preamble line ("Here is the answer:") fails a French answer
   that whole-response LID passes;
+- `word_pass`: the benchmark's word check, for non-Latin-script languages only (`WPR_LANGS`; None elsewhere
+  and for a response that fails or skips `line_pass`): no whitespace token of the checked lines is an English
+  word (lower-case, more than 3 letters, from the `english-words` package's `web2` list, the Webster's-2nd list
+  the benchmark uses). Its mean is `word_pass_rate` (WPR); `lcpr` is the harmonic mean of LPR and WPR (LPR
+  alone where WPR is undefined);
+- `expect_lang`: the language the response is checked against (every language feature above): the row's own
+  `expect_lang` when the prompt asks for another language (a constraint prompt of type `lang_xx`), else the
+  prompt's language;
 - `fluency_ppl`: per-token perplexity of the response alone (BOS + response tokens, no prompt, no EOS)
   under a reference causal LM; None (NaN) for an empty response.
 
 `summarize(rows)`: `n`, and means of `correct_lang code_switch repetition empty`, `mean_tokens`,
-`mean_words`, `max_line_run`; `fluency_ppl` is the geometric mean of the per-response perplexities
-(exp of the mean log-perplexity), which keeps one degenerate response from dominating. NaN/None values
-are ignored; a mean over nothing is NaN.
+`mean_words`, `max_line_run`, `line_pass_rate`, `word_pass_rate`, then `lcpr`; `fluency_ppl` is the geometric
+mean of the per-response perplexities (exp of the mean log-perplexity), which keeps one degenerate response from
+dominating. NaN/None values are ignored; a mean over nothing is NaN.
 """
 
 from __future__ import annotations
 
+import functools
 import math
 import os
 import re
@@ -54,12 +63,15 @@ METRICS = {
     "mean_words": ("n_words", None),
     "max_line_run": ("max_line_run", None),
     "line_pass_rate": ("line_pass", None),  # responses with no line to check left out
+    "word_pass_rate": ("word_pass", None),  # among line-passing responses, in WPR_LANGS only
 }
+#: derived from METRICS in `summarize`, a column of the table after them
+DERIVED = ("lcpr",)
 #: metrics that are shares in [0, 1] (drawn on a fixed axis)
 SHARES = ("correct_lang", "code_switch", "repetition", "empty")
 #: Figure 3's panels: (metric, label, unit)
 FIGURE3 = [(m, *label) for m, (_, label) in METRICS.items() if label]
-TABLE_COLUMNS = [*RUN_FIELDS, "n", *METRICS]
+TABLE_COLUMNS = [*RUN_FIELDS, "n", *METRICS, *DERIVED]
 
 _SENTENCE_END = re.compile(r"(?<=[.!?…])\s+|(?<=[。！？])|\n+")
 
@@ -102,6 +114,36 @@ def line_pass(text: str, lang: str, lid) -> bool | None:
     return all(code == lang and prob > LINE_MIN_PROB for code, prob in map(lid.predict, lines))
 
 
+#: the languages the benchmark computes WPR for (non-Latin scripts: an English word stands out), and others
+#: written in a non-Latin script (xlit's addition)
+WPR_LANGS = frozenset("ar hi ja ko ru zh uk bg mk sr el he fa ur bn ta te mr th ka hy".split())
+
+
+@functools.lru_cache(maxsize=1)
+def english_words() -> frozenset[str]:
+    """The benchmark's English word list: lower-case words of more than 3 letters of Webster's 2nd (`web2`),
+    from the `english-words` package (offline)."""
+    from english_words import get_english_words_set
+
+    return frozenset(w for w in get_english_words_set(["web2"], lower=False) if w.islower() and len(w) > 3)
+
+
+def word_pass(text: str, lang: str, passed_lines: bool | None) -> bool | None:
+    """No English word among the whitespace tokens of the checked lines; None outside WPR_LANGS or unless the
+    response passed the line check (`passed_lines`, `line_pass`'s result)."""
+    if lang not in WPR_LANGS or passed_lines is not True:
+        return None
+    words = english_words()
+    return not any(token.strip() in words for line in confusion_lines(text) for token in line.split())
+
+
+def harmonic(a: float, b: float) -> float:
+    """The harmonic mean of two rates; `a` alone when `b` is NaN (LCPR where WPR is undefined)."""
+    if math.isnan(b):
+        return a
+    return 2 * a * b / (a + b) if a + b else 0.0
+
+
 def repetition(text: str, n: int = 4) -> float:
     """Share of word n-grams that repeat an earlier one: 1 - distinct/total (0.0 with < n words)."""
     words = text.split()
@@ -126,9 +168,10 @@ def max_line_run(text: str) -> int:
 def response_features(
     text: str, lang: str, lid, *, threshold: float = LID_THRESHOLD, min_chars: int = MIN_CHARS
 ) -> dict:
-    """Every feature but `n_tokens` and `fluency_ppl` (see the module docstring)."""
+    """Every feature but `n_tokens` and `fluency_ppl` (see the module docstring), against the language `lang`."""
     empty = not text.strip()
     lid_lang, lid_prob = lid.predict(text)
+    passed_lines = line_pass(text, lang, lid)
     return {
         "correct_lang": (not empty) and lid_lang == lang and lid_prob >= threshold,
         "lid_lang": lid_lang,
@@ -138,7 +181,8 @@ def response_features(
         "empty": empty,
         "repetition": repetition(text),
         "max_line_run": max_line_run(text),
-        "line_pass": line_pass(text, lang, lid),
+        "line_pass": passed_lines,
+        "word_pass": word_pass(text, lang, passed_lines),
     }
 
 
@@ -206,11 +250,15 @@ def surface_rows(
     """One feature row per generation row: `id lang category` + features + `n_tokens` + `fluency_ppl`
     (None without a fluency model or for an empty response; `ppl`: the perplexities, already computed).
     `n_tokens` is taken from the row, or counted with the fluency tokenizer when absent, else None.
-    A `lang` the LID model does not know is a ValueError (it would make every response "another language")."""
+    A `lang` (or a row's `expect_lang`) the LID model does not know is a ValueError (it would make every response
+    "another language"). A row's `type` (a constraint prompt's) is carried over."""
     if hasattr(lid, "languages"):
         from .lid import check_lang
 
-        lang = check_lang(lang, lid.languages(), f"the LID model {Path(str(getattr(lid, 'model_path', ''))).name}")
+        name = f"the LID model {Path(str(getattr(lid, 'model_path', ''))).name}"
+        lang = check_lang(lang, lid.languages(), name)
+        for code in {r["expect_lang"] for r in gen_rows if r.get("expect_lang")}:
+            check_lang(code, lid.languages(), name)
     if fluency is not None and not isinstance(fluency, FluencyLM):
         fluency = FluencyLM(fluency, device=device)
     texts = [r["response"] for r in gen_rows]
@@ -226,7 +274,11 @@ def surface_rows(
                 "id": row.get("id"),
                 "lang": lang,
                 "category": row.get("category"),
-                **response_features(row["response"], lang, lid, threshold=threshold, min_chars=min_chars),
+                **({"type": row["type"]} if row.get("type") else {}),
+                "expect_lang": row.get("expect_lang") or lang,
+                **response_features(
+                    row["response"], row.get("expect_lang") or lang, lid, threshold=threshold, min_chars=min_chars
+                ),
                 "n_tokens": n_tokens,
                 "fluency_ppl": None if math.isnan(p) else round(p, 6),
             }
@@ -281,6 +333,7 @@ def summarize(rows: list[dict]) -> dict:
     logs = [math.log(x) for x in map(_num, (r.get("fluency_ppl") for r in rows)) if not math.isnan(x) and x > 0]
     out = {m: _mean(r.get(field) for r in rows) for m, (field, _) in METRICS.items()}
     out["fluency_ppl"] = math.exp(sum(logs) / len(logs)) if logs else math.nan
+    out["lcpr"] = harmonic(out["line_pass_rate"], out["word_pass_rate"])
     return {"n": len(rows), **out}
 
 

@@ -8,6 +8,7 @@ import xlit.config as xc
 from snakemake.exceptions import WorkflowError
 from xlit import names
 from xlit.config import canonical  # every rule's params: compared by meaning, not key order
+from xlit.constraints import types_path
 from xlit.evalsets import check_config as check_test_matches
 from xlit.io import InputError
 from xlit.paths import (
@@ -18,6 +19,8 @@ from xlit.paths import (
     VALID_SPLIT_STATS,
     base_model_dir,
     base_source,
+    constraint_rows,
+    constraint_summary,
     demo_answers,
     demo_corpus,
     demo_it,
@@ -66,7 +69,7 @@ CACHE_DIR = config["cache_dir"]
 wildcard_constraints:
     run="|".join(map(re.escape, RUNS)),
     lr=LR_PATTERN + (r"(-step[0-9]+)?" if STEPS else ""),
-    split="valid|test",
+    split="valid|test|constraints",
     lang="[a-z]{2,3}",
     model="|".join(map(re.escape, config["base_models"])),
     data="|".join(map(re.escape, config["it_datasets"])),
@@ -83,7 +86,10 @@ def run_of(wildcards):
 
 
 #: every (split, language) a checkpoint answers: one generate job and one surface job per checkpoint
-EVAL_SETS = [(split, lang) for split in names.SPLITS for lang in LANGS]
+EVAL_SETS = [(split, lang) for split in xc.eval_splits(config) for lang in LANGS]
+#: the splits of constraint prompts (their answers checked by constraints.smk), and the unmodified prompts' split
+CONSTRAINT_SPLITS = xc.constraint_splits(config)
+CONSTRAINT_REFERENCE = config["constraints"]["reference"]
 
 
 #: the validation split the workflow builds (valid.smk), when configured
@@ -201,7 +207,7 @@ def surface_mem_mb(wildcards=None):
 
 def judge_gpus(wildcards):
     c = judge_cfg(wildcards)
-    return int(c["gpus"]) if c["backend"] == "transformers" else 0
+    return int(c["gpus"]) if c["backend"] in ("transformers", "vllm") else 0
 
 
 # ---- params functions (each wrapped by canonical() in its rule) ----------------------------------------------------

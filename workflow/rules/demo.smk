@@ -20,3 +20,25 @@ if "demo" in config:
             demo=canonical({**config["demo"], "languages": LANGS}),
         script:
             "../scripts/demo_world.py"
+
+    # The demo's constraint prompts (eval_sets.constraints): its test prompts with a constraint each, and their types.
+    rule demo_constraints:
+        input:
+            test=[demo_prompts("test", l) for l in LANGS],
+        output:
+            prompts=[demo_prompts("constraints", l) for l in LANGS],
+            types=[types_path(demo_prompts("constraints", l)) for l in LANGS],
+        log:
+            "logs/demo_constraints.log",
+        benchmark:
+            "benchmarks/demo_constraints.tsv"
+        conda:
+            "../../envs/report.yaml"
+        threads: 1
+        resources:
+            mem_mb=500,
+            runtime=5,
+        params:
+            languages=canonical(LANGS),
+        script:
+            "../scripts/demo_constraints.py"

@@ -7,6 +7,7 @@ rule generate:
     input:
         model=checkpoint_model,
         prompts=[eval_file(split, lang) for split, lang in EVAL_SETS],
+        types=constraint_types_files(),
     output:
         [generation_file("{run}", "{lr}", split, lang) for split, lang in EVAL_SETS],
     log:

@@ -85,6 +85,11 @@ def eval_file(split, lang):
     return config["eval_sets"][split][lang]
 
 
+def constraint_types_files():
+    """The `.types` file beside each constraint prompt file (read with the prompts: xlit.data.load_prompts)."""
+    return [types_path(config["eval_sets"][split][lang]) for split in CONSTRAINT_SPLITS for lang in LANGS]
+
+
 # ---- surface.smk ---------------------------------------------------------------------------------------------------
 def fluency_model_input(wildcards):
     m = config["surface"]["fluency_model"]
@@ -93,6 +98,21 @@ def fluency_model_input(wildcards):
 
 def surface_summaries(wildcards=None):
     return [surface_summary(run, lr) for run, lr in CHECKPOINTS]
+
+
+# ---- constraints.smk -----------------------------------------------------------------------------------------------
+def constraint_generations(wildcards):
+    return [generation_file(wildcards.run, wildcards.lr, s, l) for s in CONSTRAINT_SPLITS for l in LANGS]
+
+
+def constraint_references(wildcards):
+    if CONSTRAINT_REFERENCE is None:
+        return []
+    return [generation_file(wildcards.run, wildcards.lr, CONSTRAINT_REFERENCE, l) for l in LANGS]
+
+
+def constraint_summaries(wildcards=None):
+    return [constraint_summary(run, lr) for run, lr in CHECKPOINTS]
 
 
 # ---- the selected checkpoints (read once the select_lr checkpoint has run): judge.smk, human.smk -------------------
@@ -139,7 +159,7 @@ def judge_model_input(wildcards):
     c = judge_cfg(wildcards)
     if c.get("train"):
         return [c["model"]]
-    if c["backend"] == "transformers" and c["model"] in config["base_models"]:
+    if c["backend"] in ("transformers", "vllm") and c["model"] in config["base_models"]:
         return base_source(c["model"])
     return []
 
@@ -180,4 +200,7 @@ def study_targets():
     figs += [figure("judge_validity", ext) for ext in ("pdf", "png")]
     if any(r.strategy == "dt" for r in RUNS.values()):
         tables.append(table("translation_quality"))
+    if CONSTRAINT_SPLITS:
+        tables.append(table("constraints"))
+        figs += [figure("constraints", ext) for ext in ("pdf", "png")]
     return figs + tables + [HUMAN_GUIDELINES]

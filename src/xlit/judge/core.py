@@ -17,7 +17,7 @@ from xlit.io import InputError, iter_jsonl
 from xlit.judge.parse import parse_answer
 from xlit.judge.prompt import COMPACT_TEMPLATE, load_template, markers, render
 from xlit.llm import ChatCache
-from xlit.names import CRITERIA
+from xlit.names import CRITERIA, LANG_NAMES
 from xlit.paths import BASE_DIR
 
 log = logging.getLogger("xlit.judge")
@@ -52,6 +52,7 @@ class Item:
     response: str
     lang: str = ""
     category: str = ""
+    expect_lang: str = ""  # a constraint prompt asking for another language (xlit.constraints): that language
 
 
 # --------------------------------------------------------------------------------------------- inputs
@@ -94,6 +95,7 @@ def read_responses(path: str | os.PathLike) -> list[Item]:
                 response=resp,
                 lang=str(row.get("lang", "") or ""),
                 category=str(row.get("category", "") or ""),
+                expect_lang=str(row.get("expect_lang", "") or ""),
             )
         )
     return items
@@ -124,9 +126,24 @@ def template_for(cfg: Mapping[str, Any], template: str | None) -> str:
     return template or load_template(None)
 
 
+#: appended to the judge prompt of a response whose prompt asks for another language than its own (only then: every
+#: other prompt renders byte for byte as before, so cached answers stay valid)
+EXPECTED_LANG_NOTE = (
+    "\n\nFor the language aspect, the expected language of the submission is {name}: the task asks for it."
+)
+
+
 def prompts_of(items: Sequence[Item], template: str) -> list[str]:
+    """The judge prompt of each item; for an item whose expected language is not its prompt's (`Item.expect_lang`),
+    EXPECTED_LANG_NOTE naming it."""
     ms = markers(template)
-    return [render(template, it.instruction, it.response, ms) for it in items]
+    out = []
+    for it in items:
+        prompt = render(template, it.instruction, it.response, ms)
+        if it.expect_lang and it.expect_lang != it.lang:
+            prompt += EXPECTED_LANG_NOTE.format(name=LANG_NAMES.get(it.expect_lang, it.expect_lang))
+        out.append(prompt)
+    return out
 
 
 def one_turn(prompt: str) -> list[dict]:

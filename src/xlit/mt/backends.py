@@ -17,41 +17,9 @@ from pathlib import Path
 from typing import Any
 
 from xlit.mt import codes
+from xlit.names import LANG_NAMES  # noqa: F401  (the prompt of an LLM translator names languages)
 
 log = logging.getLogger("xlit.mt")
-
-LANG_NAMES = {
-    "en": "English",
-    "fr": "French",
-    "pt": "Portuguese",
-    "ru": "Russian",
-    "de": "German",
-    "es": "Spanish",
-    "it": "Italian",
-    "nl": "Dutch",
-    "zh": "Chinese",
-    "ko": "Korean",
-    "ja": "Japanese",
-    "uk": "Ukrainian",
-    "pl": "Polish",
-    "cs": "Czech",
-    "ar": "Arabic",
-    "tr": "Turkish",
-    "hi": "Hindi",
-    "sv": "Swedish",
-    "fi": "Finnish",
-    "da": "Danish",
-    "no": "Norwegian",
-    "el": "Greek",
-    "he": "Hebrew",
-    "hu": "Hungarian",
-    "ro": "Romanian",
-    "bg": "Bulgarian",
-    "vi": "Vietnamese",
-    "id": "Indonesian",
-    "th": "Thai",
-    "ca": "Catalan",
-}
 
 
 def model_key(cfg: dict, src: str, tgt: str, model_dir: str | Path | None) -> str:
