@@ -205,3 +205,21 @@ class VLLMFluency(FluencyLM):
             out[i] = (-sum(lps[j][ids[j]].logprob for j in range(1, len(ids))), len(ids) - 1)
             self.tokens_scored += len(ids) - 1
         return out
+
+
+class VLLMChat(VLLMGenerator):
+    """A judge's model on vLLM (`judges.<name>.backend: vllm`, `xlit.judge.vllm_judge`): `VLLMGenerator`'s greedy
+    `complete` (the same stop tokens as generation) over `gpus` GPUs (tensor parallel), its engine's context capped at
+    the judge's `max_length` (`max_model_len`; unset: the model's). `max_model_len` is the context the engine took,
+    which the judge fits each prompt and its answer into."""
+
+    def __init__(self, model_dir, gpus: int = 1, max_length: int | None = None, dtype: str | None = None, **llm_kw):
+        from transformers import AutoConfig
+
+        limit = getattr(AutoConfig.from_pretrained(model_dir), "max_position_embeddings", None)
+        limits = [int(x) for x in (limit, max_length) if x]
+        if limits:
+            llm_kw["max_model_len"] = min(limits)
+        super().__init__(model_dir, gpus=gpus, dtype=dtype, **llm_kw)
+        config = getattr(getattr(self.llm, "llm_engine", None), "model_config", None)
+        self.max_model_len = int(getattr(config, "max_model_len", None) or llm_kw.get("max_model_len") or 1 << 20)

@@ -1,13 +1,14 @@
-"""A `generate` or `surface` job whose backend is vLLM, run in the generation environment.
+"""A `generate`, `surface` or `judge` job whose backend is vLLM, run in the generation environment.
 
 vLLM pins its own torch and transformers, so it lives in an environment of its own: `.venv-vllm` (`make vllm`;
 `make vllm VLLM_TARGET=cuda` on a GPU cluster), or `envs/vllm.yaml` under `--sdm conda`. The workflow script
-(`workflow/scripts/generate.py`, `surface.py`) writes its job as a spec and hands it over with `hand_over`:
+(`workflow/scripts/generate.py`, `surface.py`, `judge.py`) writes its job as a spec and hands it over with `hand_over`:
 
     <python> -m xlit.vllm_job SPEC.json
 
 where <python> is the job's own interpreter when it has vLLM (`--sdm conda`), else config `vllm.python`. The
-child runs the same job function as the `hf` path (`xlit.generate.run_job`, `xlit.surface.run_job`); its output
+child runs the same job function as the `hf` path (`xlit.generate.run_job`, `xlit.surface.run_job`; a vllm judge's
+`xlit.judge.job.run_job`, which the judge script runs itself when every answer is cached); its output
 (vLLM's engine process included) goes into the job's log line by line, and a non-zero exit fails the job. Because the
 child's `__main__` is this module, run with `-m` and guarded, vLLM's engine process (started with `spawn` when
 the parent has touched CUDA) can re-import it safely; nothing here touches CUDA before `vllm.LLM(...)`.
@@ -28,7 +29,7 @@ from pathlib import Path
 log = logging.getLogger("xlit.vllm_job")
 
 #: job name -> its function (module:function), called with the spec
-JOBS = {"generate": "xlit.generate:run_job", "surface": "xlit.surface:run_job"}
+JOBS = {"generate": "xlit.generate:run_job", "surface": "xlit.surface:run_job", "judge": "xlit.judge.job:run_job"}
 #: config `vllm.*` keys that are `vllm.LLM` arguments (the rest say where vLLM runs)
 ENGINE_KEYS = ("gpu_memory_utilization", "max_num_seqs", "enforce_eager")
 
@@ -105,7 +106,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         run_spec(spec)
     except Exception as e:
-        log.error("%s failed: %s", spec["job"], e, exc_info=not isinstance(e, ValueError))
+        one_line = isinstance(e, ValueError) or getattr(e, "one_line", False)  # e.g. JudgeFailed: its own line
+        log.error("%s failed: %s", spec["job"], e, exc_info=not one_line)
         return 1
     return 0
 

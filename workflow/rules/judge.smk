@@ -6,6 +6,22 @@
 # The API key is read from the environment variable `judges.<name>.api_key_env` at run time only.
 # Parallel openai judge jobs multiply the request rate (jobs x concurrency): each takes one `judge_api`
 # resource, so `--resources judge_api=1` keeps a single job talking to the endpoint at a time.
+# A `vllm` judge runs in vLLM's environment (config `vllm`; envs/vllm.yaml under --sdm conda) on its `gpus` (tensor
+# parallel); a `panel` judge asks no model: it averages its members' outputs for the same checkpoint.
+
+#: judges that load a model in the job (their `gpus` are the job's GPUs)
+MODEL_JUDGES = ("transformers", "vllm")
+
+
+def judge_member_files(wildcards):
+    """A panel's members' outputs for the same checkpoint, member by member, each over LANGS (none otherwise)."""
+    members = judge_cfg(wildcards).get("panel") or []
+    return [judge_result_file(m, wildcards.run, wildcards.lr, lang) for m in members for lang in LANGS]
+
+
+def judge_conda(wildcards):
+    vllm = judge_cfg(wildcards)["backend"] == "vllm"
+    return "../../envs/vllm.yaml" if vllm else "../../envs/eval.yaml"
 
 
 wildcard_constraints:
@@ -17,6 +33,7 @@ rule judge:
         responses=[generation_file("{run}", "{lr}", JUDGE_SPLIT, lang) for lang in LANGS],
         model=judge_model_input,
         prompt=[JUDGE_PROMPT] if JUDGE_PROMPT else [],
+        members=judge_member_files,
     output:
         [judge_result_file("{judge}", "{run}", "{lr}", lang) for lang in LANGS],
     log:
@@ -24,11 +41,11 @@ rule judge:
     benchmark:
         "benchmarks/judge/{judge}/{run}_lr{lr}.tsv"
     conda:
-        "../../envs/eval.yaml"
-    threads: lambda wc: cpu_threads(judge_gpus(wc)) if judge_cfg(wc)["backend"] == "transformers" else 1
+        judge_conda
+    threads: lambda wc: cpu_threads(judge_gpus(wc)) if judge_cfg(wc)["backend"] in MODEL_JUDGES else 1
     resources:
         gpu=judge_gpus,
-        mem_mb=lambda wc: 8000 if judge_cfg(wc)["backend"] == "transformers" else 1000,
+        mem_mb=lambda wc: 8000 if judge_cfg(wc)["backend"] in MODEL_JUDGES else 1000,
         runtime=60,
         judge_api=lambda wc: int(judge_cfg(wc)["backend"] == "openai"),
     params:

@@ -256,6 +256,23 @@ def _judge_stars(items, judge, cfg, template, cache_dir, path, on_row) -> list[d
 
 
 # --------------------------------------------------------------------------------------- generate
+def chat_ids(tok, messages, max_length: int, max_tokens: int) -> list[int]:
+    """The token ids a generating judge continues from (transformers `mode: generate` and `backend: vllm` alike):
+    the one-turn chat through the tokenizer's chat template, or, for a base model without one, the judge's
+    plain prompt and a blank line (as `LocalJudge.chat_text`), with the tokenizer's own special tokens. A prompt
+    longer than `max_length - max_tokens` keeps its first quarter and its end."""
+    if getattr(tok, "chat_template", None):
+        text = tok.apply_chat_template(list(messages), tokenize=False, add_generation_prompt=True)
+        ids = tok(text, add_special_tokens=False)["input_ids"]
+    else:
+        ids = tok(messages[-1]["content"] + "\n\n")["input_ids"]
+    budget = max(8, int(max_length) - int(max_tokens))
+    if len(ids) > budget:
+        head = budget // 4
+        ids = ids[:head] + ids[len(ids) - (budget - head) :]
+    return list(ids)
+
+
 def local_chat(cfg: Mapping[str, Any], path: str) -> LocalChat:
     """The `generate` mode's model (loaded on first use) and its cache identity."""
     return LocalChat(
@@ -294,15 +311,10 @@ class LocalChat:
         self.max_length = min(x for x in limits + [1 << 20] if x)
 
     def _encode(self, messages) -> list[int]:
-        text = self.tok.apply_chat_template(messages, tokenize=False, add_generation_prompt=True)
-        ids = self.tok(text, add_special_tokens=False)["input_ids"]
-        budget = max(8, self.max_length - int(self.ident["max_tokens"]))
-        if len(ids) > budget:
-            head = budget // 4
-            ids = ids[:head] + ids[len(ids) - (budget - head) :]
-        return ids
+        return chat_ids(self.tok, messages, self.max_length, int(self.ident["max_tokens"]))
 
     def __call__(self, requests, cache: ChatCache, refresh, on_result) -> None:
+        from xlit.chat import stop_token_ids
         from xlit.generate import decode, hf_complete
 
         refresh = set(refresh)
@@ -319,6 +331,7 @@ class LocalChat:
         if self.model is None:
             self._load()
         encoded = [self._encode(requests[i]) for i in todo]
+        stops = stop_token_ids(self.tok, self.model.generation_config)  # where hf_complete stopped (and vLLM stops)
         bs = int(self.cfg.get("batch_size") or judge_defaults()["batch_size"])
         for start in range(0, len(todo), bs):
             chunk = list(range(start, min(start + bs, len(todo))))
@@ -331,12 +344,12 @@ class LocalChat:
                 batch_size=bs,
             )
             for j, ids in zip(chunk, done):
-                text, n = decode(self.tok, ids)
+                text, n = decode(self.tok, ids, stops)
                 i = todo[j]
                 res = ChatResult(
                     text=text,
                     usage={"prompt_tokens": len(encoded[j]), "completion_tokens": n},
-                    finish_reason="stop" if self.tok.eos_token_id in ids else "length",
+                    finish_reason="stop" if set(stops) & set(ids) else "length",
                     model=str(self.cfg["model"]),
                     key=keys[i],
                 )

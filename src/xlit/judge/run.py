@@ -8,7 +8,7 @@ import os
 from typing import Any, Callable, Mapping, Sequence
 
 from xlit.io import write_jsonl
-from xlit.judge import local, openai_backend
+from xlit.judge import local, openai_backend, panel, vllm_judge
 from xlit.judge.core import DEFAULT_MAX_ERROR_SHARE, DEFAULT_REASKS, Item, read_responses, template_for
 from xlit.paths import BASE_DIR
 
@@ -16,7 +16,8 @@ log = logging.getLogger("xlit.judge")
 
 #: `judges.<name>.backend` -> its module: `judge(items, judge, cfg, template, cache_dir, base_dir, on_row,
 #: reasks) -> rows` and `request_keys(cfg, prompts, base_dir) -> (keys, calls per prompt, max tokens out)`
-BACKENDS = {"openai": openai_backend, "transformers": local}
+#: (`panel` asks no model: the workflow averages its members' files, `run_job`)
+BACKENDS = {"openai": openai_backend, "transformers": local, "vllm": vllm_judge, "panel": panel}
 
 
 class JudgeFailed(RuntimeError):
@@ -29,7 +30,7 @@ def backend_of(judge: str, cfg: Mapping[str, Any]):
     """The module (`BACKENDS`) of a judge's backend."""
     backend = cfg.get("backend", "openai")
     if backend not in BACKENDS:
-        raise ValueError(f"judges.{judge}.backend: unknown backend {backend!r} (openai or transformers)")
+        raise ValueError(f"judges.{judge}.backend: unknown backend {backend!r} (one of {', '.join(BACKENDS)})")
     return BACKENDS[backend]
 
 
