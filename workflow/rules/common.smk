@@ -205,9 +205,19 @@ def surface_mem_mb(wildcards=None):
     return max(4000, model_cfg(m)["mem_mb"] // 4) if m in config["base_models"] else 16000
 
 
+#: judge backends that load a model in the job (their `gpus` are the job's GPUs); openai calls out, panel averages
+MODEL_JUDGES = ("transformers", "vllm")
+
+
 def judge_gpus(wildcards):
     c = judge_cfg(wildcards)
-    return int(c["gpus"]) if c["backend"] in ("transformers", "vllm") else 0
+    return int(c["gpus"]) if c["backend"] in MODEL_JUDGES else 0
+
+
+def judge_conda(wildcards):
+    """The judge job's environment under --sdm conda: vLLM's for a vllm judge, else eval's."""
+    vllm = judge_cfg(wildcards)["backend"] == "vllm"
+    return "../../envs/vllm.yaml" if vllm else "../../envs/eval.yaml"
 
 
 # ---- params functions (each wrapped by canonical() in its rule) ----------------------------------------------------

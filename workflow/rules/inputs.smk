@@ -164,6 +164,13 @@ def judge_model_input(wildcards):
     return []
 
 
+def judge_member_files(wildcards):
+    """A panel judge's members' outputs for the same checkpoint, member by member, each over LANGS (none for
+    other judges)."""
+    members = judge_cfg(wildcards).get("panel") or []
+    return [judge_result_file(m, wildcards.run, wildcards.lr, lang) for m in members for lang in LANGS]
+
+
 def train_judge_inputs(wildcards):
     t = JUDGES[wildcards.judge]["train"]
     return {

@@ -1,27 +1,14 @@
 # The LLM judge: one job per (judge, selected checkpoint) on config judge.split (test), all languages at once
 # (a transformers judge is loaded once per job), one file per language; then the score and cost tables;
 # judge_estimate prints what judging the grid would cost before paying.
-# Input functions (selected_generations, judge_outputs) are in inputs.smk.
+# Input functions (selected_generations, judge_outputs, judge_member_files) are in inputs.smk; judge_conda,
+# judge_gpus and MODEL_JUDGES in common.smk.
 # Judge answers are cached under {cache_dir}/judge/ (never an output; survives killed jobs; xlit.cache).
 # The API key is read from the environment variable `judges.<name>.api_key_env` at run time only.
 # Parallel openai judge jobs multiply the request rate (jobs x concurrency): each takes one `judge_api`
 # resource, so `--resources judge_api=1` keeps a single job talking to the endpoint at a time.
 # A `vllm` judge runs in vLLM's environment (config `vllm`; envs/vllm.yaml under --sdm conda) on its `gpus` (tensor
 # parallel); a `panel` judge asks no model: it averages its members' outputs for the same checkpoint.
-
-#: judges that load a model in the job (their `gpus` are the job's GPUs)
-MODEL_JUDGES = ("transformers", "vllm")
-
-
-def judge_member_files(wildcards):
-    """A panel's members' outputs for the same checkpoint, member by member, each over LANGS (none otherwise)."""
-    members = judge_cfg(wildcards).get("panel") or []
-    return [judge_result_file(m, wildcards.run, wildcards.lr, lang) for m in members for lang in LANGS]
-
-
-def judge_conda(wildcards):
-    vllm = judge_cfg(wildcards)["backend"] == "vllm"
-    return "../../envs/vllm.yaml" if vllm else "../../envs/eval.yaml"
 
 
 wildcard_constraints:
