@@ -33,9 +33,15 @@ through the openai path's rendering, parsing and cache, without re-asks since a 
 change); any backend: template (`compact`: COMPACT_TEMPLATE, for small-context judges, instead of judge.prompt).
 Answers are cached in `<cache_dir>/judge/` (`xlit.llm.ChatCache`: one file per answer).
 
+vllm (`vllm_judge`): the transformers `generate` mode's path (same prompt ids, `local.chat_ids`) on a vLLM engine in
+the generation environment; gpus (tensor parallel), max_length (max_model_len), batch_size (requests per engine
+call, answers cached after each). panel (`panel`): panel (member judges), min_members; no model call: the members'
+mean per response and criterion, rounded half up into `scores`, kept in `mean`.
+
 Modules: `core` (input, rows, cache, the generative-JSON path `judge_chat`), one per backend (`openai_backend`,
-`local`: transformers, both modes), `run` (`judge_items` dispatches on `run.BACKENDS`, `judge_file(s)`,
-`check_failures`), `tables` (score and cost tables, estimates), `prompt` (templates), `parse` (answers).
+`local`: transformers, both modes; `vllm_judge`; `panel`), `run` (`judge_items` dispatches on `run.BACKENDS`,
+`judge_file(s)`, `check_failures`), `job` (the workflow's judge job, `run_job(spec)`, in either environment),
+`tables` (score and cost tables, estimates), `prompt` (templates), `parse` (answers).
 """
 
 from xlit.judge.core import DEFAULT_REASKS, Item, judge_defaults, read_responses, resolve_model, template_for
