@@ -6,7 +6,7 @@ import pytest
 
 from xlit.io import InputError, read_tsv, write_tsv
 from xlit.select import DEFAULT_WEIGHTS, SelectionWarning, quality, read_selected, select_all, select_lr, write_selected
-from xlit.surface import METRICS, SHARES, TABLE_COLUMNS
+from xlit.surface import FIGURE3, METRICS, SHARES, TABLE_COLUMNS
 
 RUN = "tiny-en_demo-dolly_en_ft"
 
@@ -41,8 +41,12 @@ def test_quality_definition():
     assert quality(r) == pytest.approx(0.9 - 0.5 * 0.2 - 0.5 * 0.1 - 0.5 * 0.2)
     assert quality(r, {"code_switch": 0.0}) == pytest.approx(0.9 - 0.05 - 0.1)
     assert quality({**r, "repetition": "nan"}) == pytest.approx(0.9 - 0.1 - 0.1)
-    assert set(DEFAULT_WEIGHTS) == {"correct_lang", "code_switch", "repetition", "empty"}
-    assert set(DEFAULT_WEIGHTS) == set(SHARES) <= set(METRICS)  # surface metrics, named once in xlit.surface
+    assert set(DEFAULT_WEIGHTS) == {"correct_lang", "code_switch", "repetition", "empty", "line_pass_rate"}
+    assert set(DEFAULT_WEIGHTS) <= set(SHARES) <= set(METRICS)  # surface metrics, named once in xlit.surface
+    # LPR is off by default; selecting on it instead of whole-response LID:
+    assert quality({**r, "line_pass_rate": 0.5}) == quality(r)
+    lpr = {"correct_lang": 0.0, "line_pass_rate": 1.0}
+    assert quality({**r, "line_pass_rate": 0.5}, lpr) == pytest.approx(0.5 - 0.1 - 0.05 - 0.1)
 
 
 def test_multilingual_vs_english_contrast():
@@ -173,7 +177,7 @@ def test_fig3_left_with_right_panel_hook(tmp_path):
     called = []
     fig = figure(rows, [], right_panel=lambda ax, run: (called.append(run), ax.bar(["a"], [1])))
     assert called == [RUN, other]
-    assert len(fig.axes) == 2 * 6
+    assert len(fig.axes) == 2 * (len(FIGURE3) + 1)  # a panel per figure-3 metric, and the right panel
     ax = fig.axes[0]
     assert ax.get_xscale() == "log" and ax.get_title() == "correct language"
     assert {l.get_label() for l in ax.get_lines()} >= {"en", "fr", "ru"}
@@ -182,7 +186,7 @@ def test_fig3_left_with_right_panel_hook(tmp_path):
     spans = []
     fig = figure(rows, [], right_spanning=lambda ax, runs: (spans.append((ax, runs)), ax.imshow([[0, 1], [1, 2]])))
     ((ax, runs),) = spans
-    assert runs == [RUN, other] and len(fig.axes) == 2 * 5 + 1 and ax.get_title() == "helpfulness by category"
+    assert runs == [RUN, other] and len(fig.axes) == 2 * len(FIGURE3) + 1 and ax.get_title() == "helpfulness by category"
     assert ax.get_position().height > 1.5 * fig.axes[0].get_position().height  # spans both rows
     save(fig, [tmp_path / "span.png"])
     with pytest.raises(ValueError, match="not both"):

@@ -14,6 +14,7 @@ from xlit.io import read_jsonl, read_tsv
 from xlit.scores import load_scores, rating_rows
 
 ROOT = Path(__file__).resolve().parents[1]
+LANGS = ("en", "fr", "pt", "ru")
 pytestmark = pytest.mark.slow
 
 
@@ -124,9 +125,23 @@ def test_whole_study_then_nothing_then_only_the_changed_branch(tmp_path):
     assert {(r["lr"], r["split"], r["lang"]) for r in surface} == {
         (lr, s, l) for lr in ("0.003", "0.01") for s in ("valid", "test") for l in ("en", "fr", "pt", "ru")
     }
+    assert {"line_pass_rate", "word_pass_rate", "lcpr"} <= set(surface[0])
+    assert all(r["word_pass_rate"] == "" for r in surface if r["lang"] != "ru")  # WPR: non-Latin scripts only
     selected = read_tsv(tmp_path / "results/tables/selected_lr.tsv")
     assert {r["criterion"] for r in selected} == {"multilingual", "english"}
     chosen = next(r["lr"] for r in selected if r["criterion"] == "multilingual")
+    # the demo's constraint prompts (each test prompt with a constraint): answered and checked per type
+    constraints = read_tsv(tmp_path / "results/tables/constraints.tsv")
+    assert {(r["lr"], r["lang"]) for r in constraints} == {(lr, l) for lr in ("0.003", "0.01") for l in LANGS}
+    assert {r["type"] for r in constraints if r["lang"] == "en"} == {"lang_fr", "short", "long"}  # 3 test prompts
+    assert {r["lr"] for r in constraints if r["selected"] == "1"} == {chosen}
+    checked = read_jsonl(tmp_path / f"results/constraints/{run}/lr0.003/checked.jsonl")
+    asked = [r for r in checked if r["type"].startswith("lang_")]
+    assert asked and all(r["expect_lang"] == r["type"][5:] != r["lang"] for r in asked)
+    gen = read_jsonl(tmp_path / f"results/generations/{run}/lr0.003/constraints/fr.jsonl")
+    assert gen[0]["type"] == "lang_en" and gen[0]["expect_lang"] == "en" and "anglais" in gen[0]["prompt"]
+    assert all(r["reference_id"] == r["id"] for r in checked if r["type"] in ("short", "long"))
+    assert (tmp_path / "results/constraints.pdf").stat().st_size > 1000
     scores = read_tsv(tmp_path / "results/tables/judge_scores.tsv")
     assert scores and {r["lr"] for r in scores} == {chosen} and {r["lang"] for r in scores} == {"en", "fr", "pt", "ru"}
     assert all(r["score"] in ("0", "1", "2") for r in scores)
@@ -167,6 +182,10 @@ def test_whole_study_then_nothing_then_only_the_changed_branch(tmp_path):
     assert len({tuple(m.round(1).flat) for m in matrices}) >= 2
 
     assert "Nothing to be done" in snakemake(tmp_path, "-n")
+    # the constraint split is answered by jobs of its own: without it (or adding it), no valid/test job re-runs
+    plain = demo_judges(minimal_config())
+    del plain["eval_sets"]["constraints"]
+    assert "Nothing to be done" in snakemake(tmp_path, "-n", config=plain)
     # the same config rewritten: keys sorted, re-indented, 3.0e-3 for 0.003, 6.0 for 6: params compare by meaning
     same = yaml.safe_dump(demo_judges(minimal_config()), sort_keys=True, indent=4).replace("- 0.003\n", "- 3.0e-3\n")
     same = same.replace("max_new_tokens: 6\n", "max_new_tokens: 6.0\n")
@@ -176,6 +195,7 @@ def test_whole_study_then_nothing_then_only_the_changed_branch(tmp_path):
     out = snakemake(tmp_path, "-n", config=demo_judges(minimal_config(lrs=(3e-3, 3e-2))))
     counts = job_counts(out)
     assert counts["train"] == 1 and counts["generate"] == 1 and counts["surface"] == 1
+    assert counts["generate_constraints"] == 1 and counts["constraints"] == 1
     assert "build_base" not in counts and "demo_world" not in counts
     assert "lr0.03" in out and "lr0.003/" not in out.split("Job stats:")[0]
 

@@ -3,10 +3,11 @@
 
 Quality of one (checkpoint, language) row of the table:
 
-    quality = correct_lang - 0.5 * code_switch - 0.5 * repetition - 0.5 * empty
+    quality = correct_lang - 0.5 * code_switch - 0.5 * repetition - 0.5 * empty + 0 * line_pass_rate
 
-(weights overridable with `weights={"correct_lang": .., "code_switch": .., "repetition": .., "empty": ..}`;
-a NaN feature contributes nothing). Fluency perplexity is deliberately left out: a degenerate, looping
+(weights overridable with `weights={"correct_lang": .., "code_switch": .., "repetition": .., "empty": ..,
+"line_pass_rate": ..}`; a NaN feature contributes nothing). `line_pass_rate` (the Language Confusion Benchmark's
+LPR, `xlit.surface`) is off by default; `{"correct_lang": 0, "line_pass_rate": 1}` selects on it instead. Fluency perplexity is deliberately left out: a degenerate, looping
 response gets a *low* perplexity, and its scale differs between languages.
 
 Criteria (`select_lr(rows, criterion)`), on one split (default `valid`):
@@ -39,7 +40,9 @@ from .io import InputError, read_tsv, write_tsv
 from .names import checkpoint_id, split_checkpoint
 
 SELECTION_CRITERIA = ("multilingual", "english")
-DEFAULT_WEIGHTS = {"correct_lang": 1.0, "code_switch": 0.5, "repetition": 0.5, "empty": 0.5}
+DEFAULT_WEIGHTS = {"correct_lang": 1.0, "code_switch": 0.5, "repetition": 0.5, "empty": 0.5, "line_pass_rate": 0.0}
+#: the features that count for a checkpoint (the others count against it)
+FOR = ("correct_lang", "line_pass_rate")
 SELECTED_COLUMNS = ["run", "criterion", "lr", "step", "score"]
 LAST = "last"  # the step of the final model
 
@@ -58,10 +61,10 @@ def quality(row: dict, weights: dict | None = None) -> float:
     """correct_lang minus weighted penalties (see the module docstring); NaN features count as 0."""
     w = {**DEFAULT_WEIGHTS, **(weights or {})}
     total = 0.0
-    for key in DEFAULT_WEIGHTS:  # shares (xlit.surface.SHARES): correct_lang counts for, the others against
+    for key in DEFAULT_WEIGHTS:  # shares (xlit.surface.SHARES): FOR count for, the others against
         x = _f(row.get(key))
-        if not math.isnan(x):
-            total += (1 if key == "correct_lang" else -1) * w[key] * x
+        if not math.isnan(x) and w[key]:
+            total += (1 if key in FOR else -1) * w[key] * x
     return total
 
 

@@ -62,13 +62,13 @@ METRICS = {
     "empty": ("empty", None),
     "mean_words": ("n_words", None),
     "max_line_run": ("max_line_run", None),
-    "line_pass_rate": ("line_pass", None),  # responses with no line to check left out
+    "line_pass_rate": ("line_pass", ("line pass rate", "share of responses")),  # no line to check: left out
     "word_pass_rate": ("word_pass", None),  # among line-passing responses, in WPR_LANGS only
 }
 #: derived from METRICS in `summarize`, a column of the table after them
 DERIVED = ("lcpr",)
 #: metrics that are shares in [0, 1] (drawn on a fixed axis)
-SHARES = ("correct_lang", "code_switch", "repetition", "empty")
+SHARES = ("correct_lang", "code_switch", "repetition", "empty", "line_pass_rate", "word_pass_rate")
 #: Figure 3's panels: (metric, label, unit)
 FIGURE3 = [(m, *label) for m, (_, label) in METRICS.items() if label]
 TABLE_COLUMNS = [*RUN_FIELDS, "n", *METRICS, *DERIVED]

@@ -85,11 +85,14 @@ def run_of(wildcards):
     return RUNS[wildcards.run]
 
 
-#: every (split, language) a checkpoint answers: one generate job and one surface job per checkpoint
-EVAL_SETS = [(split, lang) for split in xc.eval_splits(config) for lang in LANGS]
+#: every (split, language) of valid and test a checkpoint answers: one generate job and one surface job per checkpoint
+EVAL_SETS = [(split, lang) for split in names.SPLITS for lang in LANGS]
 #: the splits of constraint prompts (their answers checked by constraints.smk), and the unmodified prompts' split
 CONSTRAINT_SPLITS = xc.constraint_splits(config)
 CONSTRAINT_REFERENCE = config["constraints"]["reference"]
+#: the constraint split's sets (eval_sets.constraints), answered by a job of their own (generate_constraints): adding
+#: them to a finished study generates them alone, and re-runs no valid/test job
+CONSTRAINT_SETS = [(split, lang) for split in CONSTRAINT_SPLITS if split not in names.SPLITS for lang in LANGS]
 
 
 #: the validation split the workflow builds (valid.smk), when configured

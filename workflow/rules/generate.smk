@@ -7,7 +7,7 @@ rule generate:
     input:
         model=checkpoint_model,
         prompts=[eval_file(split, lang) for split, lang in EVAL_SETS],
-        types=constraint_types_files(),
+        types=constraint_types_files(EVAL_SETS),
     output:
         [generation_file("{run}", "{lr}", split, lang) for split, lang in EVAL_SETS],
     log:
@@ -26,6 +26,25 @@ rule generate:
         generation=canonical(GENERATION),
     script:
         "../scripts/generate.py"
+
+
+# The constraint prompts (eval_sets.constraints): the same job on their own sets.
+if CONSTRAINT_SETS:
+
+    use rule generate as generate_constraints with:
+        input:
+            model=checkpoint_model,
+            prompts=[eval_file(split, lang) for split, lang in CONSTRAINT_SETS],
+            types=constraint_types_files(CONSTRAINT_SETS),
+        output:
+            [generation_file("{run}", "{lr}", split, lang) for split, lang in CONSTRAINT_SETS],
+        log:
+            "logs/generate_constraints/{run}_lr{lr}.log",
+        benchmark:
+            "benchmarks/generate_constraints/{run}_lr{lr}.tsv"
+        params:
+            sets=canonical(CONSTRAINT_SETS),
+            generation=canonical(GENERATION),
 
 
 rule all_generations:

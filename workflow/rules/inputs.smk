@@ -75,7 +75,9 @@ def checkpoint_model(wildcards):
 
 
 def all_generation_files():
-    return [generation_file(run, lr, split, lang) for run, lr in CHECKPOINTS for split, lang in EVAL_SETS]
+    return [
+        generation_file(run, lr, split, lang) for run, lr in CHECKPOINTS for split, lang in EVAL_SETS + CONSTRAINT_SETS
+    ]
 
 
 def eval_file(split, lang):
@@ -85,9 +87,9 @@ def eval_file(split, lang):
     return config["eval_sets"][split][lang]
 
 
-def constraint_types_files():
-    """The `.types` file beside each constraint prompt file (read with the prompts: xlit.data.load_prompts)."""
-    return [types_path(config["eval_sets"][split][lang]) for split in CONSTRAINT_SPLITS for lang in LANGS]
+def constraint_types_files(sets):
+    """The `.types` file beside each constraint prompt file of `sets` (read with the prompts: xlit.data.load_prompts)."""
+    return [types_path(config["eval_sets"][split][lang]) for split, lang in sets if split in CONSTRAINT_SPLITS]
 
 
 # ---- surface.smk ---------------------------------------------------------------------------------------------------
