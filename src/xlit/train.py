@@ -250,7 +250,8 @@ def train(spec: dict, callbacks=None) -> dict:
     base (model path), data (JSONL of {"messages": ...}), adaptation (ft|lora), lr, lora (r, alpha,
     dropout, target_modules), training (the config's `training` section), output_dir (final model),
     checkpoint_dir (trainer checkpoints, kept for resuming), threads (CPU threads), step_dirs (optional
-    {step: dir}: the model after that many updates, laid out like the final one; `selection.steps`).
+    {step: dir}: the model after that many updates, laid out like the final one; `selection.steps`),
+    attn_implementation and dtype (optional: `base_models.<m>`'s; the dtype is recorded for generation).
     """
     import torch
     from datasets import Dataset
