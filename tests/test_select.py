@@ -186,7 +186,8 @@ def test_fig3_left_with_right_panel_hook(tmp_path):
     spans = []
     fig = figure(rows, [], right_spanning=lambda ax, runs: (spans.append((ax, runs)), ax.imshow([[0, 1], [1, 2]])))
     ((ax, runs),) = spans
-    assert runs == [RUN, other] and len(fig.axes) == 2 * len(FIGURE3) + 1 and ax.get_title() == "helpfulness by category"
+    assert runs == [RUN, other] and len(fig.axes) == 2 * len(FIGURE3) + 1
+    assert ax.get_title() == "helpfulness by category"
     assert ax.get_position().height > 1.5 * fig.axes[0].get_position().height  # spans both rows
     save(fig, [tmp_path / "span.png"])
     with pytest.raises(ValueError, match="not both"):

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import yaml
 
-from .llm import Endpoint, key_variable
 from .constraints import types_path
+from .llm import Endpoint, key_variable
 from .names import CONSTRAINTS_SPLIT, SPLITS
 from .paths import RESULTS, VALID_DIR
 from .settings import (  # noqa: F401  (the grid and the defaults, importable from xlit.config as before)

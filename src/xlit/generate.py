@@ -23,8 +23,8 @@ from typing import Hashable, Mapping, Sequence
 
 from .basemodel import attn_implementation, model_type
 from .chat import choose_pad, stop_token_ids, user_prompt
-from .constraints import expected_lang
 from .checkpoints import checkpoint_info, merge_dtype
+from .constraints import expected_lang
 from .settings import unset_default
 
 log = logging.getLogger("xlit.generate")

@@ -7,8 +7,9 @@ Quality of one (checkpoint, language) row of the table:
 
 (weights overridable with `weights={"correct_lang": .., "code_switch": .., "repetition": .., "empty": ..,
 "line_pass_rate": ..}`; a NaN feature contributes nothing). `line_pass_rate` (the Language Confusion Benchmark's
-LPR, `xlit.surface`) is off by default; `{"correct_lang": 0, "line_pass_rate": 1}` selects on it instead. Fluency perplexity is deliberately left out: a degenerate, looping
-response gets a *low* perplexity, and its scale differs between languages.
+LPR, `xlit.surface`) is off by default; `{"correct_lang": 0, "line_pass_rate": 1}` selects on it instead. Fluency
+perplexity is deliberately left out: a degenerate, looping response gets a *low* perplexity, and its scale differs
+between languages.
 
 Criteria (`select_lr(rows, criterion)`), on one split (default `valid`):
 - `multilingual`: mean quality over the non-English languages, among the LRs whose English
