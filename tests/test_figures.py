@@ -248,6 +248,8 @@ def human_annotators():
     return [r["annotator"] for r in config["human"]["ratings"]]
 def human_key_files():
     return sorted({{human_key(r["lang"]) for r in config["human"]["ratings"]}})
+def simulated_rating_surface(wildcards=None):
+    return [surface_file(run, lr, "test", lang) for run, lr, lang in selected_answers()]
 # the tables the figures read, made by the test (judge_table and select_lr live in files not included here)
 rule judge_table:
     output: scores=table("judge_scores")
