@@ -149,6 +149,14 @@ def test_matches_agreement_table_on_random_data():
         assert (val.FLAG_LENGTH in r["flag"]) == (r["judge"] == "j2"), r
 
 
+def test_judge_without_scores_is_reported():
+    rows = val.validity_table(_hand_scores(), _lengths(LENGTHS), n_boot=50, judges=["j", "silent"])
+    silent = [r for r in rows if r["judge"] == "silent"]
+    assert len(silent) == 2 and all(r["n"] == 0 and r["flag"] == val.FLAG_UNDEFINED for r in silent)
+    assert all(math.isnan(r["kappa"]) and math.isnan(r["bias"]) for r in silent)
+    assert silent[0]["human_kappa"] == pytest.approx(0.8)  # the human side does not depend on the judge
+
+
 def test_missing_length_and_no_humans():
     with pytest.raises(ValueError, match=r"1 rated response.*run r lr0.001 fr id 4"):
         val.validity_table(_hand_scores(), _lengths(LENGTHS[:3]))
@@ -190,6 +198,7 @@ def test_script(tmp_path, fake_snakemake):
         for c in ("accuracy", "fluency")
         for i, s in enumerate(scores, 1)
     ]
+    judge += [dict(judge[0], judge="unparsed", score="")]
     write_tsv(tmp_path / "judge.tsv", judge, list(judge[0]))
     write_tsv(tmp_path / "human.tsv", human, list(human[0]))
     write_tsv(
@@ -212,12 +221,10 @@ def test_script(tmp_path, fake_snakemake):
     ).run("judge_validity.py")
     rows = read_tsv(out["tsv"])
     assert list(rows[0]) == val.COLUMNS
-    assert [(r["criterion"], r["lang"]) for r in rows] == [
-        ("fluency", "fr"),
-        ("fluency", "all"),
-        ("accuracy", "fr"),
-        ("accuracy", "all"),
+    assert [(r["judge"], r["criterion"], r["lang"]) for r in rows] == [
+        (j, c, l) for j in ("j", "unparsed") for c in ("fluency", "accuracy") for l in ("fr", "all")
     ]
+    assert {(r["n"], r["flag"]) for r in rows[4:]} == {("0", val.FLAG_UNDEFINED)}
     assert float(rows[0]["kappa"]) == pytest.approx(5 / 7) and rows[0]["raters"] == "simulated-a,simulated-b"
     assert out["png"].stat().st_size > 5000 and out["pdf"].read_bytes().startswith(b"%PDF")
-    assert "4 rows" in (tmp_path / "log.txt").read_text()
+    assert "8 rows" in (tmp_path / "log.txt").read_text()

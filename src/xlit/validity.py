@@ -159,11 +159,15 @@ def validity_table(
     n_boot: int = 1000,
     seed: int = 0,
     criteria: Sequence[str] | None = None,
+    judges: Sequence[str] | None = None,
 ) -> list[dict[str, Any]]:
     """Rows of ``judge_validity.tsv`` (:data:`COLUMNS`) per judge, criterion (the study's six, then any others
     seen) and language (English first, then the others, then ``all``); none without human ratings or judges.
-    ``lengths``: rows of :func:`read_lengths` covering every compared response (a missing one is an error)."""
-    if not scores.human or not scores.judge:
+    ``lengths``: rows of :func:`read_lengths` covering every compared response (a missing one is an error).
+    ``judges`` (default: those with scores) may name judges without a single parsed score: their rows say
+    ``kappa_undefined`` with n = 0, so a judge that failed to score shows up instead of vanishing."""
+    judges = list(judges) if judges is not None else scores.judges
+    if not scores.human or not judges:
         return []
     ratings = rating_rows(scores)
     seen = list(dict.fromkeys(r["criterion"] for r in ratings))
@@ -200,7 +204,7 @@ def validity_table(
                 "raters": ",".join(n.removeprefix(f"{agr.HUMAN}:") for n in annotators if n in names),
             }
     rows = []
-    for judge in scores.judges:
+    for judge in judges:
         for crit in criteria:
             for lang in langs + ["all"]:
                 sel = None if lang == "all" else lang

@@ -10,7 +10,7 @@ Without human ratings the table has a header only and the figure says why.
 """
 
 from xlit.figures.validity import validity_figure
-from xlit.io import write_tsv
+from xlit.io import read_tsv, write_tsv
 from xlit.scores import load_scores, simulated
 from xlit.smk import job
 from xlit.validity import COLUMNS, read_lengths, validity_table
@@ -22,14 +22,16 @@ if __name__ == "__main__":  # not when a spawned child process re-imports this f
         lengths = read_lengths(
             (run, lr, lang, path) for (run, lr, lang), path in zip(smk.params.surface, smk.input.surface)
         )
-        rows = validity_table(scores, lengths, n_boot=int(smk.params.n_boot), seed=int(smk.params.seed))
+        # every judge of the score table, also one whose answers never parsed (its rows: kappa_undefined, n 0)
+        judges = list(dict.fromkeys(r["judge"] for r in read_tsv(smk.input.judge)))
+        rows = validity_table(scores, lengths, n_boot=int(smk.params.n_boot), seed=int(smk.params.seed), judges=judges)
         write_tsv(smk.output.table, rows, COLUMNS)
         validity_figure(rows, smk.output.pdf, smk.output.png, simulated=simulated(scores))
         flagged = [f"{r['judge']}/{r['criterion']}/{r['lang']}: {r['flag']}" for r in rows if r["flag"]]
         log.info(
             "%d rows (judges %s, %d responses with lengths); %d flagged%s",
             len(rows),
-            scores.judges,
+            judges,
             len(lengths),
             len(flagged),
             "".join(f"\n  {f}" for f in flagged),
