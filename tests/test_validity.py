@@ -198,7 +198,6 @@ def test_script(tmp_path, fake_snakemake):
         for c in ("accuracy", "fluency")
         for i, s in enumerate(scores, 1)
     ]
-    judge += [dict(judge[0], judge="unparsed", score="")]
     write_tsv(tmp_path / "judge.tsv", judge, list(judge[0]))
     write_tsv(tmp_path / "human.tsv", human, list(human[0]))
     write_tsv(
@@ -216,7 +215,13 @@ def test_script(tmp_path, fake_snakemake):
             "surface": [tmp_path / "surface.jsonl"],
         },
         output={"table": out["tsv"], "pdf": out["pdf"], "png": out["png"]},
-        params={"selection": "multilingual", "n_boot": 100, "seed": 0, "surface": [[RUN, LR, "fr"]]},
+        params={
+            "selection": "multilingual",
+            "n_boot": 100,
+            "seed": 0,
+            "surface": [[RUN, LR, "fr"]],
+            "judges": ["j", "unparsed"],
+        },
         log=[tmp_path / "log.txt"],
     ).run("judge_validity.py")
     rows = read_tsv(out["tsv"])

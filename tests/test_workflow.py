@@ -162,9 +162,11 @@ def test_whole_study_then_nothing_then_only_the_changed_branch(tmp_path):
         (j, l) for j in ("tiny-trained", "tiny") for l in ("en", "fr", "pt", "ru", "all")
     }
     assert len(validity) == 2 * 6 * 5 and {r["raters"] for r in validity} == {"simulated-a,simulated-b"}
-    assert {(r["lang"] == "all", r["n"]) for r in validity} == {(False, "3"), (True, "12")}  # responses compared
+    # responses compared: all 3 per language for `tiny`; the 3-step trained judge may parse none (n 0, flagged)
+    assert {(r["lang"] == "all", r["n"]) for r in validity if r["judge"] == "tiny"} == {(False, "3"), (True, "12")}
+    assert all(r["flag"] == "kappa_undefined" for r in validity if r["n"] == "0")
     kappas = {(r["rater_b"], r["criterion"], r["lang"]): r["kappa"] for r in agreement if r["rater_a"] == "human"}
-    assert all(r["kappa"] == kappas[(r["judge"], r["criterion"], r["lang"])] for r in validity)
+    assert all(r["kappa"] == kappas.get((r["judge"], r["criterion"], r["lang"]), "nan") for r in validity)
     known = {"", "below_length_baseline", "outside_human_interval", "kappa_undefined"}
     assert all(set(r["flag"].split(",")) <= known for r in validity)
     assert (tmp_path / "results/judge_validity.png").stat().st_size > 1000

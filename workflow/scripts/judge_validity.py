@@ -5,12 +5,13 @@ input:   judge (results/tables/judge_scores.tsv), human (results/tables/human_sc
          split, results/surface/{run}/lr{lr}/{split}/{lang}.jsonl, in the order of params.surface)
 output:  table (results/tables/judge_validity.tsv), pdf, png (results/judge_validity.{pdf,png})
 params:  selection (the LR-selection criterion whose checkpoints are compared), n_boot (bootstrap resamples for
-         the human-human interval), seed (bootstrap seed), surface ([run, checkpoint id, lang] of each surface file)
+         the human-human interval), seed (bootstrap seed), surface ([run, checkpoint id, lang] of each surface file),
+         judges (every configured judge: one without a single parsed score still gets its rows)
 Without human ratings the table has a header only and the figure says why.
 """
 
 from xlit.figures.validity import validity_figure
-from xlit.io import read_tsv, write_tsv
+from xlit.io import write_tsv
 from xlit.scores import load_scores, simulated
 from xlit.smk import job
 from xlit.validity import COLUMNS, read_lengths, validity_table
@@ -22,8 +23,8 @@ if __name__ == "__main__":  # not when a spawned child process re-imports this f
         lengths = read_lengths(
             (run, lr, lang, path) for (run, lr, lang), path in zip(smk.params.surface, smk.input.surface)
         )
-        # every judge of the score table, also one whose answers never parsed (its rows: kappa_undefined, n 0)
-        judges = list(dict.fromkeys(r["judge"] for r in read_tsv(smk.input.judge)))
+        # every configured judge, also one whose answers never parsed (no row in judge_scores): kappa_undefined, n 0
+        judges = list(dict.fromkeys([*scores.judges, *smk.params.judges]))
         rows = validity_table(scores, lengths, n_boot=int(smk.params.n_boot), seed=int(smk.params.seed), judges=judges)
         write_tsv(smk.output.table, rows, COLUMNS)
         validity_figure(rows, smk.output.pdf, smk.output.png, simulated=simulated(scores))
