@@ -106,7 +106,7 @@ rule judge_validity:
         n_boot=canonical(1000),
         seed=canonical(config["seed"]),
         surface=canonical(selected_answers),
-        judges=canonical(sorted(config["judges"])),
+        judges=canonical(lambda wildcards: sorted(config["judges"])),  # read when the job runs
     script:
         "../scripts/judge_validity.py"
 
