@@ -126,7 +126,7 @@ def test_whole_study_then_nothing_then_only_the_changed_branch(tmp_path):
         (lr, s, l) for lr in ("0.003", "0.01") for s in ("valid", "test") for l in ("en", "fr", "pt", "ru")
     }
     assert {"line_pass_rate", "word_pass_rate", "lcpr"} <= set(surface[0])
-    assert all(r["word_pass_rate"] == "" for r in surface if r["lang"] != "ru")  # WPR: non-Latin scripts only
+    assert all(r["word_pass_rate"] == "nan" for r in surface if r["lang"] != "ru")  # WPR: non-Latin scripts only
     selected = read_tsv(tmp_path / "results/tables/selected_lr.tsv")
     assert {r["criterion"] for r in selected} == {"multilingual", "english"}
     chosen = next(r["lr"] for r in selected if r["criterion"] == "multilingual")
