@@ -62,14 +62,18 @@ def test_vllm_env_pins_match_make_vllm():
 
 
 def test_every_job_rule_names_an_env():
-    """Each rule that runs code (script/shell/run) declares a conda env from envs/ (for --sdm conda)."""
+    """Each rule that runs code (script/shell/run) declares a conda env from envs/ (for --sdm conda), literally or
+    through a function of common.smk (`conda: judge_conda`: every env it can return)."""
+    common = (ROOT / "workflow" / "rules" / "common.smk").read_text()
+    functions = {m.group(1): m.group(2) for m in re.finditer(r"^def (\w+)\(.*?\n((?:    .*\n|\n)+)", common, re.M)}
     for smk in (ROOT / "workflow" / "rules").glob("*.smk"):
         blocks = re.split(r"^\s*(?=(?:rule|checkpoint) [\w]+:)", smk.read_text(), flags=re.M)
         for block in blocks[1:]:
             rule = block.split(":")[0]
             if re.search(r"^\s+(script|shell|run):", block, re.M):
                 m = re.search(r"^\s+conda:\s*\n(\s+.*)\n", block, re.M)
-                envs = re.findall(r'"\.\./\.\./envs/(\w+)\.yaml"', m.group(1)) if m else []
+                text = functions.get(m.group(1).strip(), m.group(1)) if m else ""
+                envs = re.findall(r'"\.\./\.\./envs/(\w+)\.yaml"', text)
                 assert envs and all((ROOT / "envs" / f"{e}.yaml").exists() for e in envs), (
                     f"{smk.name}: {rule} has no conda env"
                 )
