@@ -290,18 +290,41 @@ def local_chat(cfg: Mapping[str, Any], path: str) -> LocalChat:
     )
 
 
-class LocalChat:
+class CachedChat:
+    """What the `send(requests, cache, refresh, on_result)` of a local judge model (transformers `LocalChat`,
+    vLLM `xlit.judge.vllm_judge.VLLMJudgeChat`) shares: answers cached under `hash_json(ident + messages)`, and
+    `uncached`, which answers the cached requests and returns the others (the model is loaded only for them)."""
+
+    def __init__(self, path: str, cfg: Mapping[str, Any], ident: Mapping[str, Any]):
+        self.path, self.cfg, self.ident = path, cfg, dict(ident)
+
+    def key(self, messages) -> str:
+        return hash_json({**self.ident, "messages": messages})
+
+    def uncached(self, requests, cache: ChatCache, refresh, on_result) -> tuple[list[str], list[int]]:
+        """(the key of every request, the indices of those the cache lacks or `refresh` names); each cached one
+        is passed to `on_result` first."""
+        refresh = set(refresh)
+        keys = [self.key(m) for m in requests]
+        todo = []
+        for i, k in enumerate(keys):
+            rec = None if k in refresh else cache.get(k)
+            if rec is not None:
+                on_result(i, ChatResult.from_record(k, rec))
+            else:
+                todo.append(i)
+        return keys, todo
+
+
+class LocalChat(CachedChat):
     """A local causal LM answering one-turn chats greedily (through its own chat template), behind the
     `send(requests, cache, refresh, on_result)` interface of `judge_chat`; loaded on first use only (a
     fully cached run loads nothing). Answers are cached under `hash_json(ident + messages)`. A prompt
     longer than the context keeps its first quarter and its end, like `LocalJudge`."""
 
     def __init__(self, path: str, cfg: Mapping[str, Any], ident: Mapping[str, Any]):
-        self.path, self.cfg, self.ident = path, cfg, dict(ident)
+        super().__init__(path, cfg, ident)
         self.model = self.tok = None
-
-    def key(self, messages) -> str:
-        return hash_json({**self.ident, "messages": messages})
 
     def _load(self):
         from xlit.generate import load_model
@@ -317,15 +340,7 @@ class LocalChat:
         from xlit.chat import stop_token_ids
         from xlit.generate import decode, hf_complete
 
-        refresh = set(refresh)
-        keys = [self.key(m) for m in requests]
-        todo = []
-        for i, k in enumerate(keys):
-            rec = None if k in refresh else cache.get(k)
-            if rec is not None:
-                on_result(i, ChatResult.from_record(k, rec))
-            else:
-                todo.append(i)
+        keys, todo = self.uncached(requests, cache, refresh, on_result)
         if not todo:
             return
         if self.model is None:

@@ -21,7 +21,7 @@ import logging
 from typing import Any, Mapping, Sequence
 
 from xlit.judge.core import Item, judge_chat, judge_defaults, one_turn, prompts_of, resolve_model, template_for
-from xlit.judge.local import GENERATE_SCHEME, _fingerprint, chat_ids
+from xlit.judge.local import GENERATE_SCHEME, CachedChat, _fingerprint, chat_ids
 from xlit.llm import ChatCache, ChatResult, hash_json
 
 log = logging.getLogger("xlit.judge")
@@ -77,17 +77,14 @@ def needs_engine(items: Sequence[Item], cfg: Mapping[str, Any], template: str | 
     return len(cache.missing(list(dict.fromkeys(keys))))
 
 
-class VLLMJudgeChat:
+class VLLMJudgeChat(CachedChat):
     """The `send(requests, cache, refresh, on_result)` of `judge_chat` for a vllm judge: cached answers are
     answered from the cache; the rest go to one engine (`xlit.vllm_backend.VLLMChat`, started on first use), in
     calls of `batch_size` requests, each answer cached as its call returns."""
 
     def __init__(self, path: str, cfg: Mapping[str, Any], ident: Mapping[str, Any]):
-        self.path, self.cfg, self.ident = path, cfg, dict(ident)
+        super().__init__(path, cfg, ident)
         self.engine = None
-
-    def key(self, messages) -> str:
-        return hash_json({**self.ident, "messages": messages})
 
     def _start(self):
         from xlit.vllm_backend import VLLMChat
@@ -99,15 +96,7 @@ class VLLMJudgeChat:
     def __call__(self, requests, cache: ChatCache, refresh, on_result) -> None:
         from xlit.generate import decode
 
-        refresh = set(refresh)
-        keys = [self.key(m) for m in requests]
-        todo = []
-        for i, k in enumerate(keys):
-            rec = None if k in refresh else cache.get(k)
-            if rec is not None:
-                on_result(i, ChatResult.from_record(k, rec))
-            else:
-                todo.append(i)
+        keys, todo = self.uncached(requests, cache, refresh, on_result)
         if not todo:
             return
         if self.engine is None:
